@@ -1,0 +1,34 @@
+# lstm-grad: build, run the published example, test.
+SWIFT ?= swift
+PREFIX ?= /usr/local
+BIN_DEBUG := .build/debug/lstm-grad
+BIN_RELEASE := .build/release/lstm-grad
+FIXTURES := $(filter-out %.expected.txt,$(wildcard fixtures/*.json))
+
+.PHONY: all build release run test fixtures clean
+
+all: build
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+# The published numerical example (fixtures/gomez.json).
+run: build
+	$(BIN_DEBUG) run fixtures/gomez.json
+
+# Every unit, golden and end-to-end CLI test.
+test: build
+	$(SWIFT) test
+
+# Regenerates the golden files deliberately; review the diff before committing.
+fixtures: build
+	@for f in $(FIXTURES); do \
+	  $(BIN_DEBUG) run $$f > $${f%.json}.expected.txt || exit 1; \
+	  echo "wrote $${f%.json}.expected.txt"; \
+	done
+
+clean:
+	rm -rf .build

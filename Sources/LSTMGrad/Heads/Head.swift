@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The output layer on top of out_t (h_t): none (the loss reads out_t), or v_t = V·out_t + c
+/// followed by identity, σ or softmax.
+public enum HeadKind: String, Sendable, CaseIterable {
+    case none, linear, sigmoid, softmax
+
+    var activation: Activation? {
+        switch self {
+        case .none, .softmax: return nil
+        case .linear: return .identity
+        case .sigmoid: return .sigmoid
+        }
+    }
+}
+
+/// V (K×H) and c (K).
+public struct HeadParameters: ParameterSet, Equatable {
+    public var V: Matrix
+    public var c: Vector
+
+    public init(V: Matrix, c: Vector) {
+        self.V = V
+        self.c = c
+    }
+
+    public var blockNames: [String] { ["V", "c"] }
+
+    public subscript(block name: String) -> [Double] {
+        get { name == "V" ? V.values : c.values }
+        set {
+            if name == "V" { V.values = newValue } else { c.values = newValue }
+        }
+    }
+
+    public func value(of name: String) -> Value { name == "V" ? .matrix(V) : .vector(c) }
+    public var zeroed: HeadParameters { HeadParameters(V: Matrix(zeros: V.rows, V.cols), c: Vector(zeros: c.count)) }
+}
+
+public struct Head: Sendable, Equatable {
+    public var kind: HeadKind
+    /// nil for `.none`.
+    public var parameters: HeadParameters?
+
+    public init(kind: HeadKind, parameters: HeadParameters?) {
+        self.kind = kind
+        self.parameters = parameters
+    }
+
+    public static let none = Head(kind: .none, parameters: nil)
+
+    /// What the head computes at one t: the pre-activation v_t and the output y_t.
+    public struct Step: Sendable {
+        public var v: Vector
+        public var y: Vector
+    }
+
+    // v_t = V·out_t + c;  y_t = act(v_t)
+    public func forward(_ out: Vector) -> Step {
+        guard let p = parameters else { return Step(v: out, y: out) }
+        let v = p.V.times(out) + p.c
+        switch kind {
+        case .softmax: return Step(v: v, y: LSTMGrad.softmax(v))
+        default: return Step(v: v, y: (kind.activation ?? .identity).apply(v))
+        }
+    }
+
+    /// Backward through the head. `dy` = ∂L/∂y_t; `dv` may be given directly when the loss and
+    /// the head fuse (softmax + cross-entropy, σ + binary cross-entropy: dv = ŷ − y).
+    /// Returns Δ_t = Vᵀ·dv_t and accumulates δV += dv ⊗ out_t, δc += dv.
+    public func backward(_ step: Step, out: Vector, dy: Vector, fusedDv: Vector?, grads: inout HeadParameters?) -> (dv: Vector, delta: Vector) {
+        guard let p = parameters else { return (dy, dy) }
+        let dv: Vector
+        if let f = fusedDv {
+            dv = f
+        } else {
+            switch kind {
+            case .softmax:
+                // ∂L/∂v = y ⊙ (dy − (y·dy))
+                let s = step.y.dot(dy)
+                dv = step.y * dy.map { $0 - s }
+            default:
+                let act = kind.activation ?? .identity
+                dv = Vector(zip(dy.values, zip(step.v.values, step.y.values)).map { d, vy in
+                    d * act.derivative(z: vy.0, y: vy.1)
+                })
+            }
+        }
+        grads?.V.addOuter(dv, out)
+        grads?.c += dv
+        return (dv, p.V.transposedTimes(dv))
+    }
+}
+
+/// What the loss is taken on, per timestep.
+public enum Targets: Sendable, Equatable {
+    /// A label vector per t (l2, binary cross-entropy, cross-entropy with a probability vector).
+    case values([Vector])
+    /// A class index per t (cross-entropy, one-hot).
+    case classes([Int])
+    /// The gradient ∂L/∂y_t (or Δ_t without a head) given per t instead of labels.
+    case gradients([Vector])
+}
+
+public enum LossKind: String, Sendable, CaseIterable {
+    case l2
+    case crossEntropy = "ce"
+    case binaryCrossEntropy = "bce"
+    case upstream
+}
+
+/// The loss and its scale, stated explicitly: l2 with or without the ½, summed or averaged over T.
+public struct Loss: Sendable, Equatable {
+    public var kind: LossKind
+    /// l2 only: ½‖y − label‖² (true) or ‖y − label‖².
+    public var half: Bool
+    /// Average over the T timesteps instead of summing.
+    public var mean: Bool
+
+    public init(kind: LossKind, half: Bool = true, mean: Bool = false) {
+        self.kind = kind
+        self.half = half
+        self.mean = mean
+    }
+
+    /// The formula, for the report header.
+    public var formula: String {
+        let reduce = mean ? "(1/T) Σ_t" : "Σ_t"
+        switch kind {
+        case .l2: return "\(reduce) \(half ? "½" : "")‖y_t − label_t‖²"
+        case .crossEntropy: return "\(reduce) −Σ_k label_tk · log ŷ_tk"
+        case .binaryCrossEntropy: return "\(reduce) −Σ_k [label_tk log y_tk + (1 − label_tk) log(1 − y_tk)]"
+        case .upstream: return "given ∂L/∂y_t (the report's loss is the linear surrogate \(reduce) ∇y_t·y_t)"
+        }
+    }
+
+    /// The loss at one t and its gradient: dy = ∂L_t/∂y_t, or dv directly where the head fuses.
+    /// `scale` is 1 or 1/T.
+    func evaluate(head: Head, step: Head.Step, t: Int, targets: Targets, scale: Double) -> (loss: Double, dy: Vector, fusedDv: Vector?) {
+        let y = step.y
+        switch (kind, targets) {
+        case (.l2, .values(let labels)):
+            let diff = y - labels[t]
+            let factor = half ? 0.5 : 1.0
+            return (scale * factor * diff.dot(diff), (scale * 2 * factor) * diff, nil)
+        case (.crossEntropy, _):
+            let p = probabilities(targets, t: t, count: y.count)
+            // L = −Σ p_k (v_k − logΣe^v) = Σp · lse(v) − p·v
+            let lse = logSumExp(step.v)
+            let loss = p.sum * lse - p.dot(step.v)
+            // dv = ŷ·Σp − p  (ŷ − p for a distribution)
+            let dv = p.sum * y - p
+            return (scale * loss, Vector(zeros: y.count), scale * dv)
+        case (.binaryCrossEntropy, .values(let labels)):
+            let p = labels[t]
+            // L = Σ softplus(v) − p·v  (= −[p log σ(v) + (1−p) log(1−σ(v))]);  dv = σ(v) − p
+            var loss = 0.0
+            for k in 0..<y.count { loss += softplus(step.v[k]) - p[k] * step.v[k] }
+            return (scale * loss, Vector(zeros: y.count), scale * (y - p))
+        case (.upstream, .gradients(let g)):
+            return (scale * g[t].dot(y), scale * g[t], nil)
+        default:
+            preconditionFailure("loss \(kind.rawValue) with mismatched targets (the decoder checks this)")
+        }
+    }
+
+    func probabilities(_ targets: Targets, t: Int, count: Int) -> Vector {
+        switch targets {
+        case .classes(let k):
+            var v = Vector(zeros: count)
+            v[k[t]] = 1
+            return v
+        case .values(let v): return v[t]
+        case .gradients: preconditionFailure("cross-entropy with upstream gradients")
+        }
+    }
+}

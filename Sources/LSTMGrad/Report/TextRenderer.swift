@@ -1,0 +1,175 @@
+/// Formats a report as aligned text: one quantity per line, label column, fixed decimals.
+public struct TextRenderer: Sendable {
+    public var decimals: Int
+
+    public init(decimals: Int = 5) { self.decimals = decimals }
+
+    public func render(_ report: Report, into out: inout OutputBuffer) {
+        for line in report.header {
+            out.write(line)
+            out.newline()
+        }
+        for section in report.sections {
+            out.newline()
+            out.write(section.title)
+            out.newline()
+            let width = section.quantities.map { $0.label.unicodeScalars.count }.max() ?? 0
+            for q in section.quantities {
+                out.spaces(2)
+                out.write(q.label)
+                out.spaces(width - q.label.unicodeScalars.count)
+                out.write(" = ")
+                writeValue(q.value, indent: 2 + width + 3, note: q.note, into: &out)
+            }
+        }
+        if !report.notes.isEmpty {
+            out.newline()
+            for note in report.notes {
+                out.write("note: ")
+                out.write(note)
+                out.newline()
+            }
+        }
+    }
+
+    public func render(_ report: Report) -> String {
+        var b = OutputBuffer()
+        render(report, into: &b)
+        return b.text
+    }
+
+    /// A scalar or 1-vector prints bare (as homework writes it); a vector as one bracketed row;
+    /// a matrix one bracketed row per line, columns aligned.
+    func writeValue(_ value: Value, indent: Int, note: String?, into out: inout OutputBuffer) {
+        func finish(_ first: Bool) {
+            if first, let n = note {
+                out.write("   (")
+                out.write(n)
+                out.write(")")
+            }
+            out.newline()
+        }
+        switch value {
+        case .scalar(let x):
+            out.writeFixed(x, decimals: decimals)
+            finish(true)
+        case .vector(let v) where v.count == 1:
+            out.writeFixed(v[0], decimals: decimals)
+            finish(true)
+        case .matrix(let m) where m.rows == 1 && m.cols == 1:
+            out.writeFixed(m.values[0], decimals: decimals)
+            finish(true)
+        case .vector(let v):
+            let w = v.values.map { OutputBuffer.fixedWidth($0, decimals: decimals) }.max() ?? 0
+            writeRow(v.values, width: w, into: &out)
+            finish(true)
+        case .matrix(let m):
+            let w = m.values.map { OutputBuffer.fixedWidth($0, decimals: decimals) }.max() ?? 0
+            if m.rows == 0 {
+                out.write("[]")
+                finish(true)
+            }
+            for r in 0..<m.rows {
+                if r > 0 { out.spaces(indent) }
+                writeRow(m.row(r), width: w, into: &out)
+                finish(r == 0)
+            }
+        }
+    }
+
+    func writeRow(_ xs: [Double], width: Int, into out: inout OutputBuffer) {
+        out.write("[")
+        for (k, x) in xs.enumerated() {
+            out.spaces((k == 0 ? 1 : 2) + width - OutputBuffer.fixedWidth(x, decimals: decimals))
+            out.writeFixed(x, decimals: decimals)
+        }
+        out.write(" ]")
+    }
+}
+
+/// Formats a report as JSON: every quantity by its canonical name at full precision (shortest
+/// round-trip form). Scalars are numbers, vectors arrays, matrices arrays of rows.
+public struct JSONRenderer: Sendable {
+    public init() {}
+
+    public func render(_ report: Report, model: String, notation: String, into out: inout OutputBuffer) {
+        out.write("{\n  \"model\": ")
+        writeString(model, into: &out)
+        out.write(",\n  \"notation\": ")
+        writeString(notation, into: &out)
+        out.write(",\n  \"header\": [")
+        for (k, line) in report.header.enumerated() {
+            out.write(k == 0 ? "\n    " : ",\n    ")
+            writeString(line, into: &out)
+        }
+        out.write("\n  ],\n  \"quantities\": {")
+        for (k, q) in report.uniqueQuantities.enumerated() {
+            out.write(k == 0 ? "\n    " : ",\n    ")
+            writeString(q.key, into: &out)
+            out.write(": ")
+            writeValue(q.value, into: &out)
+        }
+        out.write("\n  }")
+        if !report.notes.isEmpty {
+            out.write(",\n  \"notes\": [")
+            for (k, n) in report.notes.enumerated() {
+                out.write(k == 0 ? "\n    " : ",\n    ")
+                writeString(n, into: &out)
+            }
+            out.write("\n  ]")
+        }
+        out.write("\n}\n")
+    }
+
+    public func render(_ report: Report, model: String, notation: String) -> String {
+        var b = OutputBuffer()
+        render(report, model: model, notation: notation, into: &b)
+        return b.text
+    }
+
+    func writeValue(_ value: Value, into out: inout OutputBuffer) {
+        switch value {
+        case .scalar(let x):
+            out.writeShortest(x)
+        case .vector(let v):
+            writeArray(v.values, into: &out)
+        case .matrix(let m):
+            out.write("[")
+            for r in 0..<m.rows {
+                if r > 0 { out.write(", ") }
+                writeArray(m.row(r), into: &out)
+            }
+            out.write("]")
+        }
+    }
+
+    func writeArray(_ xs: [Double], into out: inout OutputBuffer) {
+        out.write("[")
+        for (k, x) in xs.enumerated() {
+            if k > 0 { out.write(", ") }
+            out.writeShortest(x)
+        }
+        out.write("]")
+    }
+}
+
+/// A JSON string literal with the required escapes.
+public func writeString(_ s: String, into out: inout OutputBuffer) {
+    out.byte(UInt8(ascii: "\""))
+    for b in s.utf8 {
+        switch b {
+        case UInt8(ascii: "\""): out.write("\\\"")
+        case UInt8(ascii: "\\"): out.write("\\\\")
+        case 0x0A: out.write("\\n")
+        case 0x0D: out.write("\\r")
+        case 0x09: out.write("\\t")
+        case 0..<0x20:
+            out.write("\\u00")
+            let hex = Array("0123456789abcdef".utf8)
+            out.byte(hex[Int(b >> 4)])
+            out.byte(hex[Int(b & 15)])
+        default: out.byte(b)
+        }
+    }
+    out.byte(UInt8(ascii: "\""))
+}

@@ -1,0 +1,432 @@
+/// A parsed JSON value that remembers where it stood in the source (a byte offset, turned into
+/// line:column only when a message needs it). Objects keep their members in source order, with
+/// duplicates, so that the decoder can report them.
+public struct JSONNode: Sendable {
+    public indirect enum Value: Sendable {
+        case null
+        case bool(Bool)
+        /// The number and its literal text as written (for "digits the student wrote").
+        case number(Double, literal: String)
+        case string(String)
+        case array([JSONNode])
+        case object([JSONMember])
+    }
+
+    public var value: Value
+    /// Byte offset of the value's first character.
+    public var offset: Int
+
+    public init(_ value: Value, offset: Int) {
+        self.value = value
+        self.offset = offset
+    }
+
+    /// The kind of value, as an error message names it ("a number", "an array of 3", …).
+    public var kindDescription: String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(_, let literal): return "the number \(literal)"
+        case .string(let s): return "the string \"\(s.count > 40 ? String(s.prefix(40)) + "…" : s)\""
+        case .array(let items): return items.isEmpty ? "an empty array" : "an array of \(items.count)"
+        case .object(let members): return members.isEmpty ? "an empty object" : "an object"
+        }
+    }
+
+    public var number: Double? {
+        if case .number(let v, _) = value { return v }
+        return nil
+    }
+
+    public var string: String? {
+        if case .string(let s) = value { return s }
+        return nil
+    }
+
+    public var array: [JSONNode]? {
+        if case .array(let items) = value { return items }
+        return nil
+    }
+
+    public var members: [JSONMember]? {
+        if case .object(let members) = value { return members }
+        return nil
+    }
+}
+
+public struct JSONMember: Sendable {
+    public var key: String
+    public var keyOffset: Int
+    public var value: JSONNode
+}
+
+/// A syntax error: where the parse stopped and why.
+public struct JSONSyntaxError: Error, Sendable, Equatable {
+    public var offset: Int
+    public var message: String
+}
+
+/// A strict RFC 8259 parser over UTF-8 bytes with a nesting limit. It never traps: every
+/// malformed input ends in a `JSONSyntaxError` at the offending byte.
+public struct JSONParser {
+    public static let defaultMaxDepth = 64
+
+    let bytes: [UInt8]
+    var pos = 0
+    let maxDepth: Int
+
+    public init(bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONSyntaxError) -> JSONNode {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+        // A UTF-8 byte order mark is tolerated.
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { parser.pos = 3 }
+        parser.skipWhitespace()
+        if parser.pos == bytes.count { throw parser.error("the file is empty, expected a JSON object") }
+        let node = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        if parser.pos != bytes.count {
+            throw parser.error("unexpected \(parser.describeHere()) after the end of the JSON value")
+        }
+        return node
+    }
+
+    func error(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
+        JSONSyntaxError(offset: offset ?? pos, message: message)
+    }
+
+    /// What stands at `pos`, for messages: `'x'`, `end of input`.
+    func describeHere() -> String {
+        guard pos < bytes.count else { return "end of input" }
+        let b = bytes[pos]
+        if b >= 0x21 && b < 0x7F { return "'\(Character(Unicode.Scalar(b)))'" }
+        if b == 0x20 { return "a space" }
+        if b < 0x20 { return "control character 0x\(String(b, radix: 16, uppercase: true))" }
+        // Decode one UTF-8 scalar for the message.
+        var it = bytes[pos...].makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let s) = decoder.decode(&it) { return "'\(Character(s))'" }
+        return "an invalid UTF-8 byte"
+    }
+
+    mutating func skipWhitespace() {
+        while pos < bytes.count {
+            switch bytes[pos] {
+            case 0x20, 0x09, 0x0A, 0x0D: pos += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> JSONNode {
+        guard pos < bytes.count else { throw error("unexpected end of input, expected a value") }
+        let start = pos
+        switch bytes[pos] {
+        case UInt8(ascii: "{"):
+            guard depth < maxDepth else { throw error("JSON nested deeper than \(maxDepth) levels") }
+            return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["):
+            guard depth < maxDepth else { throw error("JSON nested deeper than \(maxDepth) levels") }
+            return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""):
+            return JSONNode(.string(try parseString()), offset: start)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return try parseNumber()
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return JSONNode(.bool(true), offset: start)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return JSONNode(.bool(false), offset: start)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return JSONNode(.null, offset: start)
+        case UInt8(ascii: "N"), UInt8(ascii: "I"):
+            if matchesWord("NaN") || matchesWord("Infinity") {
+                throw error("NaN and Infinity are not JSON numbers; write a finite number")
+            }
+            throw error("expected a value, found \(describeHere())")
+        case UInt8(ascii: "'"):
+            throw error("strings must use double quotes, found '")
+        default:
+            throw error("expected a value, found \(describeHere())")
+        }
+    }
+
+    func matchesWord(_ word: String) -> Bool {
+        let w = Array(word.utf8)
+        guard pos + w.count <= bytes.count else { return false }
+        return Array(bytes[pos..<(pos + w.count)]) == w
+    }
+
+    mutating func expectWord(_ word: String) throws(JSONSyntaxError) {
+        guard matchesWord(word) else { throw error("expected a value, found \(describeHere())") }
+        pos += word.utf8.count
+    }
+
+    mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONNode {
+        let start = pos
+        pos += 1
+        var members: [JSONMember] = []
+        skipWhitespace()
+        if pos < bytes.count && bytes[pos] == UInt8(ascii: "}") {
+            pos += 1
+            return JSONNode(.object(members), offset: start)
+        }
+        while true {
+            skipWhitespace()
+            guard pos < bytes.count else { throw error("unexpected end of input inside an object, expected a key") }
+            guard bytes[pos] == UInt8(ascii: "\"") else {
+                if bytes[pos] == UInt8(ascii: "}") { throw error("trailing comma before '}'") }
+                throw error("expected a key in double quotes, found \(describeHere())")
+            }
+            let keyOffset = pos
+            let key = try parseString()
+            skipWhitespace()
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else {
+                throw error("expected ':' after the key \"\(key)\", found \(describeHere())")
+            }
+            pos += 1
+            skipWhitespace()
+            let value = try parseValue(depth: depth)
+            members.append(JSONMember(key: key, keyOffset: keyOffset, value: value))
+            skipWhitespace()
+            guard pos < bytes.count else { throw error("unexpected end of input inside an object, expected ',' or '}'") }
+            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+            if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
+            throw error("expected ',' or '}' in an object, found \(describeHere())")
+        }
+        return JSONNode(.object(members), offset: start)
+    }
+
+    mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONNode {
+        let start = pos
+        pos += 1
+        var items: [JSONNode] = []
+        skipWhitespace()
+        if pos < bytes.count && bytes[pos] == UInt8(ascii: "]") {
+            pos += 1
+            return JSONNode(.array(items), offset: start)
+        }
+        while true {
+            skipWhitespace()
+            if pos < bytes.count && bytes[pos] == UInt8(ascii: "]") { throw error("trailing comma before ']'") }
+            items.append(try parseValue(depth: depth))
+            skipWhitespace()
+            guard pos < bytes.count else { throw error("unexpected end of input inside an array, expected ',' or ']'") }
+            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+            if bytes[pos] == UInt8(ascii: "]") { pos += 1; break }
+            throw error("expected ',' or ']' in an array, found \(describeHere())")
+        }
+        return JSONNode(.array(items), offset: start)
+    }
+
+    mutating func parseString() throws(JSONSyntaxError) -> String {
+        let start = pos
+        pos += 1
+        var out: [UInt8] = []
+        var runStart = pos
+        while true {
+            guard pos < bytes.count else { throw error("unterminated string", at: start) }
+            let b = bytes[pos]
+            if b == UInt8(ascii: "\"") {
+                out.append(contentsOf: bytes[runStart..<pos])
+                pos += 1
+                break
+            }
+            if b < 0x20 {
+                throw error(b == 0x0A ? "unterminated string (a line break inside quotes)" : "control character 0x\(String(b, radix: 16, uppercase: true)) inside a string; escape it")
+            }
+            if b == UInt8(ascii: "\\") {
+                out.append(contentsOf: bytes[runStart..<pos])
+                pos += 1
+                guard pos < bytes.count else { throw error("unterminated string", at: start) }
+                let e = bytes[pos]
+                pos += 1
+                switch e {
+                case UInt8(ascii: "\""): out.append(0x22)
+                case UInt8(ascii: "\\"): out.append(0x5C)
+                case UInt8(ascii: "/"): out.append(0x2F)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try parseHex4()
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") else {
+                            throw error("unpaired surrogate \\u\(String(scalar, radix: 16, uppercase: true))")
+                        }
+                        pos += 2
+                        let low = try parseHex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00..<0xE000).contains(scalar) {
+                        throw error("unpaired surrogate \\u\(String(scalar, radix: 16, uppercase: true))")
+                    }
+                    guard let s = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+                    out.append(contentsOf: Array(String(Character(s)).utf8))
+                default:
+                    pos -= 1
+                    throw error("invalid escape \\\(describeHere().trimmingQuotes) in a string")
+                }
+                runStart = pos
+                continue
+            }
+            pos += 1
+        }
+        guard let s = String(validating: out, as: UTF8.self) else {
+            throw error("the string is not valid UTF-8", at: start)
+        }
+        return s
+    }
+
+    mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+        guard pos + 4 <= bytes.count else { throw error("incomplete \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[pos]
+            let d: UInt32
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(b - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(b - UInt8(ascii: "A") + 10)
+            default: throw error("expected 4 hex digits in \\u escape, found \(describeHere())")
+            }
+            v = v * 16 + d
+            pos += 1
+        }
+        return v
+    }
+
+    static let exactPowersOfTen: [Double] = (0...22).map { k in
+        var p = 1.0
+        for _ in 0..<k { p *= 10 }
+        return p
+    }
+
+    /// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, converted with correct rounding: the
+    /// exact fast path (mantissa < 2^53, |power of ten| ≤ 22) or the C library's strtod.
+    mutating func parseNumber() throws(JSONSyntaxError) -> JSONNode {
+        let start = pos
+        var negative = false
+        if bytes[pos] == UInt8(ascii: "-") {
+            negative = true
+            pos += 1
+        }
+        func isDigit(_ k: Int) -> Bool { k < bytes.count && bytes[k] >= 0x30 && bytes[k] <= 0x39 }
+        guard isDigit(pos) else {
+            if matchesWord("Infinity") { throw error("NaN and Infinity are not JSON numbers; write a finite number", at: start) }
+            throw error("expected a digit after '-', found \(describeHere())")
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var dropped = 0  // integer digits beyond 19 that did not fit
+        var exponent10 = 0
+        if bytes[pos] == UInt8(ascii: "0") {
+            pos += 1
+            if isDigit(pos) { throw error("numbers must not have leading zeros", at: start) }
+        } else {
+            while isDigit(pos) {
+                if digits < 19 {
+                    mantissa = mantissa * 10 + UInt64(bytes[pos] - 0x30)
+                    if mantissa != 0 { digits += 1 }
+                } else {
+                    dropped += 1
+                }
+                pos += 1
+            }
+        }
+        var inexact = dropped > 0
+        exponent10 += dropped
+        if pos < bytes.count && bytes[pos] == UInt8(ascii: ".") {
+            pos += 1
+            guard isDigit(pos) else { throw error("expected a digit after '.', found \(describeHere())") }
+            while isDigit(pos) {
+                if digits < 19 {
+                    mantissa = mantissa * 10 + UInt64(bytes[pos] - 0x30)
+                    if mantissa != 0 { digits += 1 }
+                    exponent10 -= 1
+                } else if bytes[pos] != 0x30 {
+                    inexact = true
+                }
+                pos += 1
+            }
+        }
+        if pos < bytes.count && (bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E")) {
+            pos += 1
+            var expNegative = false
+            if pos < bytes.count && (bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-")) {
+                expNegative = bytes[pos] == UInt8(ascii: "-")
+                pos += 1
+            }
+            guard isDigit(pos) else { throw error("expected a digit in the exponent, found \(describeHere())") }
+            var e = 0
+            while isDigit(pos) {
+                if e < 100_000 { e = e * 10 + Int(bytes[pos] - 0x30) }
+                pos += 1
+            }
+            exponent10 += expNegative ? -e : e
+        }
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") || bytes[pos] >= 0x30 && bytes[pos] <= 0x39 {
+            throw error("invalid number", at: start)
+        }
+        let literal = String(decoding: bytes[start..<pos], as: UTF8.self)
+        var value: Double
+        if !inexact && mantissa < (1 << 53) && abs(exponent10) <= 22 {
+            value = Double(mantissa)
+            if exponent10 < 0 { value /= JSONParser.exactPowersOfTen[-exponent10] } else { value *= JSONParser.exactPowersOfTen[exponent10] }
+            if negative { value = -value }
+        } else {
+            value = Double(literal) ?? .nan
+        }
+        return JSONNode(.number(value, literal: literal), offset: start)
+    }
+}
+
+extension String {
+    var trimmingQuotes: String {
+        var s = self
+        if s.hasPrefix("'") { s.removeFirst() }
+        if s.hasSuffix("'") { s.removeLast() }
+        return s
+    }
+}
+
+/// The text of a source file, able to turn a byte offset into line:column.
+public struct SourceText: Sendable {
+    public let name: String
+    public let bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
+
+    /// Line and column (in Unicode scalars, 1-based) of a byte offset.
+    public func location(of offset: Int) -> SourceLocation {
+        let end = min(max(offset, 0), bytes.count)
+        var line = 1
+        var lineStart = 0
+        var k = 0
+        while k < end {
+            if bytes[k] == 0x0A {
+                line += 1
+                lineStart = k + 1
+            }
+            k += 1
+        }
+        var column = 1
+        k = lineStart
+        while k < end {
+            // Count scalars: every byte that is not a UTF-8 continuation byte.
+            if bytes[k] & 0xC0 != 0x80 { column += 1 }
+            k += 1
+        }
+        return SourceLocation(line: line, column: column)
+    }
+}

@@ -1,0 +1,268 @@
+/// A decoded, validated spec: one problem of one cell kind, and how to name its quantities.
+public struct Spec: Sendable {
+    public enum Model: Sendable {
+        case lstm(Problem<LSTMCell>)
+    }
+
+    public var file: String
+    public var model: Model
+    public var notation: Notation
+    /// Non-fatal findings (e.g. a negative learning rate), printed on stderr.
+    public var warnings: [Diagnostic]
+
+    public var modelName: String {
+        switch model {
+        case .lstm: return "lstm"
+        }
+    }
+
+    /// Calls the visitor with the spec's problem, whatever its cell: commands are written once,
+    /// generically, and a new cell adds one line here.
+    public func visit<V: ProblemVisitor>(_ visitor: V) throws(V.Failure) -> V.Result {
+        switch model {
+        case .lstm(let p): return try visitor.visit(p)
+        }
+    }
+}
+
+/// Something done to a problem of any cell kind (report, gradient check, answer check, …).
+public protocol ProblemVisitor {
+    associatedtype Result
+    associatedtype Failure: Error
+    func visit<C: Cell>(_ problem: Problem<C>) throws(Failure) -> Result
+}
+
+public enum SpecDecoder {
+    public static let topLevelKeys = [
+        "model", "description", "weights", "head", "inputs", "labels", "gradients", "loss",
+        "learning_rate", "initial", "notation",
+    ]
+    public static let models = ["lstm"]
+
+    /// Parses and validates a spec; every problem found is reported together.
+    public static func decode(_ source: SourceText, maxDepth: Int = JSONParser.defaultMaxDepth) throws(SpecErrors) -> Spec {
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(source.bytes, maxDepth: maxDepth)
+        } catch {
+            throw SpecErrors([Diagnostic(file: source.name, location: source.location(of: error.offset), path: nil,
+                                         error: .syntax(error.message))])
+        }
+        let reader = SpecReader(source: source)
+        let spec = decode(root, reader: reader)
+        if reader.hasErrors || spec == nil {
+            throw SpecErrors(reader.diagnostics)
+        }
+        var s = spec!
+        s.warnings = reader.warnings
+        return s
+    }
+
+    static func decode(_ root: JSONNode, reader: SpecReader) -> Spec? {
+        let top = JSONPath.root
+        guard let fields = reader.object(root, top, allowed: topLevelKeys, what: "a JSON object (the spec)") else { return nil }
+        if let d = fields["description"] { _ = reader.string(d, top / "description") }
+        let model = fields["model"].flatMap { reader.choice($0, top / "model", among: models) } ?? (fields.has("model") ? nil : "lstm")
+        let notation = decodeNotation(fields, reader: reader)
+
+        // Sizes: T and X from the inputs.
+        let inputs = decodeInputs(fields, reader: reader)
+        let X = inputs?.first?.count
+        let T = inputs?.count
+
+        let learningRate: Double = {
+            guard let n = fields["learning_rate"] else { return 0.1 }
+            guard let v = reader.number(n, top / "learning_rate") else { return 0.1 }
+            if v <= 0 { reader.warn("the learning rate \(shortest(v)) is not positive: the SGD step will not descend", n, top / "learning_rate") }
+            return v
+        }()
+
+        let context = ModelContext(fields: fields, inputs: inputs, inputSize: X, steps: T,
+                                   learningRate: learningRate, notation: notation)
+        let decoded: Spec.Model?
+        switch model {
+        case "lstm": decoded = decodeLSTM(context, reader: reader)
+        default: decoded = nil
+        }
+        guard let decoded, !reader.hasErrors else { return nil }
+        return Spec(file: reader.source.name, model: decoded, notation: notation, warnings: [])
+    }
+
+    /// What every model's decoder shares: the top-level fields and the sizes from the inputs.
+    struct ModelContext {
+        var fields: SpecReader.Fields
+        var inputs: [Vector]?
+        var inputSize: Int?
+        var steps: Int?
+        var learningRate: Double
+        var notation: Notation
+    }
+
+    /// Head, loss, targets and initial state, for a cell of hidden size H; nil after an error.
+    static func decodeCommon(_ c: ModelContext, hidden H: Int?, hasState: Bool, reader: SpecReader)
+        -> (head: Head, loss: Loss, targets: Targets, initial: CellState)? {
+        let initial = decodeInitial(c.fields, hidden: H, hasState: hasState, reader: reader)
+        let head = decodeHead(c.fields, hidden: H, reader: reader)
+        let (loss, targets) = decodeLoss(c.fields, head: head, hidden: H, steps: c.steps, reader: reader)
+        guard let initial, let head, let loss, let targets else { return nil }
+        return (head, loss, targets, initial)
+    }
+
+    static func decodeLSTM(_ c: ModelContext, reader: SpecReader) -> Spec.Model? {
+        let weights = reader.require(c.fields, "weights", meaning: "the cell's parameters").flatMap {
+            LSTMLayouts.decode($0, .root / "weights", inputSize: c.inputSize, reader: reader)
+        }
+        let common = decodeCommon(c, hidden: weights?.hiddenSize, hasState: true, reader: reader)
+        guard let weights, let common, let inputs = c.inputs else { return nil }
+        return .lstm(Problem(cell: LSTMCell(parameters: weights), head: common.head, loss: common.loss, inputs: inputs,
+                             targets: common.targets, initial: common.initial, learningRate: c.learningRate))
+    }
+
+    static func decodeNotation(_ fields: SpecReader.Fields, reader: SpecReader) -> Notation {
+        guard let n = fields["notation"] else { return .published }
+        guard let name = reader.choice(n, .root / "notation", among: Notation.builtIn.map(\.name)) else { return .published }
+        return Notation.builtIn.first { $0.name == name } ?? .published
+    }
+
+    static func decodeInputs(_ fields: SpecReader.Fields, reader: SpecReader) -> [Vector]? {
+        let path = JSONPath.root / "inputs"
+        guard let node = reader.require(fields, "inputs", meaning: "the sequence x_0 … x_{T−1}") else { return nil }
+        guard let items = reader.array(node, path, what: "an array of input vectors") else { return nil }
+        guard !items.isEmpty else {
+            reader.fail(.invalidValue(expected: "at least one timestep", found: "an empty array (T = 0)"), node, path)
+            return nil
+        }
+        guard let X = reader.entryCount(items[0]) else {
+            _ = reader.vector(items[0], path / 0, count: nil, meaning: "input size")
+            return nil
+        }
+        var out: [Vector] = []
+        for (t, item) in items.enumerated() {
+            if let v = reader.vector(item, path / t, count: X, meaning: t == 0 ? "input size" : "input size X = \(X), from inputs[0]") {
+                out.append(v)
+            }
+        }
+        return out.count == items.count ? out : nil
+    }
+
+    static func decodeInitial(_ fields: SpecReader.Fields, hidden H: Int?, hasState: Bool, reader: SpecReader) -> CellState? {
+        guard let H else { return nil }
+        let path = JSONPath.root / "initial"
+        guard let node = fields["initial"] else {
+            return CellState(out: Vector(zeros: H), state: hasState ? Vector(zeros: H) : nil)
+        }
+        let keys = hasState ? ["out", "state"] : ["out"]
+        guard let f = reader.object(node, path, allowed: keys) else { return nil }
+        let meaning = "hidden size H = \(H)"
+        let out = f["out"].map { reader.vector($0, path / "out", count: H, meaning: meaning) } ?? Vector(zeros: H)
+        let state = hasState ? (f["state"].map { reader.vector($0, path / "state", count: H, meaning: meaning) } ?? Vector(zeros: H)) : nil
+        guard let o = out else { return nil }
+        if hasState && state == nil { return nil }
+        return CellState(out: o, state: state)
+    }
+
+    static func decodeHead(_ fields: SpecReader.Fields, hidden H: Int?, reader: SpecReader) -> Head? {
+        let path = JSONPath.root / "head"
+        guard let node = fields["head"] else { return Head.none }
+        guard let f = reader.object(node, path, allowed: ["type", "V", "c"]) else { return nil }
+        guard let typeNode = reader.require(f, "type", meaning: "none, linear, sigmoid or softmax"),
+              let typeName = reader.choice(typeNode, path / "type", among: HeadKind.allCases.map(\.rawValue)),
+              let kind = HeadKind(rawValue: typeName) else { return nil }
+        if kind == .none {
+            for key in ["V", "c"] where f.has(key) {
+                reader.fail(.conflict("a head of type \"none\" has no parameters; remove \"\(key)\""), f[key]!, path / key)
+            }
+            return Head.none
+        }
+        guard let H else { return nil }
+        guard let vNode = reader.require(f, "V", meaning: "the K×H output weights") else { return nil }
+        guard let K = reader.rowCount(vNode) else {
+            _ = reader.matrix(vNode, path / "V", rows: 1, cols: H, meaning: "K×H: outputs × hidden size")
+            return nil
+        }
+        let V = reader.matrix(vNode, path / "V", rows: K, cols: H, meaning: "K×H: outputs × hidden size H = \(H)")
+        let c = f["c"].map { reader.vector($0, path / "c", count: K, meaning: "K = \(K) outputs, from V") } ?? Vector(zeros: K)
+        guard let V, let c else { return nil }
+        return Head(kind: kind, parameters: HeadParameters(V: V, c: c))
+    }
+
+    static let lossNames = ["l2", "ce", "cross_entropy", "bce", "binary_cross_entropy", "upstream"]
+
+    static func decodeLoss(_ fields: SpecReader.Fields, head: Head?, hidden H: Int?, steps T: Int?, reader: SpecReader) -> (Loss?, Targets?) {
+        let path = JSONPath.root / "loss"
+        var loss = Loss(kind: .l2)
+        var lossNode: JSONNode?
+        if let node = fields["loss"] {
+            lossNode = node
+            var nameNode = node
+            var namePath = path
+            if node.members != nil {
+                guard let f = reader.object(node, path, allowed: ["type", "half", "reduction"]) else { return (nil, nil) }
+                guard let t = reader.require(f, "type", meaning: "l2, ce, bce or upstream") else { return (nil, nil) }
+                nameNode = t
+                namePath = path / "type"
+                if let h = f["half"], let b = reader.bool(h, path / "half") { loss.half = b }
+                if let r = f["reduction"], let s = reader.choice(r, path / "reduction", among: ["sum", "mean"]) { loss.mean = s == "mean" }
+            }
+            guard let name = reader.choice(nameNode, namePath, among: lossNames) else { return (nil, nil) }
+            switch name {
+            case "ce", "cross_entropy": loss.kind = .crossEntropy
+            case "bce", "binary_cross_entropy": loss.kind = .binaryCrossEntropy
+            case "upstream": loss.kind = .upstream
+            default: loss.kind = .l2
+            }
+        }
+        guard let head else { return (loss, nil) }
+        let K = head.parameters?.V.rows
+        // Which head a loss needs.
+        if loss.kind == .crossEntropy && head.kind != .softmax {
+            reader.fail(.conflict("cross-entropy needs a softmax head (\"head\": {\"type\": \"softmax\", …})"), lossNode!, path)
+            return (nil, nil)
+        }
+        if loss.kind == .binaryCrossEntropy && head.kind != .sigmoid {
+            reader.fail(.conflict("binary cross-entropy needs a sigmoid head (\"head\": {\"type\": \"sigmoid\", …})"), lossNode!, path)
+            return (nil, nil)
+        }
+        return (loss, decodeTargets(fields, loss: loss, outputs: K, hidden: H, steps: T, reader: reader))
+    }
+
+    static func decodeTargets(_ fields: SpecReader.Fields, loss: Loss, outputs K: Int?, hidden H: Int?, steps T: Int?, reader: SpecReader) -> Targets? {
+        let upstream = loss.kind == .upstream
+        let key = upstream ? "gradients" : "labels"
+        let other = upstream ? "labels" : "gradients"
+        if let n = fields[other] {
+            reader.fail(.conflict(upstream ? "with \"loss\": \"upstream\" the spec gives \"gradients\", not \"labels\""
+                                           : "\"gradients\" is only read with \"loss\": \"upstream\""), n, .root / other)
+        }
+        let path = JSONPath.root / key
+        guard let node = reader.require(fields, key, meaning: upstream ? "∂L/∂y_t for every t" : "one label per timestep") else { return nil }
+        guard let items = reader.array(node, path, what: "an array with one entry per timestep") else { return nil }
+        guard let T else { return nil }
+        guard items.count == T else {
+            reader.fail(.wrongLength(expected: T, found: items.count, what: upstream ? "gradients" : "labels", meaning: "one per timestep, T = \(T) from inputs"), node, path)
+            return nil
+        }
+        // Without a head, y_t = out_t has H entries.
+        guard let width = K ?? H else { return nil }
+        if loss.kind == .crossEntropy, let K {
+            // A class index per t, or a probability vector per t.
+            if items.allSatisfy({ if case .number = $0.value { return true } else { return false } }) {
+                var classes: [Int] = []
+                for (t, item) in items.enumerated() {
+                    if let k = reader.integer(item, path / t, range: 0...(K - 1), what: "a class index 0…\(K - 1) (the softmax head has \(K) classes)") {
+                        classes.append(k)
+                    }
+                }
+                return classes.count == T ? .classes(classes) : nil
+            }
+        }
+        var out: [Vector] = []
+        for (t, item) in items.enumerated() {
+            if let v = reader.vector(item, path / t, count: width, meaning: K != nil ? "K = \(width) outputs of the head" : "hidden size H = \(width): y_t = out_t") {
+                out.append(v)
+            }
+        }
+        guard out.count == T else { return nil }
+        return upstream ? .gradients(out) : .values(out)
+    }
+}

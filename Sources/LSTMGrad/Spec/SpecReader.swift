@@ -1,0 +1,242 @@
+/// Walks a parsed JSON document, checking types and shapes, and collects every problem it finds
+/// (up to `limit`) with its place, instead of stopping at the first.
+public final class SpecReader {
+    public let source: SourceText
+    public private(set) var diagnostics: [Diagnostic] = []
+    public private(set) var warnings: [Diagnostic] = []
+    public let limit: Int
+
+    public init(source: SourceText, limit: Int = 20) {
+        self.source = source
+        self.limit = limit
+    }
+
+    public var hasErrors: Bool { !diagnostics.isEmpty }
+
+    /// Records an error at a node (or at a byte offset) and path.
+    public func fail(_ error: SpecError, at offset: Int?, _ path: JSONPath) {
+        guard diagnostics.count < limit else { return }
+        diagnostics.append(Diagnostic(file: source.name, location: offset.map(source.location(of:)), path: path, error: error))
+    }
+
+    public func fail(_ error: SpecError, _ node: JSONNode, _ path: JSONPath) { fail(error, at: node.offset, path) }
+
+    public func warn(_ message: String, _ node: JSONNode?, _ path: JSONPath) {
+        warnings.append(Diagnostic(file: source.name, location: node.map { source.location(of: $0.offset) }, path: path,
+                                   error: .warning(message), severity: .warning))
+    }
+
+    // MARK: objects
+
+    /// The members of an object by key, after checking the type, duplicates and unknown keys.
+    public func object(_ node: JSONNode, _ path: JSONPath, allowed: [String], what: String = "an object") -> Fields? {
+        guard let members = node.members else {
+            fail(.wrongType(expected: what, found: node.kindDescription), node, path)
+            return nil
+        }
+        var fields = Fields(node: node, path: path)
+        for m in members {
+            if let first = fields.members[m.key] {
+                fail(.duplicateKey(m.key, firstLine: source.location(of: first.keyOffset).line), at: m.keyOffset, path / m.key)
+                continue
+            }
+            guard allowed.contains(m.key) else {
+                fail(.unknownKey(m.key, suggestion: suggestion(for: m.key, among: allowed), allowed: allowed), at: m.keyOffset, path / m.key)
+                continue
+            }
+            fields.members[m.key] = m
+            fields.order.append(m.key)
+        }
+        return fields
+    }
+
+    /// An object's checked members.
+    public struct Fields {
+        public var node: JSONNode
+        public var path: JSONPath
+        public var members: [String: JSONMember] = [:]
+        public var order: [String] = []
+
+        public subscript(key: String) -> JSONNode? { members[key]?.value }
+        public func has(_ key: String) -> Bool { members[key] != nil }
+    }
+
+    /// A required member, or an error at the object.
+    public func require(_ fields: Fields, _ key: String, meaning: String = "") -> JSONNode? {
+        if let n = fields[key] { return n }
+        fail(.missing(field: key, meaning: meaning), fields.node, fields.path)
+        return nil
+    }
+
+    // MARK: scalars
+
+    public func number(_ node: JSONNode, _ path: JSONPath, what: String = "a number") -> Double? {
+        guard case .number(let v, let literal) = node.value else {
+            fail(.wrongType(expected: what, found: node.kindDescription), node, path)
+            return nil
+        }
+        guard v.isFinite else {
+            fail(.notFinite(literal: literal), node, path)
+            return nil
+        }
+        return v
+    }
+
+    public func integer(_ node: JSONNode, _ path: JSONPath, range: ClosedRange<Int>, what: String) -> Int? {
+        guard let v = number(node, path, what: what) else { return nil }
+        guard v == v.rounded(), v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
+            fail(.invalidValue(expected: what, found: node.kindDescription), node, path)
+            return nil
+        }
+        return Int(v)
+    }
+
+    public func bool(_ node: JSONNode, _ path: JSONPath) -> Bool? {
+        guard case .bool(let b) = node.value else {
+            fail(.wrongType(expected: "true or false", found: node.kindDescription), node, path)
+            return nil
+        }
+        return b
+    }
+
+    public func string(_ node: JSONNode, _ path: JSONPath) -> String? {
+        guard let s = node.string else {
+            fail(.wrongType(expected: "a string", found: node.kindDescription), node, path)
+            return nil
+        }
+        return s
+    }
+
+    /// One of a fixed set of strings, with a "did you mean" for near misses.
+    public func choice(_ node: JSONNode, _ path: JSONPath, among choices: [String]) -> String? {
+        guard let s = string(node, path) else { return nil }
+        guard choices.contains(s) else {
+            if let near = suggestion(for: s, among: choices) {
+                fail(.invalidValue(expected: "one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))", found: "\"\(s)\"; did you mean \"\(near)\"?"), node, path)
+            } else {
+                fail(.invalidValue(expected: "one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))", found: "\"\(s)\""), node, path)
+            }
+            return nil
+        }
+        return s
+    }
+
+    // MARK: arrays
+
+    public func array(_ node: JSONNode, _ path: JSONPath, what: String = "an array") -> [JSONNode]? {
+        guard let items = node.array else {
+            fail(.wrongType(expected: what, found: node.kindDescription), node, path)
+            return nil
+        }
+        return items
+    }
+
+    /// A vector of `count` numbers (any length when nil). A bare number is accepted for a
+    /// 1-vector, as homework writes it.
+    public func vector(_ node: JSONNode, _ path: JSONPath, count: Int?, meaning: String) -> Vector? {
+        if case .number = node.value {
+            guard let v = number(node, path) else { return nil }
+            if let c = count, c != 1 {
+                fail(.wrongLength(expected: c, found: 1, what: "numbers", meaning: meaning), node, path)
+                return nil
+            }
+            return Vector([v])
+        }
+        guard let items = array(node, path, what: count == 1 ? "a number" : "an array of numbers") else { return nil }
+        if items.isEmpty && (count ?? 1) > 0 {
+            fail(.wrongLength(expected: count ?? 1, found: 0, what: count == nil ? "or more numbers" : "numbers", meaning: meaning), node, path)
+            return nil
+        }
+        if let c = count, items.count != c {
+            fail(.wrongLength(expected: c, found: items.count, what: c == 1 ? "number" : "numbers", meaning: meaning), node, path)
+            return nil
+        }
+        var out: [Double] = []
+        out.reserveCapacity(items.count)
+        var ok = true
+        for (k, item) in items.enumerated() {
+            if let v = number(item, path / k) { out.append(v) } else { ok = false }
+        }
+        return ok ? Vector(out) : nil
+    }
+
+    /// A rows×cols matrix given as a list of rows. A bare number is accepted for 1×1, a flat list
+    /// for a single row (or a single column), as homework writes them.
+    public func matrix(_ node: JSONNode, _ path: JSONPath, rows: Int, cols: Int, meaning: String) -> Matrix? {
+        if case .number = node.value {
+            guard let v = number(node, path) else { return nil }
+            guard rows == 1 && cols == 1 else {
+                fail(.wrongShape(expected: (rows, cols), found: (1, 1), meaning: meaning), node, path)
+                return nil
+            }
+            return Matrix(rows: 1, cols: 1, values: [v])
+        }
+        guard let items = array(node, path, what: "a matrix (a list of rows)") else { return nil }
+        if items.isEmpty {
+            fail(.wrongShape(expected: (rows, cols), found: (0, 0), meaning: meaning), node, path)
+            return nil
+        }
+        let flat = items.allSatisfy { if case .number = $0.value { return true } else { return false } }
+        if flat {
+            // A flat list is one row, or (when the matrix has one column) the column.
+            if rows == 1 || cols != 1 {
+                guard rows == 1 && items.count == cols else {
+                    fail(.wrongShape(expected: (rows, cols), found: (1, items.count), meaning: meaning), node, path)
+                    return nil
+                }
+            } else if items.count != rows {
+                fail(.wrongShape(expected: (rows, cols), found: (items.count, 1), meaning: meaning), node, path)
+                return nil
+            }
+            guard let v = vector(node, path, count: nil, meaning: meaning) else { return nil }
+            return Matrix(rows: rows, cols: cols, values: v.values)
+        }
+        // A list of rows: check raggedness before the shape, so the message names the real fault.
+        var rowLengths: [Int] = []
+        for (r, item) in items.enumerated() {
+            switch item.value {
+            case .array(let row): rowLengths.append(row.count)
+            case .number: rowLengths.append(1)
+            default:
+                fail(.wrongType(expected: "a row of numbers", found: item.kindDescription), item, path / r)
+                return nil
+            }
+        }
+        if let bad = rowLengths.firstIndex(where: { $0 != rowLengths[0] }) {
+            fail(.ragged(row: bad, expected: rowLengths[0], found: rowLengths[bad]), items[bad], path / bad)
+            return nil
+        }
+        guard items.count == rows && rowLengths[0] == cols else {
+            fail(.wrongShape(expected: (rows, cols), found: (items.count, rowLengths[0]), meaning: meaning), node, path)
+            return nil
+        }
+        var values: [Double] = []
+        values.reserveCapacity(rows * cols)
+        var ok = true
+        for (r, item) in items.enumerated() {
+            if let row = vector(item, path / r, count: cols, meaning: meaning) { values += row.values } else { ok = false }
+        }
+        return ok ? Matrix(rows: rows, cols: cols, values: values) : nil
+    }
+
+    /// The number of rows a matrix-like node claims (1 for a number or a flat list).
+    public func rowCount(_ node: JSONNode) -> Int? {
+        switch node.value {
+        case .number: return 1
+        case .array(let items):
+            if items.isEmpty { return nil }
+            if items.allSatisfy({ if case .number = $0.value { return true } else { return false } }) { return 1 }
+            return items.count
+        default: return nil
+        }
+    }
+
+    /// The number of entries of a vector-like node.
+    public func entryCount(_ node: JSONNode) -> Int? {
+        switch node.value {
+        case .number: return 1
+        case .array(let items): return items.isEmpty ? nil : items.count
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import LSTMGrad
+
+/// A subcommand: a name, a one-line purpose, its options, examples, and what it does.
+protocol Command: Sendable {
+    static var name: String { get }
+    static var abstract: String { get }
+    static var usage: String { get }
+    static var options: [OptionSpec] { get }
+    static var examples: [String] { get }
+    /// Writes its result to `out` (flushed only on success) and returns the exit code.
+    static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32
+}
+
+enum CLI {
+    static let version = "0.1.0"
+    static let commands: [any Command.Type] = [RunCommand.self]
+
+    static let overview = """
+        lstm-grad \(version): the reference gradient calculator for recurrent networks
+
+        Runs the forward pass and backpropagation through time of a small LSTM written as JSON,
+        and prints every intermediate value, every δ, the parameter gradients and the SGD update.
+
+        usage: lstm-grad <command> [options]
+
+        """
+
+    /// Runs a command line and returns the exit code: 0 ok, 1 a check found a mismatch,
+    /// 2 bad usage or bad input. Nothing reaches stdout unless the command succeeds.
+    static func run(_ args: [String]) -> Int32 {
+        var out = OutputBuffer()
+        do {
+            let code = try dispatch(args, out: &out)
+            out.flush(to: 1)
+            return code
+        } catch {
+            report(error)
+            return exitCode(for: error)
+        }
+    }
+
+    static func exitCode(for error: CLIError) -> Int32 {
+        switch error {
+        case .usage, .input, .file, .numeric: return 2
+        }
+    }
+
+    static func report(_ error: CLIError) {
+        switch error {
+        case .usage(let message, let command):
+            let help = command.map { "lstm-grad \($0) --help" } ?? "lstm-grad --help"
+            writeStandardError("lstm-grad: error: \(message)\nsee '\(help)'\n")
+        case .input(let errors):
+            var text = errors.diagnostics.map(\.description).joined(separator: "\n") + "\n"
+            if errors.diagnostics.count > 1 { text += "\(errors.diagnostics.count) errors\n" }
+            writeStandardError(text)
+        case .file(let failure):
+            writeStandardError("lstm-grad: error: \(failure.message)\n")
+        case .numeric(let file, let e):
+            writeStandardError("\(file): error: \(e)\n")
+        }
+    }
+
+    static func dispatch(_ args: [String], out: inout OutputBuffer) throws(CLIError) -> Int32 {
+        guard let first = args.first else {
+            throw .usage("no command given; try 'lstm-grad run fixtures/gomez.json'", command: nil)
+        }
+        switch first {
+        case "--help", "-h", "help":
+            if args.count > 1, let c = commands.first(where: { $0.name == args[1] }) {
+                out.write(helpText(c))
+            } else {
+                out.write(overviewText())
+            }
+            return 0
+        case "--version", "-V", "version":
+            out.write("lstm-grad \(version)\n")
+            return 0
+        default:
+            break
+        }
+        guard let command = commands.first(where: { $0.name == first }) else {
+            if first.hasPrefix("-") {
+                throw .usage("unknown option '\(first)'; a command comes first, e.g. 'lstm-grad run spec.json'", command: nil)
+            }
+            let near = suggestion(for: first, among: commands.map { $0.name })
+            throw .usage("unknown command '\(first)'" + (near.map { "; did you mean '\($0)'?" } ?? ""), command: nil)
+        }
+        let options = command.options + [OptionSpec(name: "help", value: nil, help: "show this help")]
+        let parsed = try ParsedArguments.parse(Array(args.dropFirst()), allowed: options, command: command.name)
+        if parsed.has("help") {
+            out.write(helpText(command))
+            return 0
+        }
+        return try command.run(parsed, out: &out)
+    }
+
+    static func overviewText() -> String {
+        var s = overview + "commands:\n"
+        for c in commands {
+            s += "  " + c.name.padding(12) + c.abstract + "\n"
+        }
+        s += """
+
+            options:
+              --help      show help (also 'lstm-grad CMD --help')
+              --version   print the version
+
+            examples:
+              lstm-grad run fixtures/gomez.json
+              lstm-grad run fixtures/gomez.json --format json
+              cat spec.json | lstm-grad run -
+
+            exit codes: 0 ok, 1 a check found a mismatch, 2 bad usage or bad input
+
+            """
+        return s
+    }
+
+    static func helpText(_ c: any Command.Type) -> String {
+        var s = "lstm-grad \(c.name): \(c.abstract)\n\nusage: \(c.usage)\n\noptions:\n"
+        let all = c.options + [OptionSpec(name: "help", value: nil, help: "show this help")]
+        let width = all.map { "--\($0.name)".count + ($0.value.map { $0.count + 1 } ?? 0) }.max() ?? 0
+        for o in all {
+            let left = "--\(o.name)" + (o.value.map { " " + $0 } ?? "")
+            s += "  " + left.padding(width + 2) + o.help + "\n"
+        }
+        s += "\nexamples:\n"
+        for e in c.examples { s += "  \(e)\n" }
+        return s
+    }
+
+    /// Reads and decodes a spec file ("-" for stdin).
+    static func loadSpec(_ path: String, maxBytes: Int) throws(CLIError) -> Spec {
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.read(path, maxBytes: maxBytes)
+        } catch {
+            throw .file(error)
+        }
+        let name = path == "-" ? "<stdin>" : path
+        do {
+            let spec = try SpecDecoder.decode(SourceText(name: name, bytes: bytes))
+            for w in spec.warnings { writeStandardError(w.description + "\n") }
+            return spec
+        } catch {
+            throw .input(error)
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        let n = unicodeScalars.count
+        return n >= width ? self + " " : self + String(repeating: " ", count: width - n)
+    }
+
+}
