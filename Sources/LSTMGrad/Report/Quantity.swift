@@ -47,10 +47,27 @@ public struct Notation: Sendable {
     public var name: String
     /// Canonical base → label, where the default rule does not fit.
     public var labels: [String: String]
+    /// Other base names a sheet uses for a canonical base (`C` → `state`, `h` → `out`); answers
+    /// files may use them, and they resolve to the canonical name.
+    public var aliases: [String: String]
 
-    public init(name: String, labels: [String: String] = [:]) {
+    public init(name: String, labels: [String: String] = [:], aliases: [String: String] = [:]) {
         self.name = name
         self.labels = labels
+        self.aliases = aliases
+    }
+
+    /// The canonical key for a name given in this notation (`C[0]` → `state[0]`); unchanged if
+    /// it is not an alias.
+    public func canonicalKey(_ key: String) -> String {
+        var base = Substring(key)
+        var rest = Substring("")
+        if let bracket = key.firstIndex(of: "[") {
+            base = key[..<bracket]
+            rest = key[bracket...]
+        }
+        guard let canonical = aliases[String(base)] else { return key }
+        return canonical + rest
     }
 
     /// The published numerical example's notation (a, i, f, o, state, out, Δ, δ).
