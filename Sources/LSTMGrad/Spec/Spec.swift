@@ -51,11 +51,20 @@ public enum SpecDecoder {
         let reader = SpecReader(source: source)
         let spec = decode(root, reader: reader)
         if reader.hasErrors || spec == nil {
-            throw SpecErrors(reader.diagnostics)
+            throw SpecErrors(sortedByPlace(reader.diagnostics))
         }
         var s = spec!
         s.warnings = reader.warnings
         return s
+    }
+
+    /// Diagnostics in source order (stable for one place).
+    public static func sortedByPlace(_ ds: [Diagnostic]) -> [Diagnostic] {
+        ds.enumerated().sorted { x, y in
+            let a = x.element.location ?? SourceLocation(line: 0, column: 0)
+            let b = y.element.location ?? SourceLocation(line: 0, column: 0)
+            return (a.line, a.column, x.offset) < (b.line, b.column, y.offset)
+        }.map(\.element)
     }
 
     static func decode(_ root: JSONNode, reader: SpecReader) -> Spec? {
