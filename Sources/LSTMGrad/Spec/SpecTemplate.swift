@@ -88,6 +88,7 @@ public struct SpecTemplate: Sendable {
     /// Why a template cannot be written, as a message for the command line.
     public struct Failure: Error, Sendable, Equatable {
         public var message: String
+        public init(message: String) { self.message = message }
     }
 
     /// The spec's JSON text.
