@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Embeds the fixtures listed in fixtures/examples.manifest in the binary, byte for byte:
-# writes Sources/LSTMGrad/Examples/BuiltInExample+Generated.swift. Run by 'make examples'.
+# writes Sources/LSTMGrad/Examples/BuiltInExample+Generated.swift (or the file given as $1;
+# ExampleTests uses that to check the committed file is up to date). Run by 'make examples'.
 # Manifest lines: NAME  one-line description   (blank lines and '#' comments are skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 manifest=fixtures/examples.manifest
-out=Sources/LSTMGrad/Examples/BuiltInExample+Generated.swift
+out=${1:-Sources/LSTMGrad/Examples/BuiltInExample+Generated.swift}
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 fail() { echo "generate-examples: $manifest:$lineno: $*" >&2; exit 1; }
