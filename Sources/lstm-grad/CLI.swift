@@ -117,13 +117,14 @@ enum CLI {
 
     static func overviewText() -> String {
         var s = overview + "commands:\n"
+        let width = max(12, (commands.map { $0.name.count }.max() ?? 0) + 2)
         for c in commands {
-            s += "  " + c.name.padding(12) + c.abstract + "\n"
+            s += "  " + c.name.padding(width) + c.abstract + "\n"
         }
         s += """
 
             help topics:
-              spec        the spec file format ('lstm-grad help spec')
+              spec         the spec file format ('lstm-grad help spec')
 
             options:
               --help      show help (also 'lstm-grad CMD --help')
