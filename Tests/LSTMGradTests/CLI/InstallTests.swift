@@ -86,6 +86,27 @@ import Glibc
         #expect(access(prefix2, F_OK) != 0, "uninstall left \(prefix2)")
     }
 
+    /// The man page documents every command and every option of `CLI.commands` (read from
+    /// each command's --help, so a new option without a man page entry fails here).
+    @Test func manPageDocumentsEveryOption() throws {
+        let man = String(decoding: try InputFile.read(Fixtures.root + "/docs/lstm-grad.1"), as: UTF8.self)
+        let overview = try CLIRunner.run(["--help"]).stdout
+        let commands = overview.split(separator: "\n").drop { $0 != "commands:" }.dropFirst()
+            .prefix { $0.hasPrefix("  ") }.map { String($0.trimmingWhitespace().prefix { $0 != " " }) }
+        #expect(commands.count >= 4)
+        for c in commands {
+            #expect(man.contains(".SS \"lstm-grad \(c)"), "man page: no section for \(c)")
+            let help = try CLIRunner.run([c, "--help"]).stdout
+            let options = help.split(separator: "\n").drop { $0 != "options:" }.dropFirst().prefix { $0.hasPrefix("  --") }
+            for line in options {
+                let name = String(line.trimmingWhitespace().prefix { $0 != " " })
+                guard name != "--help" else { continue }
+                let roff = name.split(separator: "-", omittingEmptySubsequences: false).joined(separator: "\\-")
+                #expect(man.contains(roff), "man page: \(c) \(name) is not documented")
+            }
+        }
+    }
+
     static var version: String {
         (try? CLIRunner.run(["--version"]).stdout.dropFirst("lstm-grad ".count).trimmingWhitespace()) ?? "?"
     }
