@@ -192,16 +192,20 @@ enum CompletionsCommand: Command {
                 var line = "complete -c lstm-grad -n \(cond) -l \(o.name)"
                 if let short = o.short { line += " -s \(short)" }
                 if o.value != nil {
-                    line += " -r"
+                    // -x: a value and no files; -r -F: a file name.
+                    line += o.value == "FILE" ? " -r -F" : " -x"
                     if !o.choices.isEmpty { line += " -a \(fishQuote(o.choices.joined(separator: " ")))" }
-                    if o.value == "FILE" { line += " -F" }
                 }
                 s += line + " -d \(fishQuote(o.help))\n"
             }
+            // Positionals only where no option is waiting for its value.
+            let valued = allOptions(c).filter { $0.value != nil }.flatMap { ["--" + $0.name] + ($0.short.map { ["-" + $0] } ?? []) }
+            let positional = fishQuote("__fish_seen_subcommand_from \(c.name)"
+                                       + (valued.isEmpty ? "" : "; and not __fish_prev_arg_in \(valued.joined(separator: " "))"))
             switch c.argumentCompletion {
             case .none: break
-            case .files: s += "complete -c lstm-grad -n \(cond) -F\n"
-            case .words(let w): s += "complete -c lstm-grad -n \(cond) -a \(fishQuote(w.joined(separator: " ")))\n"
+            case .files: s += "complete -c lstm-grad -n \(positional) -F\n"
+            case .words(let w): s += "complete -c lstm-grad -n \(positional) -a \(fishQuote(w.joined(separator: " ")))\n"
             }
         }
         return s

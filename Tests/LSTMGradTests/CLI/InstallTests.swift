@@ -128,5 +128,15 @@ import Glibc
         _ = try Shell.run("\(Shell.quote(CLIRunner.binary)) completions \(shell) > \(path)")
         let check = try Shell.run("\(shell) -n \(path)")
         #expect(check.status == 0, "\(shell) -n: \(check.stderr)")
+        if shell == "fish" {
+            // fish completes from the script: commands, option values (and no files there).
+            func complete(_ line: String) throws -> [String] {
+                let r = try Shell.run("fish -c \(Shell.quote("source \(path); complete -C \(Shell.quote(line))"))")
+                return r.stdout.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) }
+            }
+            #expect(try complete("lstm-grad ru") == ["run"])
+            #expect(try complete("lstm-grad run --format ") == ["csv", "json", "text"])
+            #expect(try complete("lstm-grad examples go") == ["gomez"])
+        }
     }
 }

@@ -50,6 +50,7 @@ enum CLIRunner {
             k += 1
         }
         env["NO_COLOR"] = nil
+        env["COLUMNS"] = nil  // no wrapping unless a test asks for it
         for (key, v) in extra { env[key] = v }
         // env -C runs the binary from the package root, as a user in a clone would.
         let argv = ["/usr/bin/env", "-C", Fixtures.root, binary] + args
