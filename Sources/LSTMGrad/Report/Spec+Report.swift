@@ -30,6 +30,10 @@ enum LayoutReport {
     static func extend(_ report: Report, pass: Pass<LSTMCell>, layout: LSTMLayout, names: Notation) -> Report {
         var r = report
         let lr = pass.problem.learningRate
+        if case .perGate = layout { return r }
+        r.header.append("weights: \(layout.name) layout; gradients and updated parameters are also given in it")
+        // In seed 000's own notation the canonical labels already are seed 000's names.
+        if case .seed000 = layout, names.name == Notation.colah.name { return r }
         if let grads = layout.blocks(pass.gradients.parameters),
            let k = r.sections.firstIndex(where: { $0.title.hasPrefix("Gradients") }) {
             for (name, value) in grads {
