@@ -79,7 +79,9 @@ import Glibc
         let full = try #require(report.quantity("full.dU.i"))
         guard case .lstm(let problem) = spec.model else { return }
         #expect(full.value.numbers == Pass(problem).gradients.parameters.U.i.values)
-        #expect(full.note?.contains("‖truncated − full‖") == true)
+        let gap = try #require(report.quantity("gap.dU.i")).value.numbers[0]
+        #expect(gap == abs(full.value.numbers[0] - report.quantity("dU.i")!.value.numbers[0]))
+        #expect(report.quantity("gap_relative") != nil)
         // What reaches t from t+1 is dropped.
         let step1 = try #require(report.sections.first { $0.title == "Backward @ t=1" })
         #expect(step1.quantities.first { $0.key == "Delta_out[1]" }?.value.numbers == [0])

@@ -91,6 +91,12 @@ import Testing
         let report = try s.report()
         #expect(report.notes.contains { $0.contains("2·λ·δb") })
         #expect(report.quantity("d_bias_ih_l0")?.value == report.quantity("d_bias_hh_l0")?.value)
+        // The canonical b_g' of the report are the effective bias after the step.
+        for g in LSTMGate.allCases {
+            let printed = try #require(report.quantity("b.\(g.rawValue)'")).value.numbers
+            let expected = problem.cell.parameters.b[g] - (2 * lr) * pass.gradients.parameters.b[g]
+            #expect(printed == expected.values)
+        }
     }
 
     /// `--write-updated` output, read back, is the SGD-updated network in the same layout.

@@ -47,6 +47,16 @@ enum LayoutReport {
                 r.sections[k].quantities.append(Quantity(key: name + "'", label: name, value: value, note: "\(layout.name) layout"))
             }
         }
+        // PyTorch: each of the two biases takes a step −λ·δb, so the effective bias b = b_ih + b_hh
+        // moves by −2λ·δb; the canonical b_g' show that effective bias.
+        if case .pytorch = layout, let k = r.sections.firstIndex(where: { $0.title.hasPrefix("Updated") }) {
+            for gate in LSTMGate.allCases {
+                guard let q = r.sections[k].quantities.firstIndex(where: { $0.key == "b.\(gate.rawValue)'" }) else { continue }
+                let b = pass.problem.cell.parameters.b[gate], g = pass.gradients.parameters.b[gate]
+                r.sections[k].quantities[q].value = .vector(b - (2 * lr) * g)
+                r.sections[k].quantities[q].note = "effective bias b_ih + b_hh: moved by 2λ·δb"
+            }
+        }
         if let note = layout.note(learningRate: lr) { r.notes.append(note) }
         return r
     }

@@ -38,9 +38,9 @@ public enum UpdatedSpec {
             }
             for (name, entries) in groups {
                 if entries.count == 1 && entries[0].0.isEmpty {
-                    fields.append((name, value(entries[0].1, indent: "      ")))
+                    fields.append((name, value(entries[0].1, indent: "    ")))
                 } else {
-                    fields.append((name, "{" + entries.map { quoted($0.0) + ": " + value($0.1, indent: "      ") }.joined(separator: ", ") + "}"))
+                    fields.append((name, "{" + entries.map { quoted($0.0) + ": " + value($0.1, indent: "    ") }.joined(separator: ", ") + "}"))
                 }
             }
             if case .concatenated(let hFirst, let c) = layout {
@@ -53,7 +53,7 @@ public enum UpdatedSpec {
             }
         } else {
             for block in ["W", "U", "b"] {
-                let gates = LSTMGate.allCases.map { g in quoted(g.rawValue) + ": " + value(p.value(of: "\(block).\(g.rawValue)"), indent: "      ") }
+                let gates = LSTMGate.allCases.map { g in quoted(g.rawValue) + ": " + value(p.value(of: "\(block).\(g.rawValue)"), indent: "    ") }
                 fields.append((block, "{" + gates.joined(separator: ", ") + "}"))
             }
         }
@@ -65,7 +65,7 @@ public enum UpdatedSpec {
         var parts: [String] = []
         for m in members {
             switch m.key {
-            case "V": parts.append(quoted("V") + ": " + value(.matrix(h.V), indent: "    "))
+            case "V": parts.append(quoted("V") + ": " + value(.matrix(h.V), indent: "  "))
             case "c": parts.append(quoted("c") + ": " + value(.vector(h.c), indent: "    "))
             default: parts.append(quoted(m.key) + ": " + node(m.value, indent: "    "))
             }
