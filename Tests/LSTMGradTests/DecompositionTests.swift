@@ -99,3 +99,14 @@ import Glibc
         #expect(Notation.published.canonicalKey("out[0]") == "out[0]")
     }
 }
+
+@Suite struct HatNotationTests {
+    /// Seed 003 writes δâ for the pre-activation gradient and δa for the one after the activation.
+    @Test func preAndPostActivationAreNamedApart() throws {
+        let report = try Fixtures.spec("seed003-stacked.json").report()
+        #expect(report.quantity("delta_a[0]")?.label == "δâ_0")
+        #expect(report.quantity("delta_post_a[0]")?.label == "δa_0")
+        #expect(report.quantity("Delta_out.i[0]")?.label == "h^i_0")
+        #expect(Notation.hat.canonicalKey("c[1]") == "state[1]")
+    }
+}

@@ -105,6 +105,17 @@ public struct Notation: Sendable {
         "grad_i": "delta_post_i", "grad_f": "delta_post_f", "grad_o": "delta_post_o", "grad_Ctilde": "delta_post_a",
     ])
 
+    /// Seed 003's notation (after Arun Mallya's "LSTM forward and backward pass"): c, h, and a
+    /// hat on the pre-activation, so δâ is the published δa and δa the gradient after the
+    /// activation; Δout_{t−1}'s gate terms are h_{t−1}^{a_t}, … as the question writes them.
+    public static let hat = Notation(name: "hat", labels: [
+        "state": "c", "out": "h", "Delta": "Δh", "Delta_out": "Δh^next", "delta_out": "δh", "delta_state": "δc",
+        "delta_state_from_out": "δc^h", "delta_state_from_next": "δc^next",
+        "delta_post_a": "δa", "delta_post_i": "δi", "delta_post_f": "δf", "delta_post_o": "δo",
+        "delta_a": "δâ", "delta_i": "δî", "delta_f": "δf̂", "delta_o": "δô",
+        "Delta_out.a": "h^a", "Delta_out.i": "h^i", "Delta_out.f": "h^f", "Delta_out.o": "h^o",
+    ], aliases: ["c": "state", "h": "out", "delta_h": "delta_out", "delta_c": "delta_state"])
+
     /// The symbol a notation puts before a gradient (δ, or ∇).
     public var gradientSymbol: String { labels["grad"] ?? "δ" }
 
@@ -184,5 +195,5 @@ public struct Report: Sendable {
 
 extension Notation {
     /// The notations a spec can name with `"notation"`.
-    public static let builtIn: [Notation] = [.published, .colah]
+    public static let builtIn: [Notation] = [.published, .colah, .hat]
 }
