@@ -5,7 +5,7 @@ import Testing
 @Suite struct LayoutCLITests {
     /// Each layout fixture and a block its report must give back in the spec's own layout.
     static let fixtures: [(String, String)] = [
-        ("seed000-univariate", "∇W^hi"), ("seed002-concat-softmax", "δWz.C"), ("seed003-stacked", "δW "),
+        ("seed000-univariate", "∇W^hi"), ("seed002-concat-softmax", "∇Wz.C"), ("seed003-stacked", "δW "),
         ("pytorch-layout", "δweight_hh_l0"), ("keras-layout", "δrecurrent_kernel"), ("gomez", "δU_i"),
     ]
 
