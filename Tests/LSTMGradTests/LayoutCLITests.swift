@@ -75,3 +75,23 @@ import Testing
         #expect(out.stderr.contains("/nonexistent-dir/x.json: cannot open"), "\(out.stderr)")
     }
 }
+
+/// The examples of docs/README-layouts.md: one tiny network in six layouts.
+@Suite struct DocumentedLayoutExamples {
+    static let names = ["per-gate", "seed000", "concat", "stacked", "pytorch", "keras"]
+
+    @Test(arguments: names)
+    func sameNumbersAsPerGate(_ name: String) throws {
+        func load(_ n: String) throws -> Spec {
+            let path = Fixtures.root + "/docs/examples/layout-\(n).json"
+            return try SpecDecoder.decode(SourceText(name: path, bytes: try InputFile.read(path)))
+        }
+        let reference = try load("per-gate").report(), report = try load(name).report()
+        for key in ["out[1]", "state[1]", "loss", "dW.a", "dU.a", "db.f", "W.o'", "U.i'"] {
+            let a = try #require(reference.quantity(key)).value.numbers, b = try #require(report.quantity(key)).value.numbers
+            for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-15, "\(name): \(key)") }
+        }
+        let out = try CLIRunner.run(["run", "docs/examples/layout-\(name).json"])
+        #expect(out.status == 0, "\(out.stderr)")
+    }
+}
