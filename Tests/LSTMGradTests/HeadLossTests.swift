@@ -82,7 +82,7 @@ import Glibc
         for b in blocks {
             // Relative error, with an absolute floor of 1e−6 on the denominator for entries
             // that are (near) zero in both.
-            let err = b.maxRelativeError(floor: 1e-6)
+            let err = b.maxRelativeError(floor: 1e-8)
             #expect(err < 1e-6, "\(c): \(b.name) relative error \(err)")
         }
     }

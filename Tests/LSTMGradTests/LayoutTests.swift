@@ -136,6 +136,12 @@ import Testing
         let e = Self.errors(w)
         #expect(e.contains("weights.Wz.x: unknown key \"x\""), "\(e)")
         #expect(e.contains("weights.Wz: missing required field \"o\""), "\(e)")
+        let perGate = Self.layouts["per-gate"]!.replacingOccurrences(of: "\"U\": {\"a\"", with: "\"U\": {\"A\"")
+        let e2 = Self.errors(perGate)
+        #expect(e2.contains("weights.U.A: unknown key \"A\"; did you mean \"a\"?"), "\(e2)")
+        #expect(e2.contains("weights.U: missing required field \"a\""), "\(e2)")
+        let dup = "{\"W\": {}, \"W\": {}, \"U\": {}}"
+        #expect(Self.errors(dup).components("duplicate key").count == 2)  // reported once
     }
 
     @Test func orderMustBePermutation() {
@@ -168,5 +174,17 @@ extension String {
             rest = rest[r.upperBound...]
         }
         return out + rest
+    }
+}
+
+extension String {
+    func components(_ separator: String) -> [Substring] {
+        var out: [Substring] = []
+        var rest = Substring(self)
+        while let r = rest.firstRange(of: separator) {
+            out.append(rest[..<r.lowerBound])
+            rest = rest[r.upperBound...]
+        }
+        return out + [rest]
     }
 }

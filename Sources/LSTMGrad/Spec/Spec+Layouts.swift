@@ -7,6 +7,11 @@ public enum LSTMLayouts {
     /// b_g H (b optional: zeros). H comes from b, else from U.
     static func decode(_ node: JSONNode, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> LSTMParameters? {
         guard let f = reader.object(node, path, allowed: blocks) else { return nil }
+        return decodePerGate(f, node, path, inputSize: X, reader: reader)
+    }
+
+    /// The per-gate layout from an object already read (its keys checked).
+    static func decodePerGate(_ f: SpecReader.Fields, _ node: JSONNode, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> LSTMParameters? {
         let gateNames = LSTMGate.allCases.map(\.rawValue)
         var perBlock: [String: SpecReader.Fields] = [:]
         for block in blocks {
@@ -217,7 +222,7 @@ extension LSTMLayouts {
         }
         switch family {
         case .perGate:
-            guard let p = decode(node, path, inputSize: X, reader: reader) else { return nil }
+            guard let p = decodePerGate(f, node, path, inputSize: X, reader: reader) else { return nil }
             return (p, .perGate(candidate: "a"))
         case .seed000: return decodeSeed000(f, path, inputSize: X, reader: reader)
         case .concatenated: return decodeConcatenated(f, path, inputSize: X, reader: reader)
