@@ -86,6 +86,16 @@ import Glibc
         let step1 = try #require(report.sections.first { $0.title == "Backward @ t=1" })
         #expect(step1.quantities.first { $0.key == "Delta_out[1]" }?.value.numbers == [0])
         #expect(step1.quantities.first { $0.key == "delta_state_from_next[1]" }?.value.numbers == [0])
+        // Every key has one value: the Δout_1 computed at t = 2 is named apart as dropped.
+        #expect(report.quantity("Delta_out[1]")?.value.numbers == [0])
+        #expect(report.quantity("Delta_out_dropped[1]")?.value.numbers.first != 0)
+        var seen: [String: [Double]] = [:]
+        for s in report.sections {
+            for q in s.quantities {
+                if let v = seen[q.key] { #expect(v == q.value.numbers, "\(q.key) has two values") }
+                seen[q.key] = q.value.numbers
+            }
+        }
     }
 
     @Test func notationsRelabelButKeepKeys() throws {

@@ -152,6 +152,8 @@ public struct LSTMStepDeltas: Sendable {
     /// t+1 (δstate_{t+1} ⊙ f_{t+1}, zero at t = T−1 or without recurrent terms).
     public var stateThroughOut: Vector = Vector(zeros: 0)
     public var stateFromNext: Vector = Vector(zeros: 0)
+    /// False with `--no-recurrent-terms`: Δout_{t−1} and δstate_t ⊙ f_t are computed but not passed back.
+    public var passedBack: Bool = true
 }
 
 public struct LSTMCell: Cell {
@@ -239,7 +241,8 @@ public struct LSTMCell: Cell {
             deltas[t] = LSTMStepDeltas(fromLoss: fromLoss[t], fromNext: fromNext, out: dOut, state: dState,
                                        gates: dGates, gateOutputs: post, x: dx, toPrevOut: toPrevOut,
                                        toPrevOutTerms: terms, toPrevState: toPrevState,
-                                       stateThroughOut: stateThroughOut, stateFromNext: stateFromNext)
+                                       stateThroughOut: stateThroughOut, stateFromNext: stateFromNext,
+                                       passedBack: options.recurrentTerms)
             if options.recurrentTerms {
                 fromNext = toPrevOut
                 stateFromNext = toPrevState
@@ -287,7 +290,10 @@ public struct LSTMCell: Cell {
             names.quantity("Delta_out.i", t: t - 1, .vector(d.toPrevOutTerms.i), note: "= U_iᵀ·\(names.label("delta_i"))_\(t)"),
             names.quantity("Delta_out.f", t: t - 1, .vector(d.toPrevOutTerms.f), note: "= U_fᵀ·\(names.label("delta_f"))_\(t)"),
             names.quantity("Delta_out.o", t: t - 1, .vector(d.toPrevOutTerms.o), note: "= U_oᵀ·\(names.label("delta_o"))_\(t)"),
-            names.quantity("Delta_out", t: t - 1, .vector(d.toPrevOut), note: "sum of the four gate terms"),
+            d.passedBack
+                ? names.quantity("Delta_out", t: t - 1, .vector(d.toPrevOut), note: "sum of the four gate terms")
+                : Quantity(key: "Delta_out_dropped[\(t - 1)]", label: "\(names.label("Delta_out"))_\(t - 1) (dropped)", value: .vector(d.toPrevOut),
+                           note: "sum of the four gate terms, not passed back (--no-recurrent-terms)"),
         ]
     }
 
