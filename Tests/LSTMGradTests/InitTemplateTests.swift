@@ -68,6 +68,22 @@ import Testing
         #expect(abs(all.reduce(0, +) / Double(all.count)) < 0.03)
     }
 
+    /// Every layout init writes holds the same network: the same gradients as per-gate.
+    @Test func everyLayoutIsTheSameNetwork() throws {
+        let reference = try Fixtures.spec(json: try SpecTemplate(inputSize: 3, hiddenSize: 2, head: .linear, seed: 5).render()).report()
+        let layouts = try #require(SpecTemplate.models.first { $0.name == "lstm" }).layouts
+        #expect(layouts.count >= 6)
+        for layout in layouts {
+            let text = try SpecTemplate(layout: layout, inputSize: 3, hiddenSize: 2, head: .linear, seed: 5).render()
+            let report = try Fixtures.spec(json: text, name: layout).report()
+            for key in ["dW.a", "dU.f", "db.o", "dV", "loss"] {
+                let a = try #require(reference.uniqueQuantities.first { $0.key == key }).value.numbers
+                let b = try #require(report.uniqueQuantities.first { $0.key == key }, "\(layout) \(key)").value.numbers
+                #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($0)) }, "\(layout) \(key)")
+            }
+        }
+    }
+
     @Test func shapesFollowTheSizes() throws {
         let text = try SpecTemplate(inputSize: 3, hiddenSize: 4, steps: 5, head: .linear, outputs: 2).render()
         guard case .lstm(let p) = try Fixtures.spec(json: text).model else { Issue.record("not lstm"); return }
@@ -81,7 +97,7 @@ import Testing
         (SpecTemplate(head: .linear, loss: "ce"), "the ce loss needs --head softmax"),
         (SpecTemplate(head: .none, loss: "bce"), "the bce loss needs --head sigmoid"),
         (SpecTemplate(head: .softmax, outputs: 1), "a softmax head needs at least 2 outputs (--outputs K)"),
-        (SpecTemplate(model: "lstm", layout: "stacked"), "the lstm model has no layout 'stacked'; init writes per-gate"),
+        (SpecTemplate(model: "lstm", layout: "stackd"), "the lstm model has no layout 'stackd'; init writes per-gate, seed000, concatenated, stacked, pytorch, keras"),
     ])
     func impossibleTemplatesSayWhy(_ template: SpecTemplate, _ message: String) {
         #expect(throws: SpecTemplate.Failure(message: message)) { try template.render() }

@@ -58,5 +58,120 @@ extension BuiltInExample {
 
 """#
         ),
+        BuiltInExample(
+            name: "seed000-univariate",
+            file: "fixtures/seed000-univariate.json",
+            summary: #"seed 000: a univariate LSTM (W^{xg}, W^{hg}, W^g_0) with ∂L/∂y_t given at every t"#,
+            text: #"""
+{
+  "model": "lstm",
+  "description": "Seed 000 (homework 5): univariate LSTM with W^{xg}, W^{hg}, W^g_0, output y_t = sigmoid(W^y h_t + W^y_0), and the gradient of y_t given at every t.",
+  "notation": "colah",
+  "weights": {
+    "Wx": {"f": -0.47, "i": 0.08, "o": -0.23, "c": 0.19},
+    "Wh": {"f": 0.23, "i": -0.78, "o": -0.88, "c": 0.61},
+    "W0": {"f": -0.43, "i": -0.48, "o": 0.89, "c": -0.05}
+  },
+  "head": {"type": "sigmoid", "V": [[0.8]], "c": [-0.1]},
+  "inputs": [[0.5], [-1.0], [0.25]],
+  "gradients": [[0.3], [-0.6], [0.9]],
+  "loss": "upstream",
+  "learning_rate": 0.1,
+  "initial": {"out": [0.1], "state": [-0.2]}
+}
+
+"""#
+        ),
+        BuiltInExample(
+            name: "seed002-concat-softmax",
+            file: "fixtures/seed002-concat-softmax.json",
+            summary: #"seed 002: z = [h_{t-1}, x_t], a softmax over the characters h, e, l, o"#,
+            text: #"""
+{
+  "model": "lstm",
+  "notation": "colah",
+  "description": "Seed 002: z = [h_{t-1}, x_t], W_g of shape H x (H+X), softmax output on the characters h, e, l, o; input \"hell\", target \"ello\" (class indices 1, 2, 2, 3).",
+  "weights": {
+    "z": "hx",
+    "Wz": {"f": [[0.61, -0.04, 0.25, -0.63, 0.24, 0.66, 0.04], [0.43, 0.31, -0.78, 0.46, 0.16, -0.36, -0.84], [0.66, -0.05, 0.39, 0.68, 0.39, 0.76, -0.19]], "i": [[0.54, -0.1, 0.78, 0.68, -0.72, -0.66, -0.51], [0.84, -0.11, 0.23, -0.36, 0.01, -0.21, -0.27], [0.15, 0.15, 0.73, 0.33, 0.77, 0.64, 0.88]], "C": [[0.31, -0.61, 0.65, 0.84, 0.73, 0.12, 0.38], [-0.52, 0.6, 0.13, -0.39, -0.79, 0.64, 0.88], [-0.74, 0.54, -0.16, -0.63, -0.37, 0.48, 0.67]], "o": [[-0.82, 0.21, -0.82, 0.39, -0.3, 0.69, 0.87], [0.01, 0.9, -0.34, -0.76, 0.18, -0.84, -0.54], [-0.17, 0.2, -0.62, -0.82, 0.66, -0.34, 0.83]]},
+    "b": {"f": [0.71, -0.22, -0.07], "i": [0.04, 0.26, 0.17], "C": [0.11, 0.22, 0.79], "o": [0.01, -0.12, 0.4]}
+  },
+  "head": {"type": "softmax", "V": [[-0.47, -0.36, 0.86], [0.04, 0.09, -0.88], [-0.15, 0.14, -0.86], [0.21, 0.24, -0.79]], "c": [0.23, -0.06, 0.32, -0.27]},
+  "inputs": [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 1.0, 0.0]],
+  "labels": [1, 2, 2, 3],
+  "loss": "ce",
+  "learning_rate": 0.1
+}
+
+"""#
+        ),
+        BuiltInExample(
+            name: "seed003-stacked",
+            file: "fixtures/seed003-stacked.json",
+            summary: #"seed 003: gates stacked in the order a, i, f, o, no biases, L2 loss on h_t"#,
+            text: #"""
+{
+  "model": "lstm",
+  "notation": "hat",
+  "description": "Seed 003: z = [W; U] [x_t; h_{t-1}] with the gates stacked in the order a, i, f, o (no biases), L2 loss on h_t.",
+  "weights": {
+    "order": "aifo",
+    "W": [[0.37, 0.43], [-0.86, -0.79], [0.32, 0.83], [-0.45, -0.08], [0.17, -0.32], [-0.24, -0.34], [-0.24, 0.17], [-0.36, -0.22]],
+    "U": [[0.49, -0.85], [0.12, 0.42], [-0.34, -0.5], [0.55, -0.47], [-0.56, -0.12], [0.36, -0.72], [-0.32, -0.3], [0.6, -0.11]]
+  },
+  "inputs": [[1.0, -0.5], [0.3, 0.8], [-0.7, 0.2]],
+  "labels": [[0.2, -0.1], [0.4, 0.3], [-0.2, 0.5]],
+  "loss": "l2",
+  "learning_rate": 0.5
+}
+
+"""#
+        ),
+        BuiltInExample(
+            name: "pytorch-layout",
+            file: "fixtures/pytorch-layout.json",
+            summary: #"a PyTorch nn.LSTM state dict (gates i, f, g, o; two biases), linear head, mean L2 loss"#,
+            text: #"""
+{
+  "model": "lstm",
+  "description": "A PyTorch nn.LSTM state dict (gate order i, f, g, o; two biases), X = 3, H = 2, T = 4, a nonzero initial state, a linear head and a mean L2 loss.",
+  "weights": {
+    "weight_ih_l0": [[0.64, -0.6, -0.29], [0.27, 0.69, -0.09], [-0.49, -0.68, 0.05], [-0.56, 0.55, 0.61], [-0.57, -0.4, 0.55], [0.26, 0.55, -0.28], [-0.67, -0.37, 0.53], [-0.41, -0.28, -0.15]],
+    "weight_hh_l0": [[-0.14, -0.16], [0.76, -0.62], [-0.89, 0.8], [0.68, 0.88], [-0.12, 0.81], [0.77, -0.5], [0.44, 0.61], [0.29, 0.03]],
+    "bias_ih_l0": [-0.38, -0.29, -0.49, -0.78, 0.16, -0.38, 0.56, -0.82],
+    "bias_hh_l0": [0.73, 0.35, 0.76, 0.71, 0.72, 0.14, -0.88, 0.44]
+  },
+  "head": {"type": "linear", "V": [[-0.59, -0.36], [0.29, 0.04]], "c": [-0.16, 0.79]},
+  "inputs": [[0.2, -0.29, -0.45], [0.65, -0.04, 0.51], [-0.27, -0.54, 0.06], [0.57, -0.59, 0.53]],
+  "labels": [[0.76, 0.55], [0.58, -0.89], [0.23, 0.65], [-0.81, -0.41]],
+  "loss": {"type": "l2", "half": true, "reduction": "mean"},
+  "learning_rate": 0.1,
+  "initial": {"out": [-0.42, 0.05], "state": [-0.14, -0.05]}
+}
+
+"""#
+        ),
+        BuiltInExample(
+            name: "keras-layout",
+            file: "fixtures/keras-layout.json",
+            summary: #"a Keras LSTM layer (kernel, recurrent_kernel, bias; gates i, f, c, o), sigmoid head, BCE"#,
+            text: #"""
+{
+  "model": "lstm",
+  "description": "A Keras LSTM layer: kernel X x 4H, recurrent_kernel H x 4H, bias 4H, gate order i, f, c, o; X = 3, H = 2, T = 3, sigmoid head with binary cross-entropy.",
+  "weights": {
+    "kernel": [[0.5, -0.9, -0.8, -0.67, -0.68, -0.78, 0.85, 0.64], [-0.74, 0.0, -0.33, -0.33, -0.27, 0.26, 0.16, -0.25], [-0.56, -0.31, -0.68, 0.1, 0.39, -0.22, -0.76, -0.58]],
+    "recurrent_kernel": [[-0.23, 0.19, 0.51, -0.22, 0.54, 0.22, -0.12, -0.23], [-0.01, 0.37, -0.14, 0.35, -0.07, -0.46, 0.06, 0.35]],
+    "bias": [-0.77, -0.14, -0.13, 0.68, 0.79, -0.23, 0.72, 0.52]
+  },
+  "head": {"type": "sigmoid", "V": [[-0.43, -0.06], [-0.68, 0.56]], "c": [0.29, 0.7]},
+  "inputs": [[0.53, 0.3, 0.42], [0.11, -0.71, 0.16], [-0.89, -0.64, 0.49]],
+  "labels": [[1, 0], [0, 1], [1, 1]],
+  "loss": "bce",
+  "learning_rate": 0.1
+}
+
+"""#
+        ),
     ]
 }

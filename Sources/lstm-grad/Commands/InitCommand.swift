@@ -13,7 +13,9 @@ enum InitCommand: Command {
     static let options = [
         OptionSpec(name: "model", value: "MODEL", help: "the cell: \(SpecTemplate.models.map(\.name).joined(separator: ", ")) (default lstm)",
                    choices: SpecTemplate.models.map(\.name)),
-        OptionSpec(name: "layout", value: "LAYOUT", help: "how the weights are written (default: the model's first; lstm: per-gate)",
+        OptionSpec(name: "layout", value: "LAYOUT",
+                   help: "how the weights are written: " + SpecTemplate.models.map { "\($0.name): \($0.layouts.joined(separator: ", "))" }.joined(separator: "; ")
+                       + " (default: the first)",
                    choices: Array(Set(SpecTemplate.models.flatMap(\.layouts))).sorted()),
         OptionSpec(name: "input", value: "X", help: "input size X (default 2)"),
         OptionSpec(name: "hidden", value: "H", help: "hidden size H (default 2)"),
@@ -31,7 +33,7 @@ enum InitCommand: Command {
     static let examples = [
         "lstm-grad init > my.json && lstm-grad run my.json",
         "lstm-grad init --input 3 --hidden 2 --steps 4 --seed 1 -o my.json",
-        "lstm-grad init --head softmax --outputs 3 --loss ce --seed 7 | lstm-grad run -",
+        "lstm-grad init --layout pytorch --head softmax --outputs 3 --seed 7 | lstm-grad run -",
     ]
     static let argumentCompletion = ArgumentCompletion.none
 

@@ -10,14 +10,17 @@ enum RunCommand: Command {
                    choices: ["text", "json", "csv"]),
         OptionSpec(name: "precision", value: "N", help: "decimals in text output (default 5, 0…15)"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
+        OptionSpec(name: "no-recurrent-terms", value: nil,
+                   help: "truncated gradient (seed 000): drop Δout_t and δstate_{t+1}⊙f_{t+1}; the report compares it with the full one"),
+        OptionSpec(name: "write-updated", value: "FILE", help: "write the SGD-updated spec to FILE, in the spec's own weight layout"),
         CLI.exampleOption,
         CLI.colorOption,
     ]
     static let examples = [
-        "lstm-grad run fixtures/gomez.json",
-        "lstm-grad run --example gomez --precision 8",
-        "lstm-grad run fixtures/gomez.json --format csv > gomez.csv",
-        "lstm-grad run fixtures/gomez.json --format json | jq '.quantities[\"delta_state[0]\"]'",
+        "lstm-grad run fixtures/gomez.json --precision 8",
+        "lstm-grad run --example gomez --format json | jq '.quantities[\"delta_state[0]\"]'",
+        "lstm-grad run fixtures/seed000-univariate.json --no-recurrent-terms",
+        "lstm-grad run fixtures/pytorch-layout.json --write-updated step2.json",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
@@ -32,9 +35,19 @@ enum RunCommand: Command {
         let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
         let report: Report
         do {
-            report = try spec.report()
+            report = try spec.report(options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms")))
         } catch {
             throw .numeric(file: spec.file, error)
+        }
+        if let path = args.value("write-updated") {
+            guard let text = UpdatedSpec.json(spec) else {
+                throw .usage("--write-updated needs a spec file with an LSTM", command: name)
+            }
+            do {
+                try OutputFile.write(path, Array(text.utf8))
+            } catch {
+                throw .file(error)
+            }
         }
         switch format {
         case "json":

@@ -30,7 +30,7 @@ import Testing
         #expect(lines.count >= 2 && lines.count <= 4, "\(command) shows \(lines.count) examples")
         // The examples are real: those that are one plain command run successfully.
         for line in lines where line.hasPrefix("lstm-grad ") {
-            let shellish = ["|", ">", "<", "&&", "$(", "~", " -o ", "--output"]
+            let shellish = ["|", ">", "<", "&&", "$(", "~", " -o ", "--output", "--write-updated"]
             guard !shellish.contains(where: { line.contains($0) }) else { continue }
             let args = line.split(separator: " ").dropFirst().map(String.init)
             let run = try CLIRunner.run(args)
