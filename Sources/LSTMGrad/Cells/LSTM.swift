@@ -281,7 +281,7 @@ public struct LSTMCell: Cell {
             names.quantity("delta_post_i", t: t, .vector(d.gateOutputs.i), note: "after the activation: \(state)_\(t) ⊙ \(names.label("a"))_\(t)"),
             names.quantity("delta_post_f", t: t, .vector(d.gateOutputs.f), note: "after the activation: \(state)_\(t) ⊙ \(names.label("state"))_\(t - 1)"),
             names.quantity("delta_post_o", t: t, .vector(d.gateOutputs.o), note: "after the activation: \(out)_\(t) ⊙ tanh(\(names.label("state"))_\(t))"),
-            names.quantity("delta_a", t: t, .vector(d.gates.a), note: "pre-activation: before the activation"),
+            names.quantity("delta_a", t: t, .vector(d.gates.a), note: "this and the next three: gradients of the pre-activations"),
             names.quantity("delta_i", t: t, .vector(d.gates.i)),
             names.quantity("delta_f", t: t, .vector(d.gates.f)),
             names.quantity("delta_o", t: t, .vector(d.gates.o)),

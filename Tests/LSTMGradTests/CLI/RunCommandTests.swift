@@ -7,7 +7,7 @@ import Testing
         let r = try CLIRunner.run(["run", "fixtures/gomez.json"])
         #expect(r.status == 0)
         #expect(r.stderr.isEmpty)
-        for line in ["  a_0     = 0.81775", "  state_0 = 0.78573", "  δstate_0  = -0.05348", "  Δout_-1   = -0.00343",
+        for line in ["  a_0     = 0.81775", "  state_0 = 0.78573", "  δstate_0      = -0.05348", "  Δout_-1       = -0.00343   (sum of the four gate terms)",
                      "  δb_o = -0.05361", "  W_o = [ 0.60259  0.41626 ]", "Backward @ t=1", "Updated parameters (SGD, λ = 0.1)"] {
             #expect(r.stdout.contains(line + "\n"), "missing line: \(line)")
         }
