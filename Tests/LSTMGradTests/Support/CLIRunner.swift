@@ -33,7 +33,14 @@ enum CLIRunner {
 
     static func runBytes(_ args: [String], stdin: [UInt8]?, environment extra: [String: String] = [:]) throws -> Output {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw SpawnError(description: "pipe failed") }
+        // Close-on-exec: a child spawned by a concurrent test must not inherit these ends (an
+        // inherited stdin write end would keep this child waiting for EOF forever).
+        // The lock keeps Shell.run from forking between pipe() and FD_CLOEXEC.
+        pthread_mutex_lock(spawnLock)
+        let piped = pipe(&inPipe) == 0 && pipe(&outPipe) == 0 && pipe(&errPipe) == 0
+        if piped { for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) } }
+        pthread_mutex_unlock(spawnLock)
+        guard piped else { throw SpawnError(description: "pipe failed") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -103,3 +110,11 @@ enum CLIRunner {
                       stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 }
+
+/// Held while test pipes are created (CLIRunner) and while a shell command runs (Shell), so a
+/// forked shell never inherits a pipe end before it is marked close-on-exec.
+nonisolated(unsafe) let spawnLock: UnsafeMutablePointer<pthread_mutex_t> = {
+    let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    pthread_mutex_init(m, nil)
+    return m
+}()
