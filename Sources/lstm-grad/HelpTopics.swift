@@ -47,6 +47,16 @@ extension CLI {
             state_t = a_t ⊙ i_t + f_t ⊙ state_{t−1}       out_t = tanh(state_t) ⊙ o_t
           H is read from b (else from U).
 
+        OTHER LSTM WEIGHT LAYOUTS (converted to per-gate on the way in; the candidate gate may be
+        named a, c, C or g; 'lstm-grad init --layout NAME' writes each one)
+          seed000       {"Wx": {f, i, o, c}: H×X, "Wh": {…}: H×H, "W0": {…}: H}
+          concatenated  {"z": "hx" | "xh", "Wz": {gate: H×(H+X)}, "b": {gate: H}}
+                        (z = [h_{t−1}, x_t] for "hx")
+          stacked       {"order": "aifo", "W": 4H×X, "U": 4H×H, "b": 4H}, gates stacked in order
+          pytorch       {"weight_ih_l0": 4H×X, "weight_hh_l0": 4H×H, "bias_ih_l0": 4H,
+                         "bias_hh_l0": 4H}, gate order i, f, g, o, b = bias_ih + bias_hh
+          keras         {"kernel": X×4H, "recurrent_kernel": H×4H, "bias": 4H}, order i, f, c, o
+
         HEAD
           {"type": "none" | "linear" | "sigmoid" | "softmax", "V": K×H, "c": K}   ("c" optional)
             v_t = V·out_t + c;  y_t = v_t (linear), σ(v_t) (sigmoid), softmax(v_t) (softmax).
