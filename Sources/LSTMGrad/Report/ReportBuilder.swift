@@ -56,6 +56,12 @@ public enum ReportBuilder {
         }
         sections.append(Section(title: "Updated parameters (SGD, λ = \(shortest(problem.learningRate)))", quantities: updated))
 
+        let work = cell.work(for: pass, names: names)
+        if !work.isEmpty {
+            for s in sections.indices {
+                for k in sections[s].quantities.indices { sections[s].quantities[k].work = work[sections[s].quantities[k].key] }
+            }
+        }
         let report = Report(header: header, sections: sections)
         try checkFinite(report)
         return report

@@ -1,0 +1,146 @@
+/// The published example's equations as data: for every quantity the LSTM reports, the
+/// right-hand side over named operands and how to evaluate it (and its classic mistakes).
+extension LSTMCell {
+    public func work(for pass: Pass<LSTMCell>, names: Notation) -> [String: Work] {
+        let p = parameters
+        let steps = pass.steps
+        let deltas = pass.gradients.deltas
+        let T = steps.count
+        let problem = pass.problem
+        var work: [String: Work] = [:]
+
+        func op(_ base: String, _ t: Int? = nil, _ value: Value) -> Operand {
+            let q = names.quantity(base, t: t, value)
+            return Operand(key: q.key, label: q.label, value: value)
+        }
+        func gate(_ g: LSTMGate, _ t: Int) -> Operand { op(g.rawValue, t, .vector(steps[t].gates[g])) }
+        func dgate(_ g: LSTMGate, _ t: Int) -> Operand { op("delta_" + g.rawValue, t, .vector(deltas[t].gates[g])) }
+        func state(_ t: Int) -> Operand { op("state", t, .vector(t < 0 ? steps[0].prevState : steps[t].state)) }
+        func out(_ t: Int) -> Operand { op("out", t, .vector(t < 0 ? steps[0].prevOut : steps[t].out)) }
+        func x(_ t: Int) -> Operand { op("x", t, .vector(steps[t].x)) }
+        func param(_ block: String, _ g: LSTMGate) -> Operand {
+            op(block + "." + g.rawValue, nil, p.value(of: block + "." + g.rawValue))
+        }
+        // Σ_g M_gᵀ·δg_t over the four gates (δx_t with W, Δout_{t−1} with U).
+        func transposedSum(_ block: String, _ t: Int) -> Work {
+            var ops: [Operand] = []
+            for g in LSTMGate.allCases { ops += [param(block, g), dgate(g, t)] }
+            return Work("{0}ᵀ·{1} + {2}ᵀ·{3} + {4}ᵀ·{5} + {6}ᵀ·{7}", ops) { v in
+                var sum = v[0].matrix.transposedTimes(v[1].vector)
+                for k in 1..<4 { sum += v[2 * k].matrix.transposedTimes(v[2 * k + 1].vector) }
+                return .vector(sum)
+            }
+        }
+
+        // Forward.
+        for t in 0..<T {
+            for g in LSTMGate.allCases {
+                let act = g.activation
+                let name = g == .a ? "tanh" : "σ"
+                let ops = [param("W", g), x(t), param("U", g), out(t - 1), param("b", g)]
+                work["\(g.rawValue)[\(t)]"] = Work("\(name)({0}·{1} + {2}·{3} + {4})", ops) { v in
+                    .vector(act.apply(v[0].matrix.times(v[1].vector) + v[2].matrix.times(v[3].vector) + v[4].vector))
+                }
+            }
+            work["state[\(t)]"] = Work("{0} ⊙ {1} + {2} ⊙ {3}", [gate(.a, t), gate(.i, t), gate(.f, t), state(t - 1)]) { v in
+                .vector(v[0].vector * v[1].vector + v[2].vector * v[3].vector)
+            }
+            work["out[\(t)]"] = Work("tanh({0}) ⊙ {1}", [state(t), gate(.o, t)]) { v in
+                .vector(Activation.tanh.apply(v[0].vector) * v[1].vector)
+            }
+        }
+
+        // Backward.
+        let tanhMistake = "used tanh′ = 1 − tanh instead of 1 − tanh²"
+        for t in 0..<T {
+            // Δ_t = ∂L_t/∂out_t, written out for the plain l2 loss on out_t.
+            if problem.head.kind == .none, problem.loss.kind == .l2, case .values(let labels) = problem.targets {
+                let scale = (problem.loss.half ? 1.0 : 2.0) / (problem.loss.mean ? Double(T) : 1.0)
+                let ops = [out(t), op("label", t, .vector(labels[t]))]
+                let flipped = Work.Mistake("sign of the loss derivative flipped (label − out instead of out − label)") { v in
+                    .vector(scale * (v[1].vector - v[0].vector))
+                }
+                work["Delta[\(t)]"] = Work(scale == 1 ? "{0} − {1}" : "\(shortest(scale))·({0} − {1})", ops, mistakes: [flipped]) { v in
+                    .vector(scale * (v[0].vector - v[1].vector))
+                }
+            }
+            // Δout_{t−1} = Uᵀ·δgates_t.
+            work["Delta_out[\(t - 1)]"] = transposedSum("U", t)
+            let dOutOps = [op("Delta", t, .vector(deltas[t].fromLoss)), op("Delta_out", t, .vector(deltas[t].fromNext))]
+            let last = t == T - 1
+            work["delta_out[\(t)]"] = Work("{0} + {1}", dOutOps,
+                                           mistakes: last ? [] : [Work.Mistake("forgot Δout from t+1 (δout_t = Δ_t)") { v in v[0] }]) { v in
+                .vector(v[0].vector + v[1].vector)
+            }
+            let dOut = op("delta_out", t, .vector(deltas[t].out))
+            if last {
+                work["delta_state[\(t)]"] = Work("{0} ⊙ {1} ⊙ (1 − tanh²({2}))", [dOut, gate(.o, t), state(t)],
+                                                 mistakes: [Work.Mistake(tanhMistake) { v in
+                                                     .vector(v[0].vector * v[1].vector * oneMinus(Activation.tanh.apply(v[2].vector)))
+                                                 }]) { v in
+                    let th = Activation.tanh.apply(v[2].vector)
+                    return .vector(v[0].vector * v[1].vector * oneMinus(th * th))
+                }
+            } else {
+                let ops = [dOut, gate(.o, t), state(t), op("delta_state", t + 1, .vector(deltas[t + 1].state)), gate(.f, t + 1)]
+                let withoutTerm = Work.Mistake("matches δstate without the f_{t+1}·δstate_{t+1} term") { v in
+                    let th = Activation.tanh.apply(v[2].vector)
+                    return .vector(v[0].vector * v[1].vector * oneMinus(th * th))
+                }
+                let tanhOnce = Work.Mistake(tanhMistake) { v in
+                    .vector(v[0].vector * v[1].vector * oneMinus(Activation.tanh.apply(v[2].vector)) + v[3].vector * v[4].vector)
+                }
+                work["delta_state[\(t)]"] = Work("{0} ⊙ {1} ⊙ (1 − tanh²({2})) + {3} ⊙ {4}", ops, mistakes: [withoutTerm, tanhOnce]) { v in
+                    let th = Activation.tanh.apply(v[2].vector)
+                    return .vector(v[0].vector * v[1].vector * oneMinus(th * th) + v[3].vector * v[4].vector)
+                }
+            }
+            let dState = op("delta_state", t, .vector(deltas[t].state))
+            work["delta_a[\(t)]"] = Work("{0} ⊙ {1} ⊙ (1 − {2}²)", [dState, gate(.i, t), gate(.a, t)],
+                                         mistakes: [Work.Mistake(tanhMistake) { v in .vector(v[0].vector * v[1].vector * oneMinus(v[2].vector)) }]) { v in
+                .vector(v[0].vector * v[1].vector * oneMinus(v[2].vector * v[2].vector))
+            }
+            work["delta_i[\(t)]"] = Work("{0} ⊙ {1} ⊙ {2} ⊙ (1 − {2})", [dState, gate(.a, t), gate(.i, t)]) { v in
+                .vector(v[0].vector * v[1].vector * v[2].vector * oneMinus(v[2].vector))
+            }
+            let stateNow = steps[t].state
+            work["delta_f[\(t)]"] = Work("{0} ⊙ {1} ⊙ {2} ⊙ (1 − {2})", [dState, state(t - 1), gate(.f, t)],
+                                         mistakes: [Work.Mistake("matches δf using state_t instead of state_{t−1}") { v in
+                                             .vector(v[0].vector * stateNow * v[2].vector * oneMinus(v[2].vector))
+                                         }]) { v in
+                .vector(v[0].vector * v[1].vector * v[2].vector * oneMinus(v[2].vector))
+            }
+            work["delta_o[\(t)]"] = Work("{0} ⊙ tanh({1}) ⊙ {2} ⊙ (1 − {2})", [dOut, state(t), gate(.o, t)]) { v in
+                .vector(v[0].vector * Activation.tanh.apply(v[1].vector) * v[2].vector * oneMinus(v[2].vector))
+            }
+            work["delta_x[\(t)]"] = transposedSum("W", t)
+        }
+
+        // Gradients summed over t, and the SGD update.
+        let λ = problem.learningRate
+        for g in LSTMGate.allCases {
+            for (block, with) in [("W", x), ("U", { out($0 - 1) })] as [(String, (Int) -> Operand)] {
+                var ops: [Operand] = []
+                for t in 0..<T { ops += [dgate(g, t), with(t)] }
+                let template = (0..<T).map { "{\(2 * $0)} ⊗ {\(2 * $0 + 1)}" }.joined(separator: " + ")
+                work["d\(block).\(g.rawValue)"] = Work(template, ops) { v in
+                    var sum = Matrix.outer(v[0].vector, v[1].vector)
+                    for k in stride(from: 2, to: v.count, by: 2) { sum = sum + Matrix.outer(v[k].vector, v[k + 1].vector) }
+                    return .matrix(sum)
+                }
+            }
+            work["db.\(g.rawValue)"] = Work((0..<T).map { "{\($0)}" }.joined(separator: " + "), (0..<T).map { dgate(g, $0) }) { v in
+                .vector(v.dropFirst().reduce(v[0].vector) { $0 + $1.vector })
+            }
+            for block in ["W", "U", "b"] {
+                let name = "\(block).\(g.rawValue)"
+                let ops = [param(block, g), Operand(key: "learning_rate", label: "λ", value: .scalar(λ)),
+                           op("d" + name, nil, pass.gradients.parameters.value(of: name))]
+                work[name + "'"] = Work("{0} − {1}·{2}", ops) { v in
+                    v[0].replacingNumbers(zip(v[0].numbers, v[2].numbers).map { $0 - v[1].numbers[0] * $1 })
+                }
+            }
+        }
+        return work
+    }
+}
