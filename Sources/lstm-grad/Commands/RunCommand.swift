@@ -4,16 +4,22 @@ import LSTMGrad
 enum RunCommand: Command {
     static let name = "run"
     static let abstract = "run the forward pass and BPTT of a spec and print every value"
-    static let usage = "lstm-grad run SPEC.json [--format text|json] [--precision N]   (SPEC '-' reads stdin)"
+    static let usage = "lstm-grad run SPEC.json [--format text|json|markdown|latex] [--precision N] [--show-work] [--steps N [--last-report]]   (SPEC '-' reads stdin)"
     static let options = [
-        OptionSpec(name: "format", value: "FORMAT", help: "text (default) or json (every quantity by canonical name, full precision)"),
+        OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every quantity by canonical name, full precision), markdown or latex (a document with the work)"),
         OptionSpec(name: "precision", value: "N", help: "decimals in text output (default 5, 0…15)"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
+        OptionSpec(name: "show-work", value: nil, help: "print each equation in symbols, then with the numbers, then the result"),
+        OptionSpec(name: "steps", value: "N", help: "run N SGD steps over the sequence: the loss after each and the final parameters"),
+        OptionSpec(name: "last-report", value: nil, help: "with --steps: also the full report of the last step"),
     ]
     static let examples = [
         "lstm-grad run fixtures/gomez.json",
         "lstm-grad run fixtures/gomez.json --precision 8",
         "lstm-grad run fixtures/gomez.json --format json | jq '.quantities[\"delta_state[0]\"]'",
+        "lstm-grad run fixtures/gomez.json --show-work",
+        "lstm-grad run fixtures/gomez.json --format latex > gomez.tex",
+        "lstm-grad run fixtures/gomez.json --steps 100",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
@@ -21,21 +27,37 @@ enum RunCommand: Command {
             throw .usage(args.positionals.isEmpty ? "missing the spec file (or '-' for stdin)"
                                                   : "expected one spec file, found \(args.positionals.count) arguments", command: name)
         }
-        let format = try args.choice("format", default: "text", among: ["text", "json"], command: name)
+        let format = try args.choice("format", default: "text", among: ["text", "json", "markdown", "latex"], command: name)
+        let steps = args.has("steps") ? try args.integer("steps", default: 1, range: 1...1_000_000, command: name) : nil
+        if args.has("last-report") && steps == nil {
+            throw .usage("--last-report goes with --steps N", command: name)
+        }
         let precision = try args.integer("precision", default: 5, range: 0...OutputBuffer.maxDecimals, command: name)
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
         let spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
         let report: Report
         do {
-            report = try spec.report()
+            if let n = steps {
+                report = try spec.trainingReport(steps: n, lastReport: args.has("last-report"))
+            } else {
+                report = try spec.report()
+            }
         } catch {
             throw .numeric(file: spec.file, error)
         }
         switch format {
         case "json":
             JSONRenderer().render(report, model: spec.modelName, notation: spec.notation.name, into: &out)
+        case "markdown":
+            WorkRenderer(format: .markdown, decimals: precision).render(report, title: "lstm-grad: \(spec.file)", into: &out)
+        case "latex":
+            WorkRenderer(format: .latex, decimals: precision).render(report, title: "lstm-grad: \(spec.file)", into: &out)
         default:
-            TextRenderer(decimals: precision).render(report, into: &out)
+            if args.has("show-work") {
+                WorkRenderer(format: .text, decimals: precision).render(report, into: &out)
+            } else {
+                TextRenderer(decimals: precision).render(report, into: &out)
+            }
         }
         return 0
     }
