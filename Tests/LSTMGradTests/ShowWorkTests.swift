@@ -1,0 +1,170 @@
+import LSTMGrad
+import Testing
+
+/// `run --show-work`: every substituted equation, parsed back from the printed text and
+/// evaluated here with an independent little evaluator, gives the printed result; the
+/// Markdown and LaTeX documents match their golden files.
+@Suite struct ShowWorkTests {
+    /// Evaluates the printed arithmetic: numbers, `[a b]` vectors, `+ −`, `· ⊙ ⊗` (dot product
+    /// for two vectors, elementwise otherwise, scalars broadcast), `ᵀ`, `²`, `tanh(…)`,
+    /// `tanh²(…)`, `σ(…)` and parentheses.
+    struct Evaluator {
+        var s: [Character]
+        var k = 0
+
+        init(_ text: String) { s = Array(text) }
+
+        mutating func skip() { while k < s.count, s[k] == " " { k += 1 } }
+
+        mutating func eat(_ word: String) -> Bool {
+            skip()
+            let w = Array(word)
+            guard k + w.count <= s.count, Array(s[k..<(k + w.count)]) == w else { return false }
+            k += w.count
+            return true
+        }
+
+        static func zipWith(_ a: [Double], _ b: [Double], _ f: (Double, Double) -> Double) -> [Double] {
+            if a.count == 1 { return b.map { f(a[0], $0) } }
+            if b.count == 1 { return a.map { f($0, b[0]) } }
+            return zip(a, b).map(f)
+        }
+
+        mutating func expression() throws -> [Double] {
+            var v = try term()
+            while true {
+                if eat("+") { v = Self.zipWith(v, try term(), +) }
+                else if eat("−") { v = Self.zipWith(v, try term(), -) }
+                else { return v }
+            }
+        }
+
+        mutating func term() throws -> [Double] {
+            var v = try postfix()
+            while true {
+                if eat("·") {
+                    let w = try postfix()
+                    v = v.count > 1 && v.count == w.count ? [zip(v, w).map(*).reduce(0, +)] : Self.zipWith(v, w, *)
+                } else if eat("⊙") || eat("⊗") {
+                    v = Self.zipWith(v, try postfix(), *)
+                } else {
+                    return v
+                }
+            }
+        }
+
+        mutating func postfix() throws -> [Double] {
+            var v = try primary()
+            while true {
+                if eat("ᵀ") { continue }
+                if eat("²") { v = v.map { $0 * $0 } } else { return v }
+            }
+        }
+
+        mutating func primary() throws -> [Double] {
+            if eat("tanh²(") { let v = try closing(); return v.map { $0.tanhValue * $0.tanhValue } }
+            if eat("tanh(") { return try closing().map(\.tanhValue) }
+            if eat("σ(") { return try closing().map { 1 / (1 + (-$0).exponential) } }
+            if eat("(") { return try closing() }
+            if eat("[") {
+                var xs: [Double] = []
+                while !eat("]") { xs.append(try number()) }
+                return xs
+            }
+            return [try number()]
+        }
+
+        mutating func closing() throws -> [Double] {
+            let v = try expression()
+            guard eat(")") else { throw CLIRunner.SpawnError(description: "expected ) at \(k) in \(String(s))") }
+            return v
+        }
+
+        mutating func number() throws -> Double {
+            skip()
+            let start = k
+            while k < s.count, "-0123456789.".contains(s[k]) { k += 1 }
+            guard let x = Double(String(s[start..<k])) else {
+                throw CLIRunner.SpawnError(description: "expected a number at \(start) in \(String(s))")
+            }
+            return x
+        }
+    }
+
+    func numbers(_ text: String) throws -> [Double] {
+        var e = Evaluator(text.replacing(";", with: " "))
+        return try e.primary()
+    }
+
+    @Test func substitutedNumbersEvaluateToThePrintedResult() throws {
+        let out = try CLIRunner.run(["run", "fixtures/gomez.json", "--show-work"])
+        #expect(out.status == 0)
+        var checked = 0
+        for line in out.stdout.split(separator: "\n") where line.hasPrefix("  ") {
+            let parts = line.trimmingPrefix("  ").split(separator: " = ", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 4 else { continue }
+            var e = Evaluator(parts[2])
+            let value = try e.expression()
+            e.skip()
+            #expect(e.k == e.s.count, "unparsed text in \(parts[2])")
+            let printed = try numbers(parts[3])
+            #expect(value.count == printed.count, "\(line)")
+            for (a, b) in zip(value, printed) {
+                // The operands are printed to 5 decimals: the result follows within a few units
+                // of the 5th decimal.
+                #expect(abs(a - b) <= 5e-5, "\(parts[0]): \(parts[2]) = \(a), printed \(b)")
+            }
+            checked += 1
+        }
+        // 6 forward per t; Δ, δout, δstate, 4 gates, δx, Δout_{t−1} per t (and Δout_0 again at
+        // t = 0); 12 gradient blocks; 12 updated blocks.
+        #expect(checked == 6 * 2 + 9 * 2 + 1 + 12 + 12, "\(checked) equations")
+    }
+
+    @Test func publishedStyle() throws {
+        let out = try CLIRunner.run(["run", "fixtures/gomez.json", "--show-work"])
+        let lines = out.stdout.split(separator: "\n").map { String($0.trimmingPrefix("  ")) }
+        #expect(lines.contains("a_0 = tanh(W_a·x_0 + U_a·out_-1 + b_a) = tanh([0.45 0.25]·[1 2] + 0.15·0 + 0.2) = 0.81775"))
+        #expect(lines.contains("state_0 = a_0 ⊙ i_0 + f_0 ⊙ state_-1 = 0.81775 ⊙ 0.96083 + 0.85195 ⊙ 0 = 0.78573"))
+        #expect(lines.contains("δout_0 = Δ_0 + Δout_0 = 0.03631 + -0.01828 = 0.01804"))
+        #expect(lines.contains("Δ_0 = out_0 − label_0 = 0.53631 − 0.5 = 0.03631"))
+    }
+
+    @Test(arguments: ["markdown": "md", "latex": "tex"].sorted(by: <))
+    func documentMatchesGolden(_ format: (key: String, value: String)) throws {
+        let out = try CLIRunner.run(["run", "fixtures/gomez.json", "--format", format.key])
+        #expect(out.status == 0)
+        let expected = try InputFile.read(Fixtures.path("gomez.expected." + format.value))
+        #expect(Array(out.stdout.utf8) == expected, "run --format \(format.key) differs from fixtures/gomez.expected.\(format.value) (make fixtures-docs regenerates it)")
+    }
+
+    @Test func latexDocumentIsBalanced() throws {
+        let tex = try CLIRunner.run(["run", "fixtures/gomez.json", "--format", "latex"]).stdout
+        #expect(tex.hasPrefix("\\documentclass{article}"))
+        #expect(tex.hasSuffix("\\end{document}\n"))
+        for line in tex.split(separator: "\n") {
+            let dollars = line.filter { $0 == "$" }.count - line.components("\\$")
+            #expect(dollars % 2 == 0, "unbalanced $ in \(line)")
+            #expect(!line.contains("$$"), "display math opened by accident in \(line)")
+            #expect(line.filter { $0 == "{" }.count == line.filter { $0 == "}" }.count || line.contains("\\{"), "\(line)")
+        }
+        #expect(tex.components("\\begin{bmatrix}") == tex.components("\\end{bmatrix}"))
+    }
+}
+
+extension Substring {
+    func components(_ s: String) -> Int { String(self).components(s) }
+}
+
+extension String {
+    /// How many times `s` occurs.
+    func components(_ s: String) -> Int {
+        var n = 0
+        var rest = Substring(self)
+        while let r = rest.firstRange(of: s) {
+            n += 1
+            rest = rest[r.upperBound...]
+        }
+        return n
+    }
+}
