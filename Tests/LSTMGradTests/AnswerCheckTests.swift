@@ -168,6 +168,27 @@ import Testing
         }
     }
 
+    @Test func flippedLossDerivativeThroughAHead() throws {
+        let spec = try Fixtures.spec(json: ShowWorkTests.headSpecs["sigmoid-bce"]!)
+        let r = try spec.report()
+        let y0 = try x(r, "y[0]")
+        // dv_0 = y_0 − 1 for bce on a sigmoid head; flipped: 1 − y_0.
+        guard case .wrong(_, let diagnosis) = try grade("dv[0]", literal(1 - y0), report: r) else {
+            Issue.record("flipped dv_0 not marked wrong")
+            return
+        }
+        #expect(diagnosis?.hasPrefix("sign of the loss derivative flipped") == true, "\(diagnosis ?? "none")")
+        #expect(try grade("dv[0]", literal(y0 - 1), report: r) == .correct)
+    }
+
+    @Test func stackedAnswersAsPublished() throws {
+        let out = try CLIRunner.run(["check", "fixtures/gomez.json", "fixtures/answers/gomez.stacked.answers.json", "--rounded", "5"])
+        #expect(out.status == 1)
+        let wrong = out.stdout.split(separator: "\n").filter { $0.hasPrefix("✗") }
+        #expect(wrong.count == 1 && wrong[0].hasPrefix("✗ δb ") && wrong[0].contains("entry 3 wrong"), "\(wrong)")
+        #expect(out.stdout.contains("✓ δW ") && out.stdout.hasSuffix("36 correct, 1 wrong (6 carried forward, 2 by rounding)\n"))
+    }
+
     @Test func randomWrongAnswersGetNoDiagnosis() throws {
         let r = try report()
         var rng = SplitMix64(seed: 42)

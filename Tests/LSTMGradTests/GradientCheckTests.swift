@@ -40,6 +40,13 @@ struct LSTMProblem: ProblemVisitor {
         #expect(check.rows.contains { $0.block.name.hasPrefix("dW") })
     }
 
+    @Test(arguments: ShowWorkTests.headSpecs.keys.sorted())
+    func everyHeadPasses(_ name: String) throws {
+        let check = try Fixtures.spec(json: ShowWorkTests.headSpecs[name]!).gradientCheck()
+        #expect(check.passed, "\(name)")
+        #expect(check.rows.map(\.block.name).contains("dV"))
+    }
+
     @Test func catchesABrokenGradient() throws {
         let p = try #require(try Fixtures.spec("gomez.json").visit(LSTMProblem()))
         let broken = Problem(cell: BrokenLSTM(parameters: p.cell.parameters), head: p.head, loss: p.loss, inputs: p.inputs,

@@ -1,12 +1,15 @@
 import LSTMGrad
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `run --show-work`: every substituted equation, parsed back from the printed text and
 /// evaluated here with an independent little evaluator, gives the printed result; the
 /// Markdown and LaTeX documents match their golden files.
 @Suite struct ShowWorkTests {
     /// Evaluates the printed arithmetic: numbers, `[a b]` vectors, `+ −`, `· ⊙ ⊗` (dot product
-    /// for two vectors, elementwise otherwise, scalars broadcast), `ᵀ`, `²`, `tanh(…)`,
+    /// for two vectors, elementwise otherwise, outer product; scalars broadcast), `ᵀ`, `²`, `tanh(…)`,
     /// `tanh²(…)`, `σ(…)` and parentheses.
     struct Evaluator {
         var s: [Character]
@@ -45,8 +48,12 @@ import Testing
                 if eat("·") {
                     let w = try postfix()
                     v = v.count > 1 && v.count == w.count ? [zip(v, w).map(*).reduce(0, +)] : Self.zipWith(v, w, *)
-                } else if eat("⊙") || eat("⊗") {
+                } else if eat("⊙") {
                     v = Self.zipWith(v, try postfix(), *)
+                } else if eat("⊗") {
+                    // Outer product, row-major (a scalar factor broadcasts).
+                    let w = try postfix()
+                    v = v.count > 1 && w.count > 1 ? v.flatMap { a in w.map { a * $0 } } : Self.zipWith(v, w, *)
                 } else {
                     return v
                 }
@@ -65,10 +72,20 @@ import Testing
             if eat("tanh²(") { let v = try closing(); return v.map { $0.tanhValue * $0.tanhValue } }
             if eat("tanh(") { return try closing().map(\.tanhValue) }
             if eat("σ(") { return try closing().map { 1 / (1 + (-$0).exponential) } }
+            if eat("softmax(") {
+                let z = try closing()
+                let m = z.max() ?? 0
+                let e = z.map { ($0 - m).exponential }
+                let sum = e.reduce(0, +)
+                return e.map { $0 / sum }
+            }
             if eat("(") { return try closing() }
             if eat("[") {
                 var xs: [Double] = []
-                while !eat("]") { xs.append(try number()) }
+                while !eat("]") {
+                    if eat(";") { continue }
+                    xs.append(try number())
+                }
                 return xs
             }
             return [try number()]
@@ -96,9 +113,34 @@ import Testing
         return try e.primary()
     }
 
-    @Test func substitutedNumbersEvaluateToThePrintedResult() throws {
-        let out = try CLIRunner.run(["run", "fixtures/gomez.json", "--show-work"])
-        #expect(out.status == 0)
+    /// The published example with each kind of head and loss on top (H = 1, so that the
+    /// evaluator's products are unambiguous).
+    static let headSpecs: [String: String] = {
+        let common = """
+            "weights": {"W": {"a": [0.45, 0.25], "i": [0.95, 0.8], "f": [0.7, 0.45], "o": [0.6, 0.4]},
+                        "U": {"a": 0.15, "i": 0.8, "f": 0.1, "o": 0.25}, "b": {"a": 0.2, "i": 0.65, "f": 0.15, "o": 0.1}},
+            "inputs": [[1, 2], [0.5, 3]], "learning_rate": 0.1,
+            """
+        return [
+            "sigmoid-bce": "{" + common + #""head": {"type": "sigmoid", "V": [[0.5]], "c": [0.1]}, "loss": "bce", "labels": [[1], [0]]}"#,
+            "linear-l2-mean": "{" + common + #""head": {"type": "linear", "V": [[0.5]], "c": [0.1]}, "loss": {"type": "l2", "half": false, "reduction": "mean"}, "labels": [0.5, 1.25]}"#,
+            "softmax-ce": "{" + common + #""head": {"type": "softmax", "V": [[0.5], [-0.3], [0.2]], "c": [0.1, 0, 0]}, "loss": "ce", "labels": [2, 0]}"#,
+        ]
+    }()
+
+    static let specs = ["fixtures/gomez.json"] + headSpecs.keys.sorted()
+
+    func specPath(_ name: String) throws -> String {
+        guard let json = Self.headSpecs[name] else { return name }
+        let path = "/tmp/lstm-grad-showwork-\(name)-\(getpid()).json"
+        try writeFile(path, json)
+        return path
+    }
+
+    @Test(arguments: specs)
+    func substitutedNumbersEvaluateToThePrintedResult(_ name: String) throws {
+        let out = try CLIRunner.run(["run", try specPath(name), "--show-work"])
+        #expect(out.status == 0, "\(out.stderr)")
         var checked = 0
         for line in out.stdout.split(separator: "\n") where line.hasPrefix("  ") {
             let parts = line.trimmingPrefix("  ").split(separator: " = ", omittingEmptySubsequences: false).map(String.init)
@@ -117,8 +159,13 @@ import Testing
             checked += 1
         }
         // 6 forward per t; Δ, δout, δstate, 4 gates, δx, Δout_{t−1} per t (and Δout_0 again at
-        // t = 0); 12 gradient blocks; 12 updated blocks.
-        #expect(checked == 6 * 2 + 9 * 2 + 1 + 12 + 12, "\(checked) equations")
+        // t = 0); 12 gradient blocks and the stacked δW, δU, δb; 12 updated blocks.
+        if name == "fixtures/gomez.json" {
+            #expect(checked == 6 * 2 + 9 * 2 + 1 + 12 + 3 + 12, "\(checked) equations")
+        } else {
+            // and v_t, y_t, dv_t per t, δV, δc, V', c' (dy_t for l2).
+            #expect(checked >= 6 * 2 + 9 * 2 + 1 + 12 + 3 + 12 + 3 * 2 + 4, "\(name): \(checked) equations")
+        }
     }
 
     @Test func publishedStyle() throws {

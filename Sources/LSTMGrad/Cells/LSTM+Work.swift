@@ -53,17 +53,6 @@ extension LSTMCell {
         // Backward.
         let tanhMistake = "used tanh′ = 1 − tanh instead of 1 − tanh²"
         for t in 0..<T {
-            // Δ_t = ∂L_t/∂out_t, written out for the plain l2 loss on out_t.
-            if problem.head.kind == .none, problem.loss.kind == .l2, case .values(let labels) = problem.targets {
-                let scale = (problem.loss.half ? 1.0 : 2.0) / (problem.loss.mean ? Double(T) : 1.0)
-                let ops = [out(t), op("label", t, .vector(labels[t]))]
-                let flipped = Work.Mistake("sign of the loss derivative flipped (label − out instead of out − label)") { v in
-                    .vector(scale * (v[1].vector - v[0].vector))
-                }
-                work["Delta[\(t)]"] = Work(scale == 1 ? "{0} − {1}" : "\(shortest(scale))·({0} − {1})", ops, mistakes: [flipped]) { v in
-                    .vector(scale * (v[0].vector - v[1].vector))
-                }
-            }
             // Δout_{t−1} = Uᵀ·δgates_t.
             work["Delta_out[\(t - 1)]"] = transposedSum("U", t)
             let dOutOps = [op("Delta", t, .vector(deltas[t].fromLoss)), op("Delta_out", t, .vector(deltas[t].fromNext))]
@@ -139,6 +128,38 @@ extension LSTMCell {
                 work[name + "'"] = Work("{0} − {1}·{2}", ops) { v in
                     v[0].replacingNumbers(zip(v[0].numbers, v[2].numbers).map { $0 - v[1].numbers[0] * $1 })
                 }
+            }
+        }
+        // The stacked views of the published example: δW = Σ_t δgates_t ⊗ x_t,
+        // δU = Σ_t δgates_t ⊗ out_{t−1}, δb = Σ_t δgates_t, with δgates_t = [δa_t δi_t δf_t δo_t].
+        let gates = LSTMGate.allCases
+        for (block, with) in [("W", x), ("U", { out($0 - 1) }), ("b", nil)] as [(String, ((Int) -> Operand)?)] {
+            var ops: [Operand] = []
+            var terms: [String] = []
+            for t in 0..<T {
+                let first = ops.count
+                ops += gates.map { dgate($0, t) }
+                var term = "[" + (0..<4).map { "{\(first + $0)}" }.joined(separator: " ") + "]"
+                if let w = with {
+                    term += " ⊗ {\(ops.count)}"
+                    ops.append(w(t))
+                }
+                terms.append(term)
+            }
+            let stride = with == nil ? 4 : 5
+            work["d" + block] = Work(terms.joined(separator: " + "), ops) { v in
+                var rows: [Matrix] = []
+                for g in 0..<4 {
+                    var sum: Matrix?
+                    for t in 0..<(v.count / stride) {
+                        let d = v[t * stride + g].vector
+                        let m = stride == 5 ? Matrix.outer(d, v[t * stride + 4].vector) : Matrix(rows: 1, cols: d.count, values: d.values)
+                        sum = sum.map { $0 + m } ?? m
+                    }
+                    rows.append(sum!)
+                }
+                // δb is a vector of the four gates' biases, one after another.
+                return stride == 5 ? .matrix(Matrix.stack(rows)) : .vector(Vector(rows.flatMap(\.values)))
             }
         }
         return work

@@ -161,12 +161,23 @@ public struct AnswerCheck: Sendable {
                 let args = w.operands.map { given[$0.key] ?? $0.value }
                 if args != w.operands.map(\.value) {
                     carried = w.evaluate(args).numbers
+                    // Name the student's operands that are not the true value rounded to the
+                    // digits they wrote (their slips); if every one is, the rounding of all of them.
+                    var slips: [String] = []
+                    var used: [String] = []
                     for op in w.operands {
-                        if let g = given[op.key], g != op.value, let ans = answers.first(where: { $0.key == op.key }) {
-                            let text = ans.literals.count == 1 ? ans.literals[0] : "[" + ans.literals.joined(separator: ", ") + "]"
-                            from.append("\(op.label) = \(text)")
+                        guard let g = given[op.key], g != op.value, let ans = answers.first(where: { $0.key == op.key }) else { continue }
+                        let text = ans.literals.count == 1 ? ans.literals[0] : "[" + ans.literals.joined(separator: ", ") + "]"
+                        used.append("\(op.label) = \(text)")
+                        let truth = op.value.numbers
+                        let slipped = ans.literals.indices.contains { k in
+                            let d = Answer.decimals(of: ans.literals[k])
+                            return abs(Value.scalar(truth[k]).rounded(decimals: d).numbers[0] - ans.numbers[k]) > Answer.tolerance(decimals: d + 3)
                         }
+                        if slipped { slips.append(used.last!) }
                     }
+                    from = slips.isEmpty ? used : slips
+                    if from.count > 4 { from = Array(from.prefix(4)) + ["…"] }
                 }
             }
             let roundedTruths = roundedPasses.compactMap { $0[a.key]?.numbers }

@@ -56,7 +56,7 @@ public enum ReportBuilder {
         }
         sections.append(Section(title: "Updated parameters (SGD, λ = \(shortest(problem.learningRate)))", quantities: updated))
 
-        let work = cell.work(for: pass, names: names)
+        let work = cell.work(for: pass, names: names).merging(pass.headWork(names: names)) { cellWork, _ in cellWork }
         if !work.isEmpty {
             for s in sections.indices {
                 for k in sections[s].quantities.indices { sections[s].quantities[k].work = work[sections[s].quantities[k].key] }
