@@ -29,6 +29,10 @@ enum RunCommand: Command {
         }
         let format = try args.choice("format", default: "text", among: ["text", "json", "markdown", "latex"], command: name)
         let steps = args.has("steps") ? try args.integer("steps", default: 1, range: 1...1_000_000, command: name) : nil
+        if args.has("show-work") && format != "text" {
+            throw .usage(format == "json" ? "--show-work applies to text output (markdown and latex always show the work)"
+                                          : "--format \(format) always shows the work; drop --show-work", command: name)
+        }
         if args.has("last-report") && steps == nil {
             throw .usage("--last-report goes with --steps N", command: name)
         }
