@@ -189,6 +189,20 @@ import Testing
         #expect(out.stdout.contains("✓ δW ") && out.stdout.hasSuffix("36 correct, 1 wrong (6 carried forward, 2 by rounding)\n"))
     }
 
+    /// The README's student sheet: four classic mistakes and one answer carried forward.
+    @Test func studentSheetDiagnoses() throws {
+        let out = try CLIRunner.run(["check", "fixtures/gomez.json", "fixtures/answers/student.answers.json"])
+        #expect(out.status == 1)
+        let wrong = out.stdout.split(separator: "\n").filter { $0.hasPrefix("✗") }.map { String($0) }
+        let expected = [("δout_0", "forgot Δout from t+1"), ("δstate_0", "without the f_{t+1}·δstate_{t+1} term"),
+                        ("δf_0", "using state_t instead of state_{t−1}"), ("δa_1", "sign of the loss derivative flipped")]
+        #expect(wrong.count == expected.count)
+        for ((label, words), line) in zip(expected, wrong) {
+            #expect(line.hasPrefix("✗ \(label) ") && line.contains(words), "\(line)")
+        }
+        #expect(out.stdout.contains("✓ carried forward (from δstate_0 = 0.00840)"))
+    }
+
     @Test func randomWrongAnswersGetNoDiagnosis() throws {
         let r = try report()
         var rng = SplitMix64(seed: 42)
