@@ -5,7 +5,7 @@ public enum Training {
     public static func report<C: Cell>(_ problem: Problem<C>, steps: Int, names: Notation, source: String?,
                                        lastReport: Bool) throws(NumericError) -> Report {
         var p = problem
-        var losses: [Quantity] = [names.quantity("loss_step", t: 0, .scalar(p.lossValue()), note: "before training")]
+        var losses: [Quantity] = [names.quantity("loss_step", t: 0, .scalar(p.lossValue()))]
         var last: Pass<C>?
         for k in 1...max(1, steps) {
             let pass = Pass(p)
