@@ -131,35 +131,28 @@ extension LSTMCell {
             }
         }
         // The stacked views of the published example: δW = Σ_t δgates_t ⊗ x_t,
-        // δU = Σ_t δgates_t ⊗ out_{t−1}, δb = Σ_t δgates_t, with δgates_t = [δa_t δi_t δf_t δo_t].
-        let gates = LSTMGate.allCases
+        // δU = Σ_t δgates_t ⊗ out_{t−1}, δb = Σ_t δgates_t, with δgates_t = [δa_t; δi_t; δf_t; δo_t].
+        func dgates(_ t: Int) -> Operand {
+            let parts = LSTMGate.allCases.map { dgate($0, t) }
+            let q = names.quantity("delta_gates", t: t, .vector(Vector(parts.flatMap(\.value.numbers))))
+            return Operand(key: q.key, label: q.label, value: q.value, parts: parts)
+        }
         for (block, with) in [("W", x), ("U", { out($0 - 1) }), ("b", nil)] as [(String, ((Int) -> Operand)?)] {
             var ops: [Operand] = []
             var terms: [String] = []
             for t in 0..<T {
-                let first = ops.count
-                ops += gates.map { dgate($0, t) }
-                var term = "[" + (0..<4).map { "{\(first + $0)}" }.joined(separator: " ") + "]"
-                if let w = with {
-                    term += " ⊗ {\(ops.count)}"
-                    ops.append(w(t))
-                }
-                terms.append(term)
+                terms.append(with == nil ? "{\(ops.count)}" : "{\(ops.count)} ⊗ {\(ops.count + 1)}")
+                ops.append(dgates(t))
+                if let w = with { ops.append(w(t)) }
             }
-            let stride = with == nil ? 4 : 5
+            let outer = with != nil
             work["d" + block] = Work(terms.joined(separator: " + "), ops) { v in
-                var rows: [Matrix] = []
-                for g in 0..<4 {
-                    var sum: Matrix?
-                    for t in 0..<(v.count / stride) {
-                        let d = v[t * stride + g].vector
-                        let m = stride == 5 ? Matrix.outer(d, v[t * stride + 4].vector) : Matrix(rows: 1, cols: d.count, values: d.values)
-                        sum = sum.map { $0 + m } ?? m
-                    }
-                    rows.append(sum!)
+                if outer {
+                    var sum = Matrix.outer(v[0].vector, v[1].vector)
+                    for k in stride(from: 2, to: v.count, by: 2) { sum = sum + Matrix.outer(v[k].vector, v[k + 1].vector) }
+                    return .matrix(sum)
                 }
-                // δb is a vector of the four gates' biases, one after another.
-                return stride == 5 ? .matrix(Matrix.stack(rows)) : .vector(Vector(rows.flatMap(\.values)))
+                return .vector(v.dropFirst().reduce(v[0].vector) { $0 + $1.vector })
             }
         }
         return work

@@ -158,14 +158,14 @@ public struct AnswerCheck: Sendable {
             var carried: [Double]?
             var from: [String] = []
             if let w = q.work {
-                let args = w.operands.map { given[$0.key] ?? $0.value }
+                let args = w.operands.map { $0.value { given[$0] } }
                 if args != w.operands.map(\.value) {
                     carried = w.evaluate(args).numbers
                     // Name the student's operands that are not the true value rounded to the
                     // digits they wrote (their slips); if every one is, the rounding of all of them.
                     var slips: [String] = []
                     var used: [String] = []
-                    for op in w.operands {
+                    for op in w.operands.flatMap(\.leaves) {
                         guard let g = given[op.key], g != op.value, let ans = answers.first(where: { $0.key == op.key }) else { continue }
                         let text = ans.literals.count == 1 ? ans.literals[0] : "[" + ans.literals.joined(separator: ", ") + "]"
                         used.append("\(op.label) = \(text)")
@@ -211,7 +211,7 @@ public struct AnswerCheck: Sendable {
                          matchesAll: ([Double]) -> Bool) -> String? {
         let truth = q.value.numbers
         if let w = q.work {
-            let own = w.operands.map { given[$0.key] ?? $0.value }
+            let own = w.operands.map { $0.value { given[$0] } }
             for m in w.mistakes {
                 for args in [own, w.operands.map(\.value)] {
                     let v = m.evaluate(args).numbers

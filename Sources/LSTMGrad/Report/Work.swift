@@ -75,11 +75,25 @@ public struct Operand: Sendable, Equatable {
     public var key: String
     public var label: String
     public var value: Value
+    /// A stacked operand (δgates_t = [δa_t; δi_t; δf_t; δo_t]) is its parts one after another:
+    /// a student's answer for a part replaces that part.
+    public var parts: [Operand]
 
-    public init(key: String, label: String, value: Value) {
+    public init(key: String, label: String, value: Value, parts: [Operand] = []) {
         self.key = key
         self.label = label
         self.value = value
+        self.parts = parts
+    }
+
+    /// The operand itself and its parts.
+    public var leaves: [Operand] { [self] + parts }
+
+    /// The value with `lookup` (a key's replacement, if any) applied to the operand or its parts.
+    public func value(_ lookup: (String) -> Value?) -> Value {
+        if let v = lookup(key) { return v }
+        guard !parts.isEmpty else { return value }
+        return value.replacingNumbers(parts.flatMap { $0.value(lookup).numbers })
     }
 }
 
@@ -121,7 +135,8 @@ extension Report {
         for section in sections {
             for q in section.quantities where values[q.key] == nil {
                 if let w = q.work {
-                    let args = w.operands.map { op in substitute(op.key) ?? values[op.key] ?? operand(op) }
+                    func lookup(_ key: String) -> Value? { substitute(key) ?? values[key] }
+                    let args = w.operands.map { op in op.leaves.contains { lookup($0.key) != nil } ? op.value(lookup) : operand(op) }
                     let r = w.evaluate(args)
                     raw[q.key] = r
                     values[q.key] = finish(r)
