@@ -32,6 +32,20 @@ import Testing
         if spec.modelName == "lstm" { #expect(withWork > 40, "\(name): only \(withWork) quantities carry their work") }
     }
 
+    @Test func truncatedGradientEquations() throws {
+        let report = try Fixtures.spec("gomez.json").report(options: BackwardOptions(recurrentTerms: false))
+        var withWork = 0
+        for q in report.uniqueQuantities {
+            guard let w = q.work else { continue }
+            withWork += 1
+            for (a, b) in zip(w.result.numbers, q.value.numbers) {
+                #expect(abs(a - b) <= 1e-12 * max(1, abs(b)), "\(q.key): equation gives \(a), cell computed \(b)")
+            }
+        }
+        #expect(report.quantity("Delta_out_dropped[0]")?.work != nil)
+        #expect(withWork > 40)
+    }
+
     @Test func replayWithoutRoundingIsTheExactPass() throws {
         let report = try Fixtures.spec("gomez.json").report()
         var raw: [String: Value] = [:]

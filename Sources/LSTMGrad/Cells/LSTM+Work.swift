@@ -54,9 +54,17 @@ extension LSTMCell {
         let tanhMistake = "used tanh′ = 1 − tanh instead of 1 − tanh²"
         for t in 0..<T {
             // Δout_{t−1} = Uᵀ·δgates_t.
-            work["Delta_out[\(t - 1)]"] = transposedSum("U", t)
+            // Without the recurrent terms (--no-recurrent-terms) Δout_{t−1} is computed but not
+            // passed back, and δstate_t has no term from t+1.
+            let recurrent = deltas[t].passedBack
+            work[recurrent ? "Delta_out[\(t - 1)]" : "Delta_out_dropped[\(t - 1)]"] = transposedSum("U", t)
+            for g in LSTMGate.allCases {
+                work["Delta_out.\(g.rawValue)[\(t - 1)]"] = Work("{0}ᵀ·{1}", [param("U", g), dgate(g, t)]) { v in
+                    .vector(v[0].matrix.transposedTimes(v[1].vector))
+                }
+            }
             let dOutOps = [op("Delta", t, .vector(deltas[t].fromLoss)), op("Delta_out", t, .vector(deltas[t].fromNext))]
-            let last = t == T - 1
+            let last = t == T - 1 || !recurrent
             work["delta_out[\(t)]"] = Work("{0} + {1}", dOutOps,
                                            mistakes: last ? [] : [Work.Mistake("forgot Δout from t+1 (δout_t = Δ_t)") { v in v[0] }]) { v in
                 .vector(v[0].vector + v[1].vector)
@@ -103,6 +111,24 @@ extension LSTMCell {
                 .vector(v[0].vector * Activation.tanh.apply(v[1].vector) * v[2].vector * oneMinus(v[2].vector))
             }
             work["delta_x[\(t)]"] = transposedSum("W", t)
+            // The decomposition: δstate's two terms, and the gradients after the activations.
+            work["delta_state_from_out[\(t)]"] = Work("{0} ⊙ {1} ⊙ (1 − tanh²({2}))", [dOut, gate(.o, t), state(t)]) { v in
+                let th = Activation.tanh.apply(v[2].vector)
+                return .vector(v[0].vector * v[1].vector * oneMinus(th * th))
+            }
+            if !last {
+                work["delta_state_from_next[\(t)]"] = Work("{0} ⊙ {1}", [op("delta_state", t + 1, .vector(deltas[t + 1].state)), gate(.f, t + 1)]) { v in
+                    .vector(v[0].vector * v[1].vector)
+                }
+            }
+            let posts: [(LSTMGate, Operand, Operand)] = [(.a, dState, gate(.i, t)), (.i, dState, gate(.a, t)),
+                                                         (.f, dState, state(t - 1)), (.o, dOut, state(t))]
+            for (g, d, other) in posts {
+                let template = g == .o ? "{0} ⊙ tanh({1})" : "{0} ⊙ {1}"
+                work["delta_post_\(g.rawValue)[\(t)]"] = Work(template, [d, other]) { v in
+                    .vector(v[0].vector * (g == .o ? Activation.tanh.apply(v[1].vector) : v[1].vector))
+                }
+            }
         }
 
         // Gradients summed over t, and the SGD update.

@@ -48,7 +48,10 @@ public struct OutputBuffer: Sendable {
         let floorProd = prod.rounded(.down)
         let above = prod - floorProd - 0.5  // exact
         var r = floorProd
-        if above > 0 || (above == 0 && (err > 0 || (err == 0 && floorProd.truncatingRemainder(dividingBy: 2) != 0))) {
+        // On an exact tie, round to the even last kept digit (the fraction's, or the whole part's
+        // when there are no decimals).
+        let lastKeptOdd = (p > 0 ? floorProd : whole).truncatingRemainder(dividingBy: 2) != 0
+        if above > 0 || (above == 0 && (err > 0 || (err == 0 && lastKeptOdd))) {
             r += 1
         }
         if r >= scale {

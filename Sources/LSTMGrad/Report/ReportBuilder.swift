@@ -84,3 +84,31 @@ public func shortest(_ x: Double) -> String {
     if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
     return "\(x)"
 }
+
+extension ReportBuilder {
+    /// With `--no-recurrent-terms` (seed 000 drops "the next level"): the full gradient of every
+    /// block beside the truncated one the report printed, and how far apart they are.
+    public static func addTruncationComparison<C: Cell>(_ report: Report, truncated: Pass<C>, full: Pass<C>, names: Notation) -> Report {
+        var r = report
+        var qs: [Quantity] = []
+        var gapSquared = 0.0, sizeSquared = 0.0
+        func compare(_ name: String, _ t: [Double], _ f: [Double], _ value: Value) {
+            let diff = zip(t, f).map { $0 - $1 }
+            let gap = diff.reduce(0) { $0 + $1 * $1 }
+            gapSquared += gap
+            sizeSquared += f.reduce(0) { $0 + $1 * $1 }
+            qs.append(Quantity(key: "full." + name, label: names.label(name) + " (full)", value: value))
+            qs.append(Quantity(key: "gap." + name, label: "‖\(names.label(name)) − \(names.label(name)) (full)‖", value: .scalar(gap.squareRoot())))
+        }
+        let tg = truncated.gradients.parameters, fg = full.gradients.parameters
+        for block in fg.blockNames { compare("d" + block, tg[block: block], fg[block: block], fg.value(of: block)) }
+        if let th = truncated.headGradients, let fh = full.headGradients {
+            for block in fh.blockNames { compare("d" + block, th[block: block], fh[block: block], fh.value(of: block)) }
+        }
+        qs.append(Quantity(key: "gap_relative", label: "‖truncated − full‖ / ‖full‖", value: .scalar(sizeSquared > 0 ? (gapSquared / sizeSquared).squareRoot() : 0),
+                           note: "over every parameter block"))
+        r.header.append("truncated gradient (--no-recurrent-terms): Δout_t and δstate_{t+1}⊙f_{t+1} are dropped; the full gradient is printed after it")
+        r.sections.append(Section(title: "Full gradient (with the recurrent terms) and its distance from the truncated one", quantities: qs))
+        return r
+    }
+}

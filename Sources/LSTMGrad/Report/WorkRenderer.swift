@@ -38,11 +38,11 @@ public struct WorkRenderer: Sendable {
                 switch format {
                 case .text:
                     out.write("  " + line(q))
-                    if let n = q.note { out.write("   (" + n + ")") }
+                    if let n = note(q) { out.write("   (" + n + ")") }
                     out.write("\n")
                 case .markdown, .latex:
                     out.write("$" + line(q) + "$")
-                    if let n = q.note { out.write(" (" + (format == .latex ? latexText(n) : n) + ")") }
+                    if let n = note(q) { out.write(" (" + (format == .latex ? latexText(n) : n) + ")") }
                     out.write(format == .latex ? "\n\n" : "\n\n")
                 }
             }
@@ -58,6 +58,16 @@ public struct WorkRenderer: Sendable {
         var b = OutputBuffer()
         render(report, title: title, into: &b)
         return b.text
+    }
+
+    /// A note that only restates the equation the work already prints is left out.
+    func note(_ q: Quantity) -> String? {
+        guard let n = q.note else { return nil }
+        if q.work != nil, n.hasPrefix("= ") {
+            guard let colon = n.firstIndex(of: ":") else { return nil }
+            return String(n[n.index(after: colon)...].drop(while: { $0 == " " }))
+        }
+        return n
     }
 
     /// `label = symbols = numbers = result`, or `label = result` without work.
@@ -118,13 +128,17 @@ public struct WorkRenderer: Sendable {
     func label(_ s: String) -> String {
         guard format != .text else { return s }
         if s.contains(" ") { return "\\text{" + latexText(s) + "}" }
-        guard let us = s.firstIndex(of: "_") else { return symbols(s) }
-        return symbols(String(s[..<us])) + "_{" + symbols(String(s[s.index(after: us)...])) + "}"
+        func base(_ b: String) -> String {
+            guard let caret = b.firstIndex(of: "^") else { return symbols(b) }
+            return symbols(String(b[..<caret])) + "^{" + symbols(String(b[b.index(after: caret)...])) + "}"
+        }
+        guard let us = s.firstIndex(of: "_") else { return base(s) }
+        return base(String(s[..<us])) + "_{" + symbols(String(s[s.index(after: us)...])) + "}"
     }
 
     static let mathSymbols: [Character: String] = [
         "σ": "\\sigma ", "⊙": "\\odot ", "·": "\\cdot ", "⊗": "\\otimes ", "−": "-", "ᵀ": "^T", "²": "^2",
-        "λ": "\\lambda ", "δ": "\\delta ", "Δ": "\\Delta ", "′": "'", "Σ": "\\Sigma ", "θ": "\\theta ",
+        "λ": "\\lambda ", "δ": "\\delta ", "Δ": "\\Delta ", "′": "'", "Σ": "\\Sigma ", "θ": "\\theta ", "∂": "\\partial ",
     ]
 
     /// Operators and Greek letters of an equation in math mode.

@@ -15,16 +15,18 @@ public struct GradientCheck: Sendable {
     public var passed: Bool { rows.allSatisfy { $0.error <= tolerance } }
 
     /// `sample` checks that many random entries per block (all when nil), chosen by `seed`.
-    public init<C: Cell>(_ pass: Pass<C>, tolerance: Double = 1e-6, sample: Int? = nil, seed: UInt64 = 0x5EED, step: Double = 1e-6) {
+    /// `step` is the finite-difference h (FiniteDifferences' own default when nil).
+    public init<C: Cell>(_ pass: Pass<C>, tolerance: Double = 1e-6, sample: Int? = nil, seed: UInt64 = 0x5EED, step: Double? = nil) {
         var rng = SplitMix64(seed: seed)
         var sizes: [String: Int] = [:]
-        let blocks = FiniteDifferences.check(pass, step: step) { name, n in
+        let pick: (String, Int) -> [Int] = { name, n in
             sizes[name] = n
             guard let k = sample, k < n else { return Array(0..<n) }
             var pool = Array(0..<n)
             for j in 0..<k { pool.swapAt(j, j + Int(rng.next() % UInt64(n - j))) }
             return pool[0..<k].sorted()
         }
+        let blocks = step.map { FiniteDifferences.check(pass, step: $0, entries: pick) } ?? FiniteDifferences.check(pass, entries: pick)
         rows = blocks.map { b in
             let err = zip(b.analytic, b.numeric).map { a, n in abs(a - n) / max(1, abs(a), abs(n)) }.max() ?? 0
             return Row(block: b, size: sizes[b.name] ?? b.indices.count, error: err)

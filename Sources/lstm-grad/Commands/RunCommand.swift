@@ -12,6 +12,9 @@ enum RunCommand: Command {
         OptionSpec(name: "show-work", value: nil, help: "print each equation in symbols, then with the numbers, then the result"),
         OptionSpec(name: "steps", value: "N", help: "run N SGD steps over the sequence: the loss after each and the final parameters"),
         OptionSpec(name: "last-report", value: nil, help: "with --steps: also the full report of the last step"),
+        OptionSpec(name: "no-recurrent-terms", value: nil,
+                   help: "truncated gradient (seed 000): drop Δout_t and δstate_{t+1}⊙f_{t+1}; the report compares it with the full one"),
+        OptionSpec(name: "write-updated", value: "FILE", help: "write the SGD-updated spec to FILE, in the spec's own weight layout"),
     ]
     static let examples = [
         "lstm-grad run fixtures/gomez.json",
@@ -20,6 +23,8 @@ enum RunCommand: Command {
         "lstm-grad run fixtures/gomez.json --show-work",
         "lstm-grad run fixtures/gomez.json --format latex > gomez.tex",
         "lstm-grad run fixtures/gomez.json --steps 100",
+        "lstm-grad run fixtures/seed000-univariate.json --no-recurrent-terms",
+        "lstm-grad run fixtures/pytorch-layout.json --write-updated step2.json",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
@@ -33,6 +38,9 @@ enum RunCommand: Command {
             throw .usage(format == "json" ? "--show-work applies to text output (markdown and latex always show the work)"
                                           : "--format \(format) always shows the work; drop --show-work", command: name)
         }
+        if steps != nil && args.has("no-recurrent-terms") {
+            throw .usage("--steps trains with the full gradient; drop --no-recurrent-terms", command: name)
+        }
         if args.has("last-report") && steps == nil {
             throw .usage("--last-report goes with --steps N", command: name)
         }
@@ -44,10 +52,20 @@ enum RunCommand: Command {
             if let n = steps {
                 report = try spec.trainingReport(steps: n, lastReport: args.has("last-report"))
             } else {
-                report = try spec.report()
+                report = try spec.report(options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms")))
             }
         } catch {
             throw .numeric(file: spec.file, error)
+        }
+        if let path = args.value("write-updated") {
+            guard let text = UpdatedSpec.json(spec) else {
+                throw .usage("--write-updated needs a spec file with an LSTM", command: name)
+            }
+            do {
+                try OutputFile.write(path, Array(text.utf8))
+            } catch {
+                throw .file(error)
+            }
         }
         switch format {
         case "json":
