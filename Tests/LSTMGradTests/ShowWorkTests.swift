@@ -128,7 +128,7 @@ import Glibc
         ]
     }()
 
-    static let specs = ["fixtures/gomez.json"] + headSpecs.keys.sorted()
+    static let specs = ["fixtures/gomez.json", "fixtures/seed000-univariate.json"] + headSpecs.keys.sorted()
 
     func specPath(_ name: String) throws -> String {
         guard let json = Self.headSpecs[name] else { return name }
@@ -160,7 +160,9 @@ import Glibc
         }
         // 6 forward per t; Δ, δout, δstate, 4 gates, δx, Δout_{t−1} per t (and Δout_0 again at
         // t = 0); 12 gradient blocks and the stacked δW, δU, δb; 12 updated blocks.
-        if name == "fixtures/gomez.json" {
+        if name == "fixtures/seed000-univariate.json" {
+            #expect(checked > 80, "\(checked) equations")
+        } else if name == "fixtures/gomez.json" {
             // and the decomposition: δstate's two terms (one at T−1), ∂L/∂a…∂L/∂o, Δout^a…Δout^o.
             #expect(checked == 6 * 2 + 9 * 2 + 1 + 12 + 3 + 12 + (2 + 1) + 4 * 2 + 4 * 2, "\(checked) equations")
         } else {
@@ -176,6 +178,15 @@ import Glibc
         #expect(lines.contains("state_0 = a_0 ⊙ i_0 + f_0 ⊙ state_-1 = 0.81775 ⊙ 0.96083 + 0.85195 ⊙ 0 = 0.78573"))
         #expect(lines.contains { $0.hasPrefix("δout_0 = Δ_0 + Δout_0 = 0.03631 + -0.01828 = 0.01804") })
         #expect(lines.contains("Δ_0 = out_0 − label_0 = 0.53631 − 0.5 = 0.03631"))
+    }
+
+    @Test func equationsUseTheSpecsNotation() throws {
+        let out = try CLIRunner.run(["run", "fixtures/seed000-univariate.json", "--show-work"])
+        let lines = out.stdout.split(separator: "\n").map { String($0.trimmingPrefix("  ")) }
+        #expect(lines.contains { $0.hasPrefix("C̃_0 = tanh(W^xc·x_0 + W^hc·h_-1 + W^c_0) = tanh(0.19·0.5 + 0.61·0.1 + -0.05) = ") })
+        #expect(lines.contains { $0.hasPrefix("W^xc = W^xc − λ·∇W^xc = 0.19 − 0.1·") })
+        let tex = try CLIRunner.run(["run", "fixtures/seed000-univariate.json", "--format", "latex"]).stdout
+        #expect(tex.contains("\\nabla W^{xc} = "))
     }
 
     @Test(arguments: ["markdown": "md", "latex": "tex"].sorted(by: <))

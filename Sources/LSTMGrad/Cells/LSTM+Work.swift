@@ -19,7 +19,9 @@ extension LSTMCell {
         func out(_ t: Int) -> Operand { op("out", t, .vector(t < 0 ? steps[0].prevOut : steps[t].out)) }
         func x(_ t: Int) -> Operand { op("x", t, .vector(steps[t].x)) }
         func param(_ block: String, _ g: LSTMGate) -> Operand {
-            op(block + "." + g.rawValue, nil, p.value(of: block + "." + g.rawValue))
+            // A parameter is labelled as the notation writes it (W^xc in seed 000's), like its update.
+            let name = block + "." + g.rawValue
+            return Operand(key: name, label: names.label(name + "'"), value: p.value(of: name))
         }
         // Σ_g M_gᵀ·δg_t over the four gates (δx_t with W, Δout_{t−1} with U).
         func transposedSum(_ block: String, _ t: Int) -> Work {

@@ -44,8 +44,9 @@ extension Pass {
             return work
         }
 
-        let V = op("V", nil, .matrix(p.V))
-        let c = op("c", nil, .vector(p.c))
+        // Parameters labelled as the notation writes them (and their updates).
+        let V = Operand(key: "V", label: names.label("V'"), value: .matrix(p.V))
+        let c = Operand(key: "c", label: names.label("c'"), value: .vector(p.c))
         for t in 0..<T {
             // v_t = V·out_t + c;  y_t = act(v_t)
             work["v[\(t)]"] = Work("{0}·{1} + {2}", [V, out(t), c]) { v in .vector(v[0].matrix.times(v[1].vector) + v[2].vector) }
@@ -105,7 +106,7 @@ extension Pass {
         if let g = headGradients {
             let λ = Operand(key: "learning_rate", label: "λ", value: .scalar(problem.learningRate))
             for block in p.blockNames {
-                work[block + "'"] = Work("{0} − {1}·{2}", [op(block, nil, p.value(of: block)), λ, op("d" + block, nil, g.value(of: block))]) { v in
+                work[block + "'"] = Work("{0} − {1}·{2}", [Operand(key: block, label: names.label(block + "'"), value: p.value(of: block)), λ, op("d" + block, nil, g.value(of: block))]) { v in
                     v[0].replacingNumbers(zip(v[0].numbers, v[2].numbers).map { $0 - v[1].numbers[0] * $1 })
                 }
             }

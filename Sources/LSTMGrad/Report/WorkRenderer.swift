@@ -138,7 +138,7 @@ public struct WorkRenderer: Sendable {
 
     static let mathSymbols: [Character: String] = [
         "σ": "\\sigma ", "⊙": "\\odot ", "·": "\\cdot ", "⊗": "\\otimes ", "−": "-", "ᵀ": "^T", "²": "^2",
-        "λ": "\\lambda ", "δ": "\\delta ", "Δ": "\\Delta ", "′": "'", "Σ": "\\Sigma ", "θ": "\\theta ", "∂": "\\partial ",
+        "λ": "\\lambda ", "δ": "\\delta ", "Δ": "\\Delta ", "′": "'", "Σ": "\\Sigma ", "θ": "\\theta ", "∂": "\\partial ", "∇": "\\nabla ",
     ]
 
     /// Operators and Greek letters of an equation in math mode.
