@@ -7,7 +7,7 @@ import Testing
 @Suite struct AnswerCheckTests {
     static let answersPath = "fixtures/answers/gomez.answers.json"
 
-    func report() throws -> Report { try Fixtures.spec("gomez.json").report() }
+    func report() throws -> Report { try Fixtures.spec("gomez.json").report(work: true) }
 
     func x(_ report: Report, _ key: String, _ k: Int = 0) throws -> Double {
         try #require(report.quantity(key), "\(key) missing").value.numbers[k]
@@ -170,7 +170,7 @@ import Testing
 
     @Test func flippedLossDerivativeThroughAHead() throws {
         let spec = try Fixtures.spec(json: ShowWorkTests.headSpecs["sigmoid-bce"]!)
-        let r = try spec.report()
+        let r = try spec.report(work: true)
         let y0 = try x(r, "y[0]")
         // dv_0 = y_0 − 1 for bce on a sigmoid head; flipped: 1 − y_0.
         guard case .wrong(_, let diagnosis) = try grade("dv[0]", literal(1 - y0), report: r) else {

@@ -15,7 +15,7 @@ import Testing
     @Test(arguments: specs)
     func everyEquationEvaluatesToItsQuantity(_ name: String) throws {
         let spec = try spec(name)
-        let report = try spec.report()
+        let report = try spec.report(work: true)
         var withWork = 0
         for q in report.uniqueQuantities {
             guard let w = q.work else { continue }
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func truncatedGradientEquations() throws {
-        let report = try Fixtures.spec("gomez.json").report(options: BackwardOptions(recurrentTerms: false))
+        let report = try Fixtures.spec("gomez.json").report(options: BackwardOptions(recurrentTerms: false), work: true)
         var withWork = 0
         for q in report.uniqueQuantities {
             guard let w = q.work else { continue }
@@ -46,8 +46,14 @@ import Testing
         #expect(withWork > 40)
     }
 
+    @Test func plainRunsCarryNoWork() throws {
+        let spec = try Fixtures.spec("gomez.json")
+        #expect(try spec.report().uniqueQuantities.allSatisfy { $0.work == nil })
+        #expect(try spec.report(work: true).quantity("a[0]")?.work != nil)
+    }
+
     @Test func replayWithoutRoundingIsTheExactPass() throws {
-        let report = try Fixtures.spec("gomez.json").report()
+        let report = try Fixtures.spec("gomez.json").report(work: true)
         var raw: [String: Value] = [:]
         let values = report.replay(finish: { $0 }, raw: &raw)
         for q in report.uniqueQuantities {
@@ -57,7 +63,7 @@ import Testing
     }
 
     @Test func handRoundingReproducesThePublishedDrifts() throws {
-        let rounded = try Fixtures.spec("gomez.json").report().handRounded(decimals: 5)
+        let rounded = try Fixtures.spec("gomez.json").report(work: true).handRounded(decimals: 5)
         // PublishedExampleTests.roundingDrifts: δW_i[1] and δW_o[1] follow from the rounded δgates.
         let dWi = try #require(rounded["dW.i"]).numbers[1]
         let dWo = try #require(rounded["dW.o"]).numbers[1]

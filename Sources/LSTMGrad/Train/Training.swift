@@ -3,7 +3,7 @@
 public enum Training {
     /// The report of the run; with `lastReport`, the full report of the last step's pass follows.
     public static func report<C: Cell>(_ problem: Problem<C>, steps: Int, names: Notation, source: String?,
-                                       lastReport: Bool) throws(NumericError) -> Report {
+                                       lastReport: Bool, work: Bool = false) throws(NumericError) -> Report {
         var p = problem
         var losses: [Quantity] = [names.quantity("loss_step", t: 0, .scalar(p.lossValue()))]
         var last: Pass<C>?
@@ -28,7 +28,7 @@ public enum Training {
                       "loss: L = \(problem.loss.formula)"]
         if let s = source { header.insert("spec: \(s)", at: 0) }
         if lastReport, let pass = last {
-            let full = try ReportBuilder.build(pass, names: names)
+            let full = try ReportBuilder.build(pass, names: names, work: work)
             sections += full.sections.map { Section(title: "Step \(steps): " + $0.title, quantities: $0.quantities) }
         }
         let report = Report(header: header, sections: sections)
@@ -38,8 +38,8 @@ public enum Training {
 }
 
 extension Spec {
-    public func trainingReport(steps: Int, lastReport: Bool) throws(NumericError) -> Report {
-        try visit(TrainingVisitor(names: notation, source: file, steps: steps, lastReport: lastReport))
+    public func trainingReport(steps: Int, lastReport: Bool, work: Bool = false) throws(NumericError) -> Report {
+        try visit(TrainingVisitor(names: notation, source: file, steps: steps, lastReport: lastReport, work: work))
     }
 }
 
@@ -48,7 +48,8 @@ struct TrainingVisitor: ProblemVisitor {
     var source: String
     var steps: Int
     var lastReport: Bool
+    var work: Bool
     func visit<C: Cell>(_ problem: Problem<C>) throws(NumericError) -> Report {
-        try Training.report(problem, steps: steps, names: names, source: source, lastReport: lastReport)
+        try Training.report(problem, steps: steps, names: names, source: source, lastReport: lastReport, work: work)
     }
 }

@@ -32,7 +32,7 @@ enum CheckCommand: Command {
         let spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
         let report: Report
         do {
-            report = try spec.report()
+            report = try spec.report(work: true)
         } catch {
             throw .numeric(file: spec.file, error)
         }

@@ -49,10 +49,11 @@ enum RunCommand: Command {
         let spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
         let report: Report
         do {
+            let work = args.has("show-work") || format == "markdown" || format == "latex"
             if let n = steps {
-                report = try spec.trainingReport(steps: n, lastReport: args.has("last-report"))
+                report = try spec.trainingReport(steps: n, lastReport: args.has("last-report"), work: work)
             } else {
-                report = try spec.report(options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms")))
+                report = try spec.report(options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms")), work: work)
             }
         } catch {
             throw .numeric(file: spec.file, error)
