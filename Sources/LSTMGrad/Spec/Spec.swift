@@ -2,6 +2,8 @@
 public struct Spec: Sendable {
     public enum Model: Sendable {
         case lstm(Problem<LSTMCell>)
+        case rnn(Problem<RNNCell>)
+        case gru(Problem<GRUCell>)
     }
 
     public var file: String
@@ -13,6 +15,8 @@ public struct Spec: Sendable {
     public var modelName: String {
         switch model {
         case .lstm: return "lstm"
+        case .rnn: return "rnn"
+        case .gru: return "gru"
         }
     }
 
@@ -21,6 +25,8 @@ public struct Spec: Sendable {
     public func visit<V: ProblemVisitor>(_ visitor: V) throws(V.Failure) -> V.Result {
         switch model {
         case .lstm(let p): return try visitor.visit(p)
+        case .rnn(let p): return try visitor.visit(p)
+        case .gru(let p): return try visitor.visit(p)
         }
     }
 }
@@ -37,7 +43,7 @@ public enum SpecDecoder {
         "model", "description", "weights", "head", "inputs", "labels", "gradients", "loss",
         "learning_rate", "initial", "notation",
     ]
-    public static let models = ["lstm"]
+    public static let models = ["lstm", "rnn", "gru"]
 
     /// Parses and validates a spec; every problem found is reported together.
     public static func decode(_ source: SourceText, maxDepth: Int = JSONParser.defaultMaxDepth) throws(SpecErrors) -> Spec {
@@ -82,6 +88,8 @@ public enum SpecDecoder {
         let decoded: Spec.Model?
         switch model {
         case "lstm": decoded = decodeLSTM(context, reader: reader)
+        case "rnn": decoded = decodeRNN(context, reader: reader)
+        case "gru": decoded = decodeGRU(context, reader: reader)
         default: decoded = nil
         }
         guard let decoded, !reader.hasErrors else { return nil }
