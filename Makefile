@@ -32,3 +32,11 @@ fixtures: build
 
 clean:
 	rm -rf .build
+
+# Issue 6: golden `analyze` output for fixtures with a NAME.analyze.txt (review the diff).
+.PHONY: analyze-fixtures
+analyze-fixtures: build
+	@for g in fixtures/*.analyze.txt; do \
+	  $(BIN_DEBUG) analyze $${g%.analyze.txt}.json > $$g || exit 1; \
+	  echo "wrote $$g"; \
+	done

@@ -6,6 +6,12 @@ public struct EigenDecomposition: Sendable {
         public var eigenvalue: Complex
         public var algebraic: Int
         public var geometric: Int
+
+        public init(eigenvalue: Complex, algebraic: Int, geometric: Int) {
+            self.eigenvalue = eigenvalue
+            self.algebraic = algebraic
+            self.geometric = geometric
+        }
     }
 
     public var matrix: Matrix

@@ -23,7 +23,7 @@ public enum GradientPlot {
     public static func svg(_ f: GradientFlow, title: String) -> String {
         let all = series(f)
         let width = 640.0, height = 420.0
-        let left = 80.0, right = 30.0, top = 50.0, bottom = 60.0
+        let left = 80.0, right = 30.0, top = 70.0, bottom = 60.0
         let plotW = width - left - right, plotH = height - top - bottom
         let positive = all.flatMap { $0.points.map(\.1) }.filter { $0 > 0 && $0.isFinite }
         var lo = floor(log10(positive.min() ?? 1)), hi = ceil(log10(positive.max() ?? 1))
@@ -70,10 +70,10 @@ public enum GradientPlot {
                 s += "<circle cx=\"\(n(x(k)))\" cy=\"\(n(y(max(v, pow(10, lo)))))\" r=\"3.5\" fill=\"\(sr.color)\" data-series=\"\(sr.id)\" data-k=\"\(k)\" data-norm=\"\(v)\"/>\n"
             }
         }
-        // Legend.
+        // Legend, between the title and the plot.
         for (j, sr) in all.enumerated() {
-            let ly = top + 12 + Double(j) * 18
-            let lx = left + plotW - 170
+            let ly = 48.0
+            let lx = left + Double(j) * 260
             s += "<line x1=\"\(n(lx))\" y1=\"\(n(ly))\" x2=\"\(n(lx + 24))\" y2=\"\(n(ly))\" stroke=\"\(sr.color)\" stroke-width=\"2\"/>\n"
             s += "<circle cx=\"\(n(lx + 12))\" cy=\"\(n(ly))\" r=\"3.5\" fill=\"\(sr.color)\"/>\n"
             let zeros = sr.points.filter { !($0.1 > 0) }.count

@@ -34,7 +34,7 @@ public struct MatrixAnalysis: Sendable {
             if eigen.isDefective {
                 return "ρ(W) = \(r) = 1 and W is defective: Wⁿ grows polynomially (like n^(k−1) for a k×k Jordan block)"
             }
-            return "ρ(W) = \(r) = 1: the |λ| = 1 components of Wⁿ neither vanish nor explode (all λ = 1 and diagonalizable: W = I, Wⁿ = I)"
+            return "ρ(W) = \(r) = 1: the |λ| = 1 components of Wⁿ neither vanish nor explode (if every λ = 1 and W is diagonalizable, then W = I and Wⁿ = I)"
         }
         if rho < 1 {
             return "ρ(W) = \(r) < 1: every |λ| < 1, so Wⁿ → 0 like \(r)ⁿ; gradients through n steps vanish"
