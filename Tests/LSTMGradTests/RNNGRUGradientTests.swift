@@ -128,6 +128,25 @@ import Testing
         #expect(a.cell.parameters == b.cell.parameters)
     }
 
+    /// One GRU step with X = H = 1 from PyTorch's formulas written out by hand:
+    /// r = σ(0.5 + 0.1 + 0.2·0.5 + 0.05) = σ(0.75), z = σ(−0.3 + 0.1 + 0.4·0.5 + 0.05) = σ(0.05),
+    /// n = tanh(0.8 + 0.1 + r·(−0.6·0.5 + 0.05)), h = (1 − z)·n + z·h₀ (or z·n + (1 − z)·h₀).
+    @Test func gruOneStepByHand() throws {
+        for (convention, h) in [("pytorch", 0.5600559085241088), ("z_new", 0.563135040797998)] {
+            let spec = try Fixtures.spec(json: """
+                {"model": "gru", "weights": {"convention": "\(convention)",
+                  "weight_ih_l0": [[0.5], [-0.3], [0.8]], "weight_hh_l0": [[0.2], [0.4], [-0.6]],
+                  "bias_ih_l0": [0.1, 0.1, 0.1], "bias_hh_l0": [0.05, 0.05, 0.05]},
+                 "inputs": [[1]], "labels": [[0]], "initial": {"out": [0.5]}}
+                """)
+            let report = try spec.report()
+            #expect(abs(try #require(report.quantity("r[0]")).value.numbers[0] - 0.679178699175393) < 1e-15)
+            #expect(abs(try #require(report.quantity("z[0]")).value.numbers[0] - 0.5124973964842103) < 1e-15)
+            #expect(abs(try #require(report.quantity("n[0]")).value.numbers[0] - 0.623190949322107) < 1e-15)
+            #expect(abs(try #require(report.quantity("h[0]")).value.numbers[0] - h) < 1e-15, "\(convention)")
+        }
+    }
+
     @Test func specErrorsArePlaced() throws {
         #expect(throws: SpecErrors.self) {
             try Fixtures.spec(json: """

@@ -18,8 +18,7 @@ extension SpecDecoder {
     static func decodeRNNWeights(_ node: JSONNode, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> RNNParameters? {
         guard let f = reader.object(node, path, allowed: rnnWeightKeys) else { return nil }
         var activation = Activation.sigmoid
-        if let a = f["activation"] {
-            guard let name = reader.choice(a, path / "activation", among: rnnActivations) else { return nil }
+        if let a = f["activation"], let name = reader.choice(a, path / "activation", among: rnnActivations) {
             activation = Activation(rawValue: name) ?? .sigmoid
         }
         guard let wNode = reader.require(f, "W", meaning: "recurrent weights, H×H"),
