@@ -154,6 +154,17 @@ import Testing
         try expectDecomposition(m, em, tolerance: 1e-9)
     }
 
+    /// A dense 6×6 with two complex pairs and two real eigenvalues: the residuals, and the trace.
+    @Test func dense6x6() throws {
+        let a = Matrix([[0.1, 2, -1, 0.5, 3, 0], [1, 0, 0.2, -0.7, 1, 2], [0.3, 0.3, -2, 1, 0, 1],
+                        [4, -1, 0.5, 0.2, 0.1, -3], [0, 1, 1, 1, -1, 0.4], [2, 0.1, -0.5, 1, 0.3, 0.7]])
+        let e = try Eigen.decompose(a)
+        #expect(e.eigenvalues.filter { !$0.isReal }.count == 4)
+        let trace = e.eigenvalues.reduce(Complex.zero) { $0 + $1 }
+        #expect(abs(trace.re - (-2.0)) < 1e-12 && abs(trace.im) < 1e-12)
+        try expectDecomposition(a, e, tolerance: 1e-10)
+    }
+
     @Test func repeatedButDiagonalizable() throws {
         let a = Matrix([[2, 0, 0], [0, 2, 0], [0, 0, 3]])
         let e = try Eigen.decompose(a)
