@@ -21,6 +21,14 @@ public struct MatrixAnalysis: Sendable {
         }
     }
 
+    /// Whether every printed number is finite (huge entries or powers overflow a double).
+    public var isFinite: Bool {
+        func ok(_ z: Complex) -> Bool { z.re.isFinite && z.im.isFinite }
+        return eigen.eigenvalues.allSatisfy(ok) && byMultiplication.values.allSatisfy(\.isFinite)
+            && (eigen.vectors?.values.allSatisfy(ok) ?? true) && (eigen.inverseVectors?.values.allSatisfy(ok) ?? true)
+            && (byEigen?.values.allSatisfy(ok) ?? true)
+    }
+
     /// max |QΛⁿQ⁻¹ − Wⁿ (multiplied)|.
     public var powerDifference: Double? {
         byEigen.map { e in zip(e.values, byMultiplication.values).map { ($0 - Complex($1)).magnitude }.max() ?? 0 }

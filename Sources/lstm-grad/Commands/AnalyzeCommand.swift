@@ -47,7 +47,7 @@ enum AnalyzeCommand: Command {
         switch spec.model {
         case .rnn(let p):
             flow = GradientFlow.rnn(p)
-            matrix = try? MatrixAnalysis(p.cell.parameters.W, power: power)
+            matrix = (try? MatrixAnalysis(p.cell.parameters.W, power: power)).flatMap { $0.isFinite ? $0 : nil }
         case .lstm(let p):
             flow = GradientFlow.lstm(p)
         default:
@@ -76,10 +76,15 @@ enum AnalyzeCommand: Command {
     }
 
     static func analyzeMatrix(_ m: Matrix, power: Int, precision: Int, source: String) throws(CLIError) -> String {
+        let analysis: MatrixAnalysis
         do {
-            return AnalysisText.render(try MatrixAnalysis(m, power: power), decimals: precision)
+            analysis = try MatrixAnalysis(m, power: power)
         } catch {
             throw .usage("\(source): \(error.description)", command: name)
         }
+        guard analysis.isFinite else {
+            throw .usage("\(source): the eigendecomposition or W^\(power) overflows a double; use smaller entries or a smaller --power", command: name)
+        }
+        return AnalysisText.render(analysis, decimals: precision)
     }
 }
