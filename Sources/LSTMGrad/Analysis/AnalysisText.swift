@@ -59,35 +59,30 @@ public enum AnalysisText {
             s += "Jacobians of the LSTM state (h, C), k = −1 is the initial state\n\n"
         }
         s += "‖∂h_t/∂h_k‖₂ (spectral norm), row t, column k\n"
-        s += table(T) { t, k in f.hNorm(t, k) }
-        if let c = f.cJacobians, let path = f.cellPath {
+        let hNorms = f.hNorms
+        s += table(T) { t, k in hNorms[t][k + 1] }
+        if let cNorms = f.cNorms, let pathMax = f.cellPathMax, let path = f.cellPath {
             s += "\ncell path ∂C_t/∂C_k = Π_{j=k+1..t} f_j (elementwise; max entry shown)\n"
-            s += table(T) { t, k in path[t][k + 1].values.map(abs).max() ?? 0 }
+            s += table(T) { t, k in pathMax[t][k + 1] }
             s += "\nfull ‖∂C_t/∂C_k‖₂ (the cell path plus the paths through h)\n"
-            s += table(T) { t, k in Eigen.spectralNorm(c[t][k + 1]) }
+            s += table(T) { t, k in cNorms[t][k + 1] }
             s += "\nlast step: ∂C_\(T - 1)/∂C_k (cell path) for each k\n"
             for k in -1..<T {
                 s += "  k = \(k)".padded(9) + "[ " + path[T - 1][k + 1].values.map { fixed($0, d) }.joined(separator: "  ") + " ]\n"
             }
-            let allOne = path.allSatisfy { $0.allSatisfy { $0.values.allSatisfy { $0 == 1 } } }
-            if allOne {
+            if f.cellPathIsExactlyOne {
                 s += "every f_j = 1 exactly: ∂C_t/∂C_k = 1 for all t, k (the constant error carousel; with i = 0, C_t = C_k)\n"
             }
         }
-        if let terms = f.terms, let dW = f.dW {
+        if let termNorms = f.termNorms, let norms = f.contributionNorms, let shares = f.contributionShares,
+           let residual = f.contributionResidual {
             s += "\n‖term (t, k)‖_F of ∂L/∂W = Σ_t Σ_k ∂L_t/∂h_t·∂h_t/∂h_k·∂h_k/∂W, row t, column k\n"
-            s += table(T, from: 0) { t, k in terms[t][k].frobeniusNorm }
+            s += table(T, from: 0) { t, k in termNorms[t][k] }
             s += "\ncontribution of each k to ∂L/∂W (Σ_t of column k)\n"
-            var total = Matrix(zeros: dW.rows, dW.cols)
-            let norms = (0..<T).map { f.contribution(k: $0)!.frobeniusNorm }
-            let sumNorms = norms.reduce(0, +)
             for k in 0..<T {
-                let c = f.contribution(k: k)!
-                total = total + c
-                s += "  k = \(k)".padded(9) + "‖·‖_F = \(scientific(norms[k], digits: 4))   share = \(fixed(sumNorms == 0 ? 0 : 100 * norms[k] / sumNorms, 2))%\n"
+                s += "  k = \(k)".padded(9) + "‖·‖_F = \(scientific(norms[k], digits: 4))   share = \(fixed(shares[k], 2))%\n"
             }
-            let diff = zip(total.values, dW.values).map { abs($0 - $1) }.max() ?? 0
-            s += "  Σ_k = ∂L/∂W from BPTT (max |difference| = \(scientific(diff)))\n"
+            s += "  Σ_k = ∂L/∂W from BPTT (max |difference| = \(scientific(residual)))\n"
         }
         let (verdict, because) = f.verdict
         s += "\nverdict: \(verdict.rawValue): \(because)\n"

@@ -25,6 +25,36 @@ public struct GradientFlow: Sendable {
     public var largestDerivative: Double?
     public var eigen: EigenDecomposition?
 
+    // Norms for the report, computed once here (the renderer only formats them).
+
+    /// ‖∂h_t/∂h_k‖₂, index [t][k + 1].
+    public var hNorms: [[Double]] { hJacobians.map { $0.map(Eigen.spectralNorm) } }
+    /// ‖∂C_t/∂C_k‖₂ (full), index [t][k + 1].
+    public var cNorms: [[Double]]? { cJacobians.map { $0.map { $0.map(Eigen.spectralNorm) } } }
+    /// max_i |Π f_j|_i, index [t][k + 1].
+    public var cellPathMax: [[Double]]? { cellPath.map { $0.map { $0.map { $0.values.map(abs).max() ?? 0 } } } }
+    /// Whether every f_j is exactly 1: ∂C_t/∂C_k = 1 on the cell path for all t, k.
+    public var cellPathIsExactlyOne: Bool {
+        cellPath?.allSatisfy { $0.allSatisfy { $0.values.allSatisfy { $0 == 1 } } } ?? false
+    }
+    /// ‖term (t, k)‖_F, index [t][k].
+    public var termNorms: [[Double]]? { terms.map { $0.map { $0.map(\.frobeniusNorm) } } }
+    /// ‖Σ_t term (t, k)‖_F for k = 0…T−1.
+    public var contributionNorms: [Double]? { terms == nil ? nil : (0..<steps).map { contribution(k: $0)!.frobeniusNorm } }
+    /// Each k's share of Σ_k ‖contribution_k‖_F, in percent.
+    public var contributionShares: [Double]? {
+        guard let norms = contributionNorms else { return nil }
+        let total = norms.reduce(0, +)
+        return norms.map { total == 0 ? 0 : 100 * $0 / total }
+    }
+    /// max |Σ_k Σ_t term (t, k) − δW|: the terms add up to BPTT's gradient.
+    public var contributionResidual: Double? {
+        guard let dW, terms != nil else { return nil }
+        var total = Matrix(zeros: dW.rows, dW.cols)
+        for k in 0..<steps { total = total + contribution(k: k)! }
+        return zip(total.values, dW.values).map { abs($0 - $1) }.max() ?? 0
+    }
+
     public func h(_ t: Int, _ k: Int) -> Matrix { hJacobians[t][k + 1] }
     public func hNorm(_ t: Int, _ k: Int) -> Double { Eigen.spectralNorm(h(t, k)) }
     public func cNorm(_ t: Int, _ k: Int) -> Double? { cJacobians.map { Eigen.spectralNorm($0[t][k + 1]) } }
