@@ -43,3 +43,11 @@ fixtures-docs: build
 
 check-published: build
 	-$(BIN_DEBUG) check fixtures/gomez.json fixtures/answers/gomez.answers.json --rounded 5
+
+# Issue 6: golden `analyze` output for fixtures with a NAME.analyze.txt (review the diff).
+.PHONY: analyze-fixtures
+analyze-fixtures: build
+	@for g in fixtures/*.analyze.txt; do \
+	  $(BIN_DEBUG) analyze $${g%.analyze.txt}.json > $$g || exit 1; \
+	  echo "wrote $$g"; \
+	done

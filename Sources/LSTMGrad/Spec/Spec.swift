@@ -2,6 +2,8 @@
 public struct Spec: Sendable {
     public enum Model: Sendable {
         case lstm(Problem<LSTMCell>)
+        case rnn(Problem<RNNCell>)
+        case gru(Problem<GRUCell>)
     }
 
     public var file: String
@@ -18,6 +20,8 @@ public struct Spec: Sendable {
     public var modelName: String {
         switch model {
         case .lstm: return "lstm"
+        case .rnn: return "rnn"
+        case .gru: return "gru"
         }
     }
 
@@ -26,6 +30,8 @@ public struct Spec: Sendable {
     public func visit<V: ProblemVisitor>(_ visitor: V) throws(V.Failure) -> V.Result {
         switch model {
         case .lstm(let p): return try visitor.visit(p)
+        case .rnn(let p): return try visitor.visit(p)
+        case .gru(let p): return try visitor.visit(p)
         }
     }
 }
@@ -42,7 +48,7 @@ public enum SpecDecoder {
         "model", "description", "weights", "head", "inputs", "labels", "gradients", "loss",
         "learning_rate", "initial", "notation",
     ]
-    public static let models = ["lstm"]
+    public static let models = ["lstm", "rnn", "gru"]
 
     /// Parses and validates a spec; every problem found is reported together.
     public static func decode(_ source: SourceText, maxDepth: Int = JSONParser.defaultMaxDepth) throws(SpecErrors) -> Spec {
@@ -98,6 +104,8 @@ public enum SpecDecoder {
         var lstmLayout: LSTMLayout?
         switch model {
         case "lstm": decoded = decodeLSTM(context, layout: &lstmLayout, reader: reader)
+        case "rnn": decoded = decodeRNN(context, reader: reader)
+        case "gru": decoded = decodeGRU(context, reader: reader)
         default: decoded = nil
         }
         guard let decoded, !reader.hasErrors else { return nil }

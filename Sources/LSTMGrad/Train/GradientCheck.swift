@@ -86,12 +86,6 @@ public func scientific(_ x: Double) -> String {
     return s + "e" + (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + "\(abs(e))"
 }
 
-extension String {
-    func padded(_ width: Int) -> String {
-        let n = unicodeScalars.count
-        return n >= width ? self : self + String(repeating: " ", count: width - n)
-    }
-}
 
 extension Spec {
     /// The gradient check of the spec's problem, whatever its cell.
