@@ -51,6 +51,12 @@ public enum SpecDecoder {
         let reader = SpecReader(source: source)
         let spec = decode(root, reader: reader)
         if reader.hasErrors || spec == nil {
+            // A decoder that gives up must have said why; if one ever does not, say so rather
+            // than exit with an empty message (the fuzz harness treats this as a failure).
+            if reader.diagnostics.isEmpty {
+                throw SpecErrors([Diagnostic(file: source.name, location: nil, path: nil,
+                                             error: .file("internal error: the spec was rejected without a message; please report it with this spec"))])
+            }
             throw SpecErrors(reader.diagnostics)
         }
         var s = spec!
@@ -136,6 +142,7 @@ public enum SpecDecoder {
             _ = reader.vector(items[0], path / 0, count: nil, meaning: "input size")
             return nil
         }
+        reader.note(SpecReader.Size("X", X, "input size", from: path / 0))
         var out: [Vector] = []
         for (t, item) in items.enumerated() {
             if let v = reader.vector(item, path / t, count: X, meaning: t == 0 ? "input size" : "input size X = \(X), from inputs[0]") {
@@ -153,9 +160,9 @@ public enum SpecDecoder {
         }
         let keys = hasState ? ["out", "state"] : ["out"]
         guard let f = reader.object(node, path, allowed: keys) else { return nil }
-        let meaning = "hidden size H = \(H)"
-        let out = f["out"].map { reader.vector($0, path / "out", count: H, meaning: meaning) } ?? Vector(zeros: H)
-        let state = hasState ? (f["state"].map { reader.vector($0, path / "state", count: H, meaning: meaning) } ?? Vector(zeros: H)) : nil
+        let hidden = reader.hiddenSize(H)
+        let out = f["out"].map { reader.vector($0, path / "out", count: hidden) } ?? Vector(zeros: H)
+        let state = hasState ? (f["state"].map { reader.vector($0, path / "state", count: hidden) } ?? Vector(zeros: H)) : nil
         guard let o = out else { return nil }
         if hasState && state == nil { return nil }
         return CellState(out: o, state: state)
@@ -180,7 +187,7 @@ public enum SpecDecoder {
             _ = reader.matrix(vNode, path / "V", rows: 1, cols: H, meaning: "K×H: outputs × hidden size")
             return nil
         }
-        let V = reader.matrix(vNode, path / "V", rows: K, cols: H, meaning: "K×H: outputs × hidden size H = \(H)")
+        let V = reader.matrix(vNode, path / "V", rows: SpecReader.Size("K", K, "outputs", from: path / "V"), cols: reader.hiddenSize(H))
         let c = f["c"].map { reader.vector($0, path / "c", count: K, meaning: "K = \(K) outputs, from V") } ?? Vector(zeros: K)
         guard let V, let c else { return nil }
         return Head(kind: kind, parameters: HeadParameters(V: V, c: c))

@@ -8,6 +8,9 @@ public enum SpecError: Equatable, Sendable {
     case wrongLength(expected: Int, found: Int, what: String, meaning: String)
     /// A matrix has the wrong shape.
     case wrongShape(expected: (rows: Int, cols: Int), found: (rows: Int, cols: Int), meaning: String)
+    /// A matrix has the wrong shape, naming each size it conflicts with and where that size
+    /// was read (`rows`/`cols` are nil when that dimension is right).
+    case shapeConflict(expected: (rows: Int, cols: Int), found: (rows: Int, cols: Int), symbols: String, rows: String?, cols: String?)
     /// The rows of a matrix differ in length.
     case ragged(row: Int, expected: Int, found: Int)
     case missing(field: String, meaning: String)
@@ -31,8 +34,14 @@ public enum SpecError: Equatable, Sendable {
         case .wrongShape(let e, let f, let meaning):
             let m = meaning.isEmpty ? "" : " (\(meaning))"
             return "expected a \(e.rows)×\(e.cols) matrix\(m), found \(f.rows)×\(f.cols)"
+        case .shapeConflict(let e, let f, let symbols, let rows, let cols):
+            let found = f.rows == 0 ? "an empty array" : "\(f.rows)×\(f.cols)"
+            var why: [String] = []
+            if let r = rows, f.rows > 0 { why.append("\(f.rows) row\(f.rows == 1 ? "" : "s"), but \(r)") }
+            if let c = cols, f.rows > 0 { why.append("\(f.cols) column\(f.cols == 1 ? "" : "s"), but \(c)") }
+            return "expected a \(e.rows)×\(e.cols) matrix (\(symbols)), found \(found)" + (why.isEmpty ? "" : ": " + why.joined(separator: "; "))
         case .ragged(let row, let expected, let found):
-            return "ragged matrix: row \(row) has \(found) numbers, row 0 has \(expected)"
+            return "ragged matrix: row \(row) has \(found) number\(found == 1 ? "" : "s"), row 0 has \(expected)"
         case .missing(let field, let meaning):
             return "missing required field \"\(field)\"" + (meaning.isEmpty ? "" : " (\(meaning))")
         case .unknownKey(let key, let suggestion, let allowed):
