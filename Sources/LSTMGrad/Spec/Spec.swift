@@ -45,7 +45,7 @@ public enum SpecDecoder {
         do {
             root = try JSONParser.parse(source.bytes, maxDepth: maxDepth)
         } catch {
-            throw SpecErrors([Diagnostic(file: source.name, location: source.location(of: error.offset), path: nil,
+            throw SpecErrors([Diagnostic(file: source.name, location: source.location(of: error.offset), path: error.path,
                                          error: .syntax(error.message))])
         }
         let reader = SpecReader(source: source)
@@ -57,7 +57,7 @@ public enum SpecDecoder {
                 throw SpecErrors([Diagnostic(file: source.name, location: nil, path: nil,
                                              error: .file("internal error: the spec was rejected without a message; please report it with this spec"))])
             }
-            throw SpecErrors(reader.diagnostics)
+            throw SpecErrors(reader.diagnostics, omitted: reader.omitted)
         }
         var s = spec!
         s.warnings = reader.warnings
@@ -73,13 +73,18 @@ public enum SpecDecoder {
 
         // Sizes: T and X from the inputs.
         let inputs = decodeInputs(fields, reader: reader)
-        let X = inputs?.first?.count
-        let T = inputs?.count
+        // Known even when a later input is wrong, so that shape errors elsewhere are still found.
+        let inputItems = fields["inputs"]?.array
+        let X = inputs?.first?.count ?? inputItems?.first.flatMap(reader.entryCount)
+        let T = inputs?.count ?? inputItems.flatMap { $0.isEmpty ? nil : $0.count }
 
         let learningRate: Double = {
             guard let n = fields["learning_rate"] else { return 0.1 }
             guard let v = reader.number(n, top / "learning_rate") else { return 0.1 }
-            if v <= 0 { reader.warn("the learning rate \(shortest(v)) is not positive: the SGD step will not descend", n, top / "learning_rate") }
+            if v <= 0 {
+                reader.warn("the learning rate \(shortest(v)) is not positive: " + (v == 0 ? "the SGD step leaves every parameter unchanged"
+                                                                                       : "the SGD step climbs the loss instead of descending"), n, top / "learning_rate")
+            }
             return v
         }()
 

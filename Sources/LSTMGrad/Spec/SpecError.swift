@@ -92,7 +92,13 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
 /// Every error found in one file (up to a limit), reported together.
 public struct SpecErrors: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
+    /// How many more errors were found past the reader's limit and not listed.
+    public var omitted = 0
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    public init(_ diagnostics: [Diagnostic], omitted: Int) {
+        self.diagnostics = diagnostics
+        self.omitted = omitted
+    }
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 
@@ -100,8 +106,12 @@ public struct SpecErrors: Error, Sendable, CustomStringConvertible {
 public struct NumericError: Error, Sendable, CustomStringConvertible {
     public var quantity: String
     public var value: Double
+    /// The report section it is in ("Forward @ t=0"), naming the pass and the timestep.
+    public var section: String = ""
     public var description: String {
-        "\(quantity) is \(value.isNaN ? "NaN" : (value > 0 ? "+infinity" : "-infinity")): the computation overflowed (weights or inputs too large?)"
+        "\(quantity) is \(value.isNaN ? "NaN" : (value > 0 ? "+infinity" : "-infinity"))"
+            + (section.isEmpty ? "" : " (the first non-finite value, in \(section))")
+            + ": the computation overflowed (weights or inputs too large?)"
     }
 }
 

@@ -5,6 +5,8 @@ public final class SpecReader {
     public private(set) var diagnostics: [Diagnostic] = []
     public private(set) var warnings: [Diagnostic] = []
     public let limit: Int
+    /// Errors found past the limit and not recorded.
+    public private(set) var omitted = 0
 
     public init(source: SourceText, limit: Int = 20) {
         self.source = source
@@ -47,7 +49,10 @@ public final class SpecReader {
 
     /// Records an error at a node (or at a byte offset) and path.
     public func fail(_ error: SpecError, at offset: Int?, _ path: JSONPath) {
-        guard diagnostics.count < limit else { return }
+        guard diagnostics.count < limit else {
+            omitted += 1
+            return
+        }
         diagnostics.append(Diagnostic(file: source.name, location: offset.map(source.location(of:)), path: path, error: error))
     }
 
