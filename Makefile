@@ -32,3 +32,17 @@ fixtures: build
 
 clean:
 	rm -rf .build
+
+# Fuzzing (issue 5): mutates every fixture spec (byte flips, truncation, duplication, type swaps,
+# huge numbers, deep nesting) and runs the CLI binary on each case, for FUZZ_SECONDS; failing
+# inputs are saved in .fuzz/crashes/. `make test` runs a fixed-seed slice (FuzzSliceTests).
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 1
+FUZZ_FILES ?= $(FIXTURES) $(wildcard fixtures/errors/*.json)
+
+.PHONY: fuzz
+
+fuzz: build
+	$(SWIFT) build --product lstm-grad-fuzz
+	.build/debug/lstm-grad-fuzz --binary $(BIN_DEBUG) --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) \
+	  --crashes .fuzz/crashes $(FUZZ_FILES)

@@ -113,4 +113,24 @@ import Glibc
         }
         #expect(!(first.stdout + first.stderr).isEmpty)
     }
+
+    /// The log-softmax form of the cross-entropy loss has the same gradients as before: every
+    /// block agrees with central differences (class labels and probability labels).
+    @Test(arguments: ["[0, 2]", "[[0.2, 0.3, 0.5], [1, 0, 0]]"])
+    func crossEntropyGradientsMatchFiniteDifferences(_ labels: String) throws {
+        let spec = try Fixtures.spec(json: """
+            {"weights": {"W": {"a": [[0.1, -0.2], [0.3, 0.4]], "i": [[0.5, 0.1], [-0.3, 0.2]], "f": [[0.2, 0.2], [0.1, -0.1]], "o": [[-0.4, 0.3], [0.2, 0.1]]},
+                         "U": {"a": [[0.1, 0], [0, 0.1]], "i": [[0.2, 0.1], [0, 0.3]], "f": [[0.1, -0.2], [0.2, 0.1]], "o": [[0.3, 0], [0.1, 0.2]]},
+                         "b": {"a": [0.1, -0.1], "i": [0, 0.2], "f": [0.5, 0.5], "o": [0, 0]}},
+             "head": {"type": "softmax", "V": [[1, -0.5], [0.3, 0.8], [-0.7, 0.2]], "c": [0.1, 0, -0.1]},
+             "loss": "ce", "inputs": [[1, 2], [0.5, -1]], "labels": \(labels)}
+            """)
+        guard case .lstm(let problem) = spec.model else { Issue.record("not an LSTM"); return }
+        let blocks = FiniteDifferences.check(Pass(problem))
+        #expect(blocks.count > 10)
+        for block in blocks {
+            let error = block.maxRelativeError(floor: 1e-7)
+            #expect(error < 1e-5, "\(block.name): relative error \(error), tolerance 1e-5")
+        }
+    }
 }
