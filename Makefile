@@ -39,10 +39,13 @@ clean:
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?= 1
 FUZZ_FILES ?= $(FIXTURES) $(wildcard fixtures/errors/*.json)
+# The command line per case, {} standing for the mutated file; answers files are fuzzed by
+# setting FUZZ_FILES to them and FUZZ_TEMPLATE to the command that reads them.
+FUZZ_TEMPLATE ?= run {}
 
 .PHONY: fuzz
 
 fuzz: build
 	$(SWIFT) build --product lstm-grad-fuzz
 	.build/debug/lstm-grad-fuzz --binary $(BIN_DEBUG) --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) \
-	  --crashes .fuzz/crashes $(FUZZ_FILES)
+	  --template '$(FUZZ_TEMPLATE)' --crashes .fuzz/crashes $(FUZZ_FILES)
