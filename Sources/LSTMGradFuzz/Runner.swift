@@ -30,6 +30,8 @@ public enum FuzzRunner {
 
     /// Runs `binary args…` with `stdin` fed in, draining both pipes; kills it after `timeout` seconds.
     public static func run(_ binary: String, _ args: [String], stdin: [UInt8] = [], timeout: Double = 20) -> Outcome {
+        // A child that dies before reading all its input must not take the harness with it.
+        signal(SIGPIPE, SIG_IGN)
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
             return Outcome(status: 127, signal: nil, timedOut: false, stdout: [], stderr: Array("pipe failed".utf8))

@@ -2,7 +2,9 @@
 /// line:column only when a message needs it). Objects keep their members in source order, with
 /// duplicates, so that the decoder can report them.
 public struct JSONNode: Sendable {
-    public indirect enum Value: Sendable {
+    /// Not `indirect`: arrays and objects already live in heap buffers, and a box per number
+    /// would double the memory a large file takes.
+    public enum Value: Sendable {
         case null
         case bool(Bool)
         /// The number and its literal text as written (for "digits the student wrote").

@@ -149,8 +149,10 @@ public enum SpecDecoder {
         }
         reader.note(SpecReader.Size("X", X, "input size", from: path / 0))
         var out: [Vector] = []
+        out.reserveCapacity(items.count)
+        let meaning = "input size X = \(X), from inputs[0]"
         for (t, item) in items.enumerated() {
-            if let v = reader.vector(item, path / t, count: X, meaning: t == 0 ? "input size" : "input size X = \(X), from inputs[0]") {
+            if let v = reader.vector(item, path / t, count: X, meaning: t == 0 ? "input size" : meaning) {
                 out.append(v)
             }
         }
