@@ -51,3 +51,20 @@ analyze-fixtures: build
 	  $(BIN_DEBUG) analyze $${g%.analyze.txt}.json > $$g || exit 1; \
 	  echo "wrote $$g"; \
 	done
+
+# Fuzzing (issue 5): mutates every fixture spec (byte flips, truncation, duplication, type swaps,
+# huge numbers, deep nesting) and runs the CLI binary on each case, for FUZZ_SECONDS; failing
+# inputs are saved in .fuzz/crashes/. `make test` runs a fixed-seed slice (FuzzSliceTests).
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 1
+FUZZ_FILES ?= $(FIXTURES) $(wildcard fixtures/errors/*.json)
+# The command line per case, {} standing for the mutated file; answers files are fuzzed by
+# setting FUZZ_FILES to them and FUZZ_TEMPLATE to the command that reads them.
+FUZZ_TEMPLATE ?= run {}
+
+.PHONY: fuzz
+
+fuzz: build
+	$(SWIFT) build --product lstm-grad-fuzz
+	.build/debug/lstm-grad-fuzz --binary $(BIN_DEBUG) --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) \
+	  --template '$(FUZZ_TEMPLATE)' --crashes .fuzz/crashes $(FUZZ_FILES)

@@ -52,7 +52,11 @@ enum CLI {
             writeStandardError("lstm-grad: error: \(message)\nsee '\(help)'\n")
         case .input(let errors):
             var text = errors.diagnostics.map(\.description).joined(separator: "\n") + "\n"
-            if errors.diagnostics.count > 1 { text += "\(errors.diagnostics.count) errors\n" }
+            if errors.omitted > 0 {
+                text += "\(errors.diagnostics.count) errors shown, \(errors.omitted) more not shown; fix these and run again\n"
+            } else if errors.diagnostics.count > 1 {
+                text += "\(errors.diagnostics.count) errors\n"
+            }
             writeStandardError(text)
         case .file(let failure):
             writeStandardError("lstm-grad: error: \(failure.message)\n")

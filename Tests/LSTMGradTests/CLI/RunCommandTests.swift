@@ -113,7 +113,7 @@ import Testing
         #expect(r.stdout.isEmpty)
         #expect(r.stderr == """
             <stdin>:1:1: error: missing required field "labels" (one label per timestep)
-            <stdin>:4:16: error: weights.W.a: expected a 1×2 matrix (H×X: hidden size 1 × input size 2), found 1×3
+            <stdin>:4:16: error: weights.W.a: expected a 1×2 matrix (H×X), found 1×3: 3 columns, but input size X = 2 (from inputs[0])
             <stdin>:9:3: error: lables: unknown key "lables"; did you mean "labels"?
             3 errors
 
