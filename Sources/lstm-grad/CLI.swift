@@ -26,7 +26,8 @@ extension Command {
 
 enum CLI {
     static let version = "0.1.0"
-    static let commands: [any Command.Type] = [RunCommand.self, InitCommand.self, ExamplesCommand.self, CompletionsCommand.self]
+    static let commands: [any Command.Type] = [RunCommand.self, CheckCommand.self, GradcheckCommand.self, AnalyzeCommand.self,
+                                               InitCommand.self, ExamplesCommand.self, CompletionsCommand.self]
 
     static let overview = """
         lstm-grad \(version): the reference gradient calculator for recurrent networks
@@ -65,7 +66,11 @@ enum CLI {
             writeStandardError("lstm-grad: error: \(message)\nsee '\(help)'\n")
         case .input(let errors):
             var text = errors.diagnostics.map(\.description).joined(separator: "\n") + "\n"
-            if errors.diagnostics.count > 1 { text += "\(errors.diagnostics.count) errors\n" }
+            if errors.omitted > 0 {
+                text += "\(errors.diagnostics.count) errors shown, \(errors.omitted) more not shown; fix these and run again\n"
+            } else if errors.diagnostics.count > 1 {
+                text += "\(errors.diagnostics.count) errors\n"
+            }
             writeStandardError(text)
         case .file(let failure):
             writeStandardError("lstm-grad: error: \(failure.message)\n")

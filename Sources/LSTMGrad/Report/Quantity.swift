@@ -32,6 +32,8 @@ public struct Quantity: Sendable, Equatable {
     public var value: Value
     /// Shown after the value in text output (e.g. "= δstate_0 ⊙ f_0").
     public var note: String?
+    /// How it is computed (equation, operands, evaluation), when the cell provides it.
+    public var work: Work? = nil
 
     public init(key: String, label: String, value: Value, note: String? = nil) {
         self.key = key

@@ -1,7 +1,9 @@
 /// Collects a pass into the ordered report of named quantities, in the sheet's order:
 /// forward per t, the loss, backward from T−1 down to 0, the gradient totals, the SGD update.
 public enum ReportBuilder {
-    public static func build<C: Cell>(_ pass: Pass<C>, names: Notation, source: String? = nil) throws(NumericError) -> Report {
+    /// `work`: attach each quantity's equation (for show-work and `check`; it costs time on
+    /// large networks, so plain runs leave it out).
+    public static func build<C: Cell>(_ pass: Pass<C>, names: Notation, source: String? = nil, work withWork: Bool = false) throws(NumericError) -> Report {
         let problem = pass.problem
         let cell = problem.cell
         let T = pass.steps.count
@@ -56,6 +58,12 @@ public enum ReportBuilder {
         }
         sections.append(Section(title: "Updated parameters (SGD, λ = \(shortest(problem.learningRate)))", quantities: updated))
 
+        let work = withWork ? cell.work(for: pass, names: names).merging(pass.headWork(names: names)) { cellWork, _ in cellWork } : [:]
+        if !work.isEmpty {
+            for s in sections.indices {
+                for k in sections[s].quantities.indices { sections[s].quantities[k].work = work[sections[s].quantities[k].key] }
+            }
+        }
         let report = Report(header: header, sections: sections)
         try checkFinite(report)
         return report
@@ -66,7 +74,7 @@ public enum ReportBuilder {
         for s in report.sections {
             for q in s.quantities {
                 if let bad = q.value.numbers.first(where: { !$0.isFinite }) {
-                    throw NumericError(quantity: "\(q.label) (\(q.key))", value: bad)
+                    throw NumericError(quantity: "\(q.label) (\(q.key))", value: bad, section: s.title)
                 }
             }
         }

@@ -1,7 +1,8 @@
 extension Spec {
-    /// Runs the spec's problem once (forward, backward, SGD) and collects the report.
-    public func report(options: BackwardOptions = BackwardOptions()) throws(NumericError) -> Report {
-        var report = try visit(ReportVisitor(names: notation, source: file, options: options))
+    /// Runs the spec's problem once (forward, backward, SGD) and collects the report; with
+    /// `work`, every quantity carries its equation (show-work, `check`).
+    public func report(options: BackwardOptions = BackwardOptions(), work: Bool = false) throws(NumericError) -> Report {
+        var report = try visit(ReportVisitor(names: notation, source: file, options: options, work: work))
         if case .lstm(let problem) = model, let layout = lstmLayout {
             report = LayoutReport.extend(report, pass: Pass(problem, options: options), layout: layout, names: notation)
         }
@@ -13,10 +14,11 @@ struct ReportVisitor: ProblemVisitor {
     var names: Notation
     var source: String
     var options: BackwardOptions
+    var work = false
 
     func visit<C: Cell>(_ problem: Problem<C>) throws(NumericError) -> Report {
         let pass = Pass(problem, options: options)
-        var report = try ReportBuilder.build(pass, names: names, source: source)
+        var report = try ReportBuilder.build(pass, names: names, source: source, work: work)
         if !options.recurrentTerms {
             report = ReportBuilder.addTruncationComparison(report, truncated: pass, full: Pass(problem), names: names)
         }
@@ -55,6 +57,11 @@ enum LayoutReport {
                 let b = pass.problem.cell.parameters.b[gate], g = pass.gradients.parameters.b[gate]
                 r.sections[k].quantities[q].value = .vector(b - (2 * lr) * g)
                 r.sections[k].quantities[q].note = "effective bias b_ih + b_hh: moved by 2λ·δb"
+                if let w = r.sections[k].quantities[q].work {
+                    r.sections[k].quantities[q].work = Work("{0} − 2·{1}·{2}", w.operands) { v in
+                        v[0].replacingNumbers(zip(v[0].numbers, v[2].numbers).map { $0 - 2 * v[1].numbers[0] * $1 })
+                    }
+                }
             }
         }
         if let note = layout.note(learningRate: lr) { r.notes.append(note) }

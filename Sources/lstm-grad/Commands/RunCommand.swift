@@ -4,12 +4,15 @@ import LSTMGrad
 enum RunCommand: Command {
     static let name = "run"
     static let abstract = "run the forward pass and BPTT of a spec and print every value"
-    static let usage = "lstm-grad run SPEC.json|--example NAME [--format text|json|csv] [--precision N]   (SPEC '-' reads stdin)"
+    static let usage = "lstm-grad run SPEC.json|--example NAME [--format text|json|markdown|latex|csv] [--precision N] [--show-work] [--steps N [--last-report]]   (SPEC '-' reads stdin)"
     static let options = [
-        OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every quantity by canonical name, full precision) or csv (name,timestep,index,value)",
-                   choices: ["text", "json", "csv"]),
+        OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every quantity by canonical name, full precision), markdown or latex (a document with the work), csv (name,timestep,index,value)",
+                   choices: ["text", "json", "markdown", "latex", "csv"]),
         OptionSpec(name: "precision", value: "N", help: "decimals in text output (default 5, 0…15)"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
+        OptionSpec(name: "show-work", value: nil, help: "print each equation in symbols, then with the numbers, then the result"),
+        OptionSpec(name: "steps", value: "N", help: "run N SGD steps over the sequence: the loss after each and the final parameters"),
+        OptionSpec(name: "last-report", value: nil, help: "with --steps: also the full report of the last step"),
         OptionSpec(name: "no-recurrent-terms", value: nil,
                    help: "truncated gradient (seed 000): drop Δout_t and δstate_{t+1}⊙f_{t+1}; the report compares it with the full one"),
         OptionSpec(name: "write-updated", value: "FILE", help: "write the SGD-updated spec to FILE, in the spec's own weight layout"),
@@ -18,7 +21,10 @@ enum RunCommand: Command {
     ]
     static let examples = [
         "lstm-grad run fixtures/gomez.json --precision 8",
-        "lstm-grad run --example gomez --format json | jq '.quantities[\"delta_state[0]\"]'",
+        "lstm-grad run fixtures/gomez.json --format json | jq '.quantities[\"delta_state[0]\"]'",
+        "lstm-grad run fixtures/gomez.json --show-work",
+        "lstm-grad run fixtures/gomez.json --format latex > gomez.tex",
+        "lstm-grad run fixtures/gomez.json --steps 100",
         "lstm-grad run fixtures/seed000-univariate.json --no-recurrent-terms",
         "lstm-grad run fixtures/pytorch-layout.json --write-updated step2.json",
     ]
@@ -28,14 +34,30 @@ enum RunCommand: Command {
             throw .usage(args.positionals.isEmpty ? "missing the spec file (or '-' for stdin)"
                                                   : "expected one spec file, found \(args.positionals.count) arguments", command: name)
         }
-        let format = try args.choice("format", default: "text", among: ["text", "json", "csv"], command: name)
+        let format = try args.choice("format", default: "text", among: ["text", "json", "markdown", "latex", "csv"], command: name)
+        let steps = args.has("steps") ? try args.integer("steps", default: 1, range: 1...1_000_000, command: name) : nil
+        if args.has("show-work") && format != "text" {
+            throw .usage(format == "json" || format == "csv" ? "--show-work applies to text output (markdown and latex always show the work)"
+                                          : "--format \(format) always shows the work; drop --show-work", command: name)
+        }
+        if steps != nil && args.has("no-recurrent-terms") {
+            throw .usage("--steps trains with the full gradient; drop --no-recurrent-terms", command: name)
+        }
+        if args.has("last-report") && steps == nil {
+            throw .usage("--last-report goes with --steps N", command: name)
+        }
         let color = try CLI.useColor(args, command: name)
         let precision = try args.integer("precision", default: 5, range: 0...OutputBuffer.maxDecimals, command: name)
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
         let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
         let report: Report
         do {
-            report = try spec.report(options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms")))
+            let work = args.has("show-work") || format == "markdown" || format == "latex"
+            if let n = steps {
+                report = try spec.trainingReport(steps: n, lastReport: args.has("last-report"), work: work)
+            } else {
+                report = try spec.report(options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms")), work: work)
+            }
         } catch {
             throw .numeric(file: spec.file, error)
         }
@@ -54,8 +76,16 @@ enum RunCommand: Command {
             JSONRenderer().render(report, model: spec.modelName, notation: spec.notation.name, into: &out)
         case "csv":
             CSVRenderer().render(report, into: &out)
+        case "markdown":
+            WorkRenderer(format: .markdown, decimals: precision).render(report, title: "lstm-grad: \(spec.file)", into: &out)
+        case "latex":
+            WorkRenderer(format: .latex, decimals: precision).render(report, title: "lstm-grad: \(spec.file)", into: &out)
         default:
-            TextRenderer(decimals: precision, color: color, width: CLI.outputWidth()).render(report, into: &out)
+            if args.has("show-work") {
+                WorkRenderer(format: .text, decimals: precision).render(report, into: &out)
+            } else {
+                TextRenderer(decimals: precision, color: color, width: CLI.outputWidth()).render(report, into: &out)
+            }
         }
         return 0
     }

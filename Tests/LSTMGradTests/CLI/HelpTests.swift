@@ -1,10 +1,13 @@
 import LSTMGrad
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Help that teaches: the overview, every command's help with real examples, "did you mean",
 /// and `help spec`.
 @Suite struct HelpTests {
-    static let commands = ["run", "init", "examples", "completions"]
+    static let commands = ["run", "check", "gradcheck", "analyze", "init", "examples", "completions"]
 
     @Test func overviewListsEveryCommandAndTopic() throws {
         let r = try CLIRunner.run(["--help"])
@@ -27,14 +30,17 @@ import Testing
         #expect(try CLIRunner.run([command, "-h"]).stdout == r.stdout)
         let examples = try #require(r.stdout.split(separator: "\nexamples:\n").last)
         let lines = examples.split(separator: "\n").map { $0.trimmingWhitespace() }
-        #expect(lines.count >= 2 && lines.count <= 4, "\(command) shows \(lines.count) examples")
+        #expect(lines.count >= 2, "\(command) shows \(lines.count) examples")
         // The examples are real: those that are one plain command run successfully.
         for line in lines where line.hasPrefix("lstm-grad ") {
             let shellish = ["|", ">", "<", "&&", "$(", "~", " -o ", "--output", "--write-updated"]
             guard !shellish.contains(where: { line.contains($0) }) else { continue }
             let args = line.split(separator: " ").dropFirst().map(String.init)
+            // Skip shell quoting and placeholder files the reader supplies (answers.json).
+            if args.contains(where: { $0.contains("'") || ($0.hasSuffix(".json") && access(Fixtures.root + "/" + $0, F_OK) != 0) }) { continue }
             let run = try CLIRunner.run(args)
-            #expect(run.status == 0, "example '\(line)' failed: \(run.stderr)")
+            // 1 is check's "a mismatch was found": a real outcome of grading.
+            #expect(run.status == 0 || (command == "check" && run.status == 1), "example '\(line)' failed: \(run.stderr)")
         }
     }
 
@@ -44,9 +50,9 @@ import Testing
         (["int"], "lstm-grad: error: unknown command 'int'; did you mean 'init'?\nsee 'lstm-grad --help'\n"),
         (["run", "--example", "gomez", "--colr", "never"], "lstm-grad: error: unknown option '--colr' for 'run'; did you mean '--color'?\nsee 'lstm-grad run --help'\n"),
         (["run", "--example", "gomez", "--color", "allways"], "lstm-grad: error: --color expects one of auto, always, never, found 'allways'; did you mean 'always'?\nsee 'lstm-grad run --help'\n"),
-        (["run", "--example", "gomez", "--format", "cvs"], "lstm-grad: error: --format expects one of text, json, csv, found 'cvs'; did you mean 'csv'?\nsee 'lstm-grad run --help'\n"),
+        (["run", "--example", "gomez", "--format", "cvs"], "lstm-grad: error: --format expects one of text, json, markdown, latex, csv, found 'cvs'; did you mean 'csv'?\nsee 'lstm-grad run --help'\n"),
         (["init", "--sede", "1"], "lstm-grad: error: unknown option '--sede' for 'init'; did you mean '--seed'?\nsee 'lstm-grad init --help'\n"),
-        (["help", "sepc"], "lstm-grad: error: no help for 'sepc'; did you mean 'spec'? (commands and topics: run, init, examples, completions, spec)\nsee 'lstm-grad --help'\n"),
+        (["help", "sepc"], "lstm-grad: error: no help for 'sepc'; did you mean 'spec'? (commands and topics: run, check, gradcheck, analyze, init, examples, completions, spec)\nsee 'lstm-grad --help'\n"),
         (["completions", "zhs"], "lstm-grad: error: no completions for 'zhs'; did you mean 'zsh'?; one of bash, zsh, fish\nsee 'lstm-grad completions --help'\n"),
     ] as [([String], String)])
     func didYouMean(_ args: [String], _ stderr: String) throws {

@@ -44,7 +44,7 @@ import Glibc
         for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "SPEC FORMAT", "ENVIRONMENT", "EXIT STATUS", "EXAMPLES"] {
             #expect(man.stdout.contains("\n" + section + "\n"), "man page lacks \(section)")
         }
-        for command in ["run", "init", "examples", "completions", "help"] {
+        for command in ["run", "check", "gradcheck", "analyze", "init", "examples", "completions", "help"] {
             #expect(man.stdout.contains("lstm-grad \(command)"), "man page lacks \(command)")
         }
         if access("/usr/bin/man", X_OK) == 0 {
@@ -60,7 +60,7 @@ import Glibc
         }
         #expect(try complete("lstm-grad ru") == "run\n")
         #expect(try complete("lstm-grad run --for") == "--format\n")
-        #expect(try complete("lstm-grad run --format ''") == "text json csv\n")
+        #expect(try complete("lstm-grad run --format ''") == "text json markdown latex csv\n")
         #expect(try complete("lstm-grad run --example go") == "gomez\n")
         #expect(try complete("lstm-grad init --head s") == "sigmoid softmax\n")
         #expect(try complete("lstm-grad help sp") == "spec\n")
@@ -135,7 +135,7 @@ import Glibc
                 return r.stdout.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) }
             }
             #expect(try complete("lstm-grad ru") == ["run"])
-            #expect(try complete("lstm-grad run --format ") == ["csv", "json", "text"])
+            #expect(try complete("lstm-grad run --format ") == ["csv", "json", "latex", "markdown", "text"])
             #expect(try complete("lstm-grad examples go") == ["gomez"])
         }
     }

@@ -5,6 +5,16 @@ import Glibc
 
 /// Runs the built `lstm-grad` binary as a user would, from the package root, and captures
 /// stdout, stderr and the exit status. Both pipes are drained before waiting for the process.
+/// Serialises pipe creation and spawning across test threads.
+final class SpawnLock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    func lock() { pthread_mutex_lock(&mutex) }
+    func unlock() { pthread_mutex_unlock(&mutex) }
+}
+
+let spawnLock = SpawnLock()
+
 enum CLIRunner {
     struct Output {
         var status: Int32
@@ -33,14 +43,15 @@ enum CLIRunner {
 
     static func runBytes(_ args: [String], stdin: [UInt8]?, environment extra: [String: String] = [:]) throws -> Output {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        // Close-on-exec: a child spawned by a concurrent test must not inherit these ends (an
-        // inherited stdin write end would keep this child waiting for EOF forever).
-        // The lock keeps Shell.run from forking between pipe() and FD_CLOEXEC.
-        pthread_mutex_lock(spawnLock)
-        let piped = pipe(&inPipe) == 0 && pipe(&outPipe) == 0 && pipe(&errPipe) == 0
-        if piped { for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) } }
-        pthread_mutex_unlock(spawnLock)
-        guard piped else { throw SpawnError(description: "pipe failed") }
+        // Pipes are made close-on-exec, and made and handed to the child under one lock, so that
+        // processes spawned at the same time by parallel tests never inherit each other's pipe
+        // ends (a child holding another's stdin open would wait for end of input forever).
+        // dup2 onto 0, 1, 2 clears the flag for the child's own.
+        spawnLock.lock()
+        var locked = true
+        defer { if locked { spawnLock.unlock() } }
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw SpawnError(description: "pipe failed") }
+        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -70,6 +81,8 @@ enum CLIRunner {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, &cEnv)
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        spawnLock.unlock()
+        locked = false
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
             throw SpawnError(description: "cannot start \(binary): \(String(cString: strerror(rc)))")
@@ -110,11 +123,3 @@ enum CLIRunner {
                       stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 }
-
-/// Held while test pipes are created (CLIRunner) and while a shell command runs (Shell), so a
-/// forked shell never inherits a pipe end before it is marked close-on-exec.
-nonisolated(unsafe) let spawnLock: UnsafeMutablePointer<pthread_mutex_t> = {
-    let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    pthread_mutex_init(m, nil)
-    return m
-}()

@@ -24,9 +24,9 @@ enum Shell {
         let base = "/tmp/lstm-grad-shell-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { _ = unlink(base + ".out"); _ = unlink(base + ".err") }
         let line = "cd \(quote(Fixtures.root)) && { \(environment) /bin/sh -c \(quote(command)); } > \(base).out 2> \(base).err < /dev/null"
-        pthread_mutex_lock(spawnLock)
+        spawnLock.lock()
         let status = system(line)
-        pthread_mutex_unlock(spawnLock)
+        spawnLock.unlock()
         guard status != -1 else { throw Failure(description: "cannot run /bin/sh") }
         let out = (try? InputFile.read(base + ".out")) ?? []
         let err = (try? InputFile.read(base + ".err")) ?? []
