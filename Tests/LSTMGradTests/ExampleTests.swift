@@ -49,6 +49,20 @@ import Glibc
         #expect(Array(printed.stdout.utf8) == (try InputFile.read(Fixtures.path("\(name).json"))))
     }
 
+    /// Every command that reads a spec takes --example through the same helper.
+    @Test(arguments: [
+        (["gradcheck"], [String]()), (["analyze"], []), (["check"], ["fixtures/answers/gomez.answers.json"]),
+    ] as [([String], [String])])
+    func otherCommandsTakeExamples(_ command: [String], _ rest: [String]) throws {
+        let fromExample = try CLIRunner.run(command + ["--example", "gomez"] + rest)
+        let fromFile = try CLIRunner.run(command + ["fixtures/gomez.json"] + rest)
+        #expect(fromExample.status == fromFile.status)
+        #expect(fromExample.stderr == fromFile.stderr)
+        let a = fromExample.stdout.replacingAll("example:gomez", "fixtures/gomez.json")
+        #expect(a == fromFile.stdout, "\(command)")
+        #expect(!fromExample.stdout.isEmpty)
+    }
+
     @Test func listHasOneLinePerExample() throws {
         let r = try CLIRunner.run(["examples"])
         #expect(r.status == 0)
@@ -103,5 +117,17 @@ extension StringProtocol {
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return String(s)
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, _ replacement: String) -> String {
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.firstRange(of: target) {
+            out += rest[..<r.lowerBound] + replacement
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
     }
 }

@@ -13,6 +13,7 @@ enum AnalyzeCommand: Command {
         OptionSpec(name: "svg", value: "FILE", help: "also draw ‖∂h_T/∂h_k‖ (and ‖∂C_T/∂C_k‖ for an LSTM) against k, log scale"),
         OptionSpec(name: "precision", value: "N", help: "decimals in text output (default 6, 0…15)"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
+        CLI.exampleOption,
     ]
     static let examples = [
         "lstm-grad analyze --matrix '[[0.58,0.24],[0.24,0.72]]' --power 30",
@@ -36,12 +37,12 @@ enum AnalyzeCommand: Command {
             out.write(try analyzeMatrix(m, power: power, precision: precision, source: "--matrix"))
             return 0
         }
-        guard args.positionals.count == 1 else {
+        guard args.value("example") != nil || args.positionals.count == 1 else {
             throw .usage(args.positionals.isEmpty ? "missing the spec file (or --matrix '[[…]]')"
                                                   : "expected one spec file, found \(args.positionals.count) arguments", command: name)
         }
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
-        let spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
+        let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
         let flow: GradientFlow
         var matrix: MatrixAnalysis?
         switch spec.model {
