@@ -68,6 +68,14 @@ import Testing
         #expect(abs(all.reduce(0, +) / Double(all.count)) < 0.03)
     }
 
+    /// The documented init, checked against an independent implementation: SplitMix64 seeded
+    /// with 1, u = (next >> 11)·2⁻⁵³, x = round(10⁴·0.1·(2u − 1))/10⁴, computed in Python:
+    /// 0.0133, 0.0492, 0.0942, -0.0111 are the first four draws, i.e. W_a for X = H = 2.
+    @Test func seedOneMatchesAnIndependentSplitMix64() throws {
+        let text = try SpecTemplate(inputSize: 2, hiddenSize: 2, seed: 1).render()
+        #expect(text.contains("\"a\": [[0.0133, 0.0492], [0.0942, -0.0111]]"))
+    }
+
     /// Every layout init writes holds the same network: the same gradients as per-gate.
     @Test func everyLayoutIsTheSameNetwork() throws {
         let reference = try Fixtures.spec(json: try SpecTemplate(inputSize: 3, hiddenSize: 2, head: .linear, seed: 5).render()).report()

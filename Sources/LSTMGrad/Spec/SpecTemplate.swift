@@ -176,27 +176,17 @@ public struct SpecTemplate: Sendable {
 
     /// The numbers a template writes: zeros, or SplitMix64 draws rounded to 4 decimals.
     public struct Draw: Sendable {
-        var state: UInt64
-        let random: Bool
+        /// The project's one SplitMix64 (Math/SplitMix64.swift); nil draws zeros.
+        var rng: SplitMix64?
 
         public init(seed: UInt64?) {
-            state = seed ?? 0
-            random = seed != nil
-        }
-
-        /// SplitMix64 (Steele, Lea, Flood 2014): the next 64 random bits.
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+            rng = seed.map { SplitMix64(seed: $0) }
         }
 
         /// U(−scale, scale) rounded to 4 decimals, or 0; with `binary`, 0 or 1.
         public mutating func number(scale: Double = 0.1, binary: Bool = false) -> Double {
-            guard random else { return 0 }
-            let u = Double(next() >> 11) * 0x1p-53  // U[0, 1)
+            guard rng != nil else { return 0 }
+            let u = Double(rng!.next() >> 11) * 0x1p-53  // U[0, 1)
             if binary { return u < 0.5 ? 0 : 1 }
             let x = ((2 * u - 1) * scale * 10_000).rounded() / 10_000
             return x == 0 ? 0 : x  // no "-0"
