@@ -173,5 +173,140 @@ extension BuiltInExample {
 
 """#
         ),
+        BuiltInExample(
+            name: "seed004-rnn",
+            file: "fixtures/seed004-rnn.json",
+            summary: #"seed 004: a vanilla RNN h_t = σ(W·h_{t−1} + U·x_t), W with eigenvalues 0.4 and 0.9"#,
+            text: #"""
+{
+  "model": "rnn",
+  "description": "Seed 004, exercises 1 and 2: h_t = σ(W·h_{t−1} + U·x_t), no bias, W = [[0.58, 0.24], [0.24, 0.72]] (eigenvalues 0.4 and 0.9), L = Σ_t L_t with L_t = ½‖h_t − y_t‖². U, x_t and y_t are not in the seed; any values do.",
+  "weights": {
+    "activation": "sigmoid",
+    "W": [[0.58, 0.24], [0.24, 0.72]],
+    "U": [[0.5, -0.3], [0.2, 0.4]]
+  },
+  "inputs": [[1, 0], [0.5, -1], [0, 2], [-1, 0.5]],
+  "labels": [[0.6, 0.4], [0.5, 0.5], [0.7, 0.6], [0.4, 0.8]],
+  "loss": {"type": "l2", "half": true},
+  "learning_rate": 0.1
+}
+
+"""#
+        ),
+        BuiltInExample(
+            name: "rnn-vanishing",
+            file: "fixtures/rnn-vanishing.json",
+            summary: #"an RNN whose gradients vanish: sigmoid, γ·‖W‖₂ = 0.225 < 1, T = 12 (try analyze)"#,
+            text: #"""
+{
+  "model": "rnn",
+  "description": "Vanishing gradients in a vanilla RNN: seed 004's W with sigmoid (γ = 1/4, so γ·‖W‖₂ = 0.225 < 1), T = 12, loss only at the last step. ‖∂h_11/∂h_k‖ falls by about 5× per step back.",
+  "weights": {
+    "activation": "sigmoid",
+    "W": [[0.58, 0.24], [0.24, 0.72]],
+    "U": [[0.5, -0.3], [0.2, 0.4]],
+    "b": [0.1, -0.1]
+  },
+  "inputs": [[1, 0], [0.5, -1], [0, 2], [-1, 0.5], [0.3, 0.3], [1, 1], [-0.5, 0], [0, -1], [0.8, 0.2], [0.1, -0.4], [0.6, 0.9], [-0.2, 0.7]],
+  "loss": "upstream",
+  "gradients": [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [1, -1]],
+  "learning_rate": 0.1
+}
+
+"""#
+        ),
+        BuiltInExample(
+            name: "rnn-exploding",
+            file: "fixtures/rnn-exploding.json",
+            summary: #"an RNN whose gradients explode: tanh, ρ(W) = 2.25 (try analyze)"#,
+            text: #"""
+{
+  "model": "rnn",
+  "description": "Exploding gradients: tanh with W = 2.5·(seed 004's W) (ρ(W) = 2.25) and small pre-activations keep tanh′ near 1, so ‖∂h_t/∂h_k‖ grows with t − k.",
+  "weights": {
+    "activation": "tanh",
+    "W": [[1.45, 0.6], [0.6, 1.8]],
+    "U": [[0.05, -0.03], [0.02, 0.04]]
+  },
+  "inputs": [[1, 0], [0.5, -1], [0, 2], [-1, 0.5], [0.3, 0.3], [1, 1]],
+  "initial": {"out": [0.001, -0.002]},
+  "loss": "upstream",
+  "gradients": [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [1, 1]],
+  "learning_rate": 0.1
+}
+
+"""#
+        ),
+        BuiltInExample(
+            name: "lstm-carousel",
+            file: "fixtures/lstm-carousel.json",
+            summary: #"seed 004: the LSTM's constant error carousel, f_t = 1 keeps ∂C_t/∂C_k = 1"#,
+            text: #"""
+{
+  "model": "lstm",
+  "description": "Seed 004, exercise 3(c): the constant error carousel. b_f = 40 makes f_t = σ(40) = 1 exactly in double precision and b_i = −40 makes i_t ≈ 4e−18, so C_t = C_{t−1} and ∂C_t/∂C_k = Π f_j = 1.",
+  "weights": {
+    "W": {"a": [[0.45, 0.25], [0.1, -0.3]], "i": [[0, 0], [0, 0]], "f": [[0, 0], [0, 0]], "o": [[0.6, 0.4], [-0.2, 0.3]]},
+    "U": {"a": [[0.15, 0.1], [0.2, -0.1]], "i": [[0, 0], [0, 0]], "f": [[0, 0], [0, 0]], "o": [[0.25, 0.1], [0.05, 0.2]]},
+    "b": {"a": [0.2, -0.1], "i": [-40, -40], "f": [40, 40], "o": [0.1, 0.0]}
+  },
+  "inputs": [[1, 2], [0.5, 3], [-1, 0.5], [0.2, -0.7], [0.9, 0.1]],
+  "labels": [[0.5, 0.1], [1.25, -0.2], [0.3, 0.3], [0.0, 0.4], [0.2, 0.2]],
+  "initial": {"out": [0, 0], "state": [0.5, -0.25]},
+  "loss": "l2",
+  "learning_rate": 0.1
+}
+
+"""#
+        ),
+        BuiltInExample(
+            name: "gru-pytorch",
+            file: "fixtures/gru-pytorch.json",
+            summary: #"a GRU in PyTorch's nn.GRU convention (state dict, rows r, z, n), linear head"#,
+            text: #"""
+{
+  "model": "gru",
+  "description": "A GRU in PyTorch's nn.GRU convention, weights given as its state dict (rows r, z, n): X = 2, H = 2, T = 4, linear head, L2 loss.",
+  "weights": {
+    "convention": "pytorch",
+    "weight_ih_l0": [[0.3, -0.2], [0.1, 0.4], [-0.5, 0.2], [0.25, 0.1], [0.6, -0.3], [0.2, 0.2]],
+    "weight_hh_l0": [[0.1, 0.2], [-0.3, 0.1], [0.4, -0.2], [0.2, 0.3], [0.5, 0.1], [-0.1, 0.6]],
+    "bias_ih_l0": [0.1, -0.1, 0.05, 0.2, 0.0, -0.2],
+    "bias_hh_l0": [0.0, 0.1, -0.05, 0.1, 0.3, 0.15]
+  },
+  "head": {"type": "linear", "V": [[1.0, -0.5]], "c": [0.1]},
+  "inputs": [[1, 0], [0.5, -1], [0, 2], [-1, 0.5]],
+  "labels": [[0.2], [-0.1], [0.4], [0.3]],
+  "loss": "l2",
+  "learning_rate": 0.1
+}
+
+"""#
+        ),
+        BuiltInExample(
+            name: "gru-znew",
+            file: "fixtures/gru-znew.json",
+            summary: #"a GRU with h_t = z_t ⊙ n_t + (1 − z_t) ⊙ h_{t−1}, softmax head, cross-entropy"#,
+            text: #"""
+{
+  "model": "gru",
+  "description": "A GRU with weights per gate and the other update convention, h_t = z_t ⊙ n_t + (1 − z_t) ⊙ h_{t−1}: X = 2, H = 2, T = 4, softmax head, cross-entropy.",
+  "weights": {
+    "convention": "z_new",
+    "W": {"r": [[0.3, -0.2], [0.1, 0.4]], "z": [[-0.5, 0.2], [0.25, 0.1]], "n": [[0.6, -0.3], [0.2, 0.2]]},
+    "U": {"r": [[0.1, 0.2], [-0.3, 0.1]], "z": [[0.4, -0.2], [0.2, 0.3]], "n": [[0.5, 0.1], [-0.1, 0.6]]},
+    "b": {"r": [0.1, -0.1], "z": [0.2, 0.0], "n": [0.05, 0.1]},
+    "bh": {"r": [0.0, 0.1], "z": [0.1, 0.3], "n": [-0.2, 0.05]}
+  },
+  "head": {"type": "softmax", "V": [[1.0, -0.5], [0.3, 0.8], [-0.6, 0.2]], "c": [0.1, 0.0, -0.1]},
+  "inputs": [[1, 0], [0.5, -1], [0, 2], [-1, 0.5]],
+  "labels": [0, 2, 1, 1],
+  "loss": "ce",
+  "learning_rate": 0.1
+}
+
+"""#
+        ),
     ]
 }
