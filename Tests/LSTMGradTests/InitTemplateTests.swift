@@ -28,6 +28,9 @@ import Testing
     func templatePassesFiniteDifferences(_ combination: String) throws {
         let parts = combination.split(separator: " ").map(String.init)
         for seed in [nil, 7] as [UInt64?] {
+            // Zero weights put every ReLU pre-activation exactly at its kink, where the
+            // derivative does not exist (central differences see ½): checked with a seed only.
+            if parts[1] == "relu" && seed == nil { continue }
             let template = SpecTemplate(model: parts[0], layout: parts[1], inputSize: 3, hiddenSize: 2, steps: 3,
                                         head: HeadKind(rawValue: parts[2])!, loss: parts[3], seed: seed)
             let text = try template.render()

@@ -1,4 +1,5 @@
-/// A ready-to-edit spec written by `lstm-grad init`: the model's weights in a chosen layout,
+/// A ready-to-edit spec written by `lstm-grad init`: the model's weights (LSTM, RNN, GRU) in a
+/// chosen layout (for the RNN: its activation),
 /// an optional head, a loss, and placeholder inputs and labels of the right shapes.
 ///
 /// Weights are zero, or drawn from U(−0.1, 0.1) by SplitMix64 seeded with `seed` and rounded
@@ -73,6 +74,14 @@ public struct SpecTemplate: Sendable {
             // layout's own converter (the one --write-updated uses).
             let p = lstmParameters(X: X, H: H, draw: &draw)
             return [("", UpdatedSpec.weights(target(p), updated: p, gradients: p.zeroed, learningRate: 0))]
+        },
+        ModelTemplate(name: "rnn", layouts: ["tanh", "sigmoid", "relu"], hasState: false) { activation, X, H, draw in
+            // h_t = act(W·h_{t−1} + U·x_t + b): the layout names the activation.
+            [("activation", "\"\(activation)\""), ("W", draw.matrix(H, H)), ("U", draw.matrix(H, X)), ("b", draw.vector(H))]
+        },
+        ModelTemplate(name: "gru", layouts: ["per-gate"], hasState: false) { _, X, H, draw in
+            // Per gate r, z, n: W_g H×X, U_g H×H, b_g H (PyTorch's b_ig; b_hg "bh" may be added).
+            perGate(gates: ["r", "z", "n"], X: X, H: H, draw: &draw)
         },
     ]
 

@@ -17,6 +17,8 @@ enum InitCommand: Command {
                    help: "how the weights are written: " + SpecTemplate.models.map { "\($0.name): \($0.layouts.joined(separator: ", "))" }.joined(separator: "; ")
                        + " (default: the first)",
                    choices: Array(Set(SpecTemplate.models.flatMap(\.layouts))).sorted()),
+        OptionSpec(name: "activation", value: "ACT", help: "the RNN's activation: tanh (default), sigmoid or relu (same as --layout for --model rnn)",
+                   choices: ["tanh", "sigmoid", "relu"]),
         OptionSpec(name: "input", value: "X", help: "input size X (default 2)"),
         OptionSpec(name: "hidden", value: "H", help: "hidden size H (default 2)"),
         OptionSpec(name: "steps", value: "T", help: "timesteps T (default 3)"),
@@ -58,6 +60,10 @@ enum InitCommand: Command {
             rate = v
         }
         var layout: String?
+        if let a = args.value("activation") {
+            guard model == "rnn" else { throw .usage("--activation is for --model rnn", command: name) }
+            layout = try args.choice("activation", default: a, among: ["tanh", "sigmoid", "relu"], command: name)
+        }
         if let l = args.value("layout") {
             let layouts = SpecTemplate.models.first { $0.name == model }?.layouts ?? []
             layout = try args.choice("layout", default: l, among: layouts, command: name)

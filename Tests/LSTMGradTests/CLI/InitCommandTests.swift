@@ -19,6 +19,17 @@ import Glibc
         }
     }
 
+    @Test(arguments: ["rnn", "gru"])
+    func otherModelsRunAsIs(_ model: String) throws {
+        let spec = try CLIRunner.run(["init", "--model", model, "--head", "linear", "--seed", "2"])
+        #expect(spec.status == 0, "\(spec.stderr)")
+        #expect(spec.stdout.contains("\"model\": \"\(model)\""))
+        let run = try CLIRunner.run(["run", "-"], stdin: spec.stdout)
+        #expect(run.status == 0, "\(run.stderr)")
+        let check = try CLIRunner.run(["gradcheck", "-"], stdin: spec.stdout)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    }
+
     @Test func writesAFileAndRefusesToOverwriteIt() throws {
         let dir = String(cString: mkdtemp(strdup("/tmp/lstm-grad-init-XXXXXX")))
         defer { _ = unlink(dir + "/my.json"); _ = rmdir(dir) }
