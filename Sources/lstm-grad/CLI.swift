@@ -32,8 +32,10 @@ enum CLI {
     static let overview = """
         lstm-grad \(version): the reference gradient calculator for recurrent networks
 
-        Runs the forward pass and backpropagation through time of a small LSTM written as JSON,
-        and prints every intermediate value, every δ, the parameter gradients and the SGD update.
+        Runs the forward pass and backpropagation through time of a small LSTM, RNN or GRU written
+        as JSON, and prints every intermediate value, every δ, the parameter gradients and the SGD
+        update; grades answers, proves gradients by finite differences, explains vanishing and
+        exploding gradients.
 
         usage: lstm-grad <command> [options]
 
