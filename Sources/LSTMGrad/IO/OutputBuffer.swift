@@ -13,11 +13,29 @@ public struct OutputBuffer: Sendable {
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public mutating func write(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    public mutating func write(_ s: String) {
+        bytes.append(contentsOf: s.utf8)
+        if let fd = stream, bytes.count >= OutputBuffer.chunkSize { drain(to: fd) }
+    }
     public mutating func write(_ s: Substring) { bytes.append(contentsOf: s.utf8) }
     public mutating func byte(_ b: UInt8) { bytes.append(b) }
     public mutating func spaces(_ n: Int) { for _ in 0..<max(0, n) { bytes.append(0x20) } }
-    public mutating func newline() { bytes.append(0x0A) }
+    public mutating func newline() {
+        bytes.append(0x0A)
+        if let fd = stream, bytes.count >= OutputBuffer.chunkSize { drain(to: fd) }
+    }
+
+    /// When set, the buffer hands its bytes to this descriptor in chunks of about `chunkSize`
+    /// (at line ends) instead of holding the whole output: set it once the computation has
+    /// succeeded, so that nothing reaches stdout on failure. The rest goes on the final flush.
+    public var stream: Int32?
+    public static let chunkSize = 1 << 16
+
+    /// Writes what is buffered and empties the buffer.
+    public mutating func drain(to fd: Int32) {
+        flush(to: fd)
+        bytes.removeAll(keepingCapacity: true)
+    }
 
     static let powersOfTen: [Double] = (0...22).map { k in
         var p = 1.0

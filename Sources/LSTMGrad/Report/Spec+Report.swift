@@ -11,6 +11,12 @@ struct ReportVisitor: ProblemVisitor {
     var options: BackwardOptions
 
     func visit<C: Cell>(_ problem: Problem<C>) throws(NumericError) -> Report {
-        try ReportBuilder.build(Pass(problem, options: options), names: names, source: source)
+        // Large LSTMs take the fast kernel (tests prove it equal to the reference path).
+        if let p = problem as? Problem<LSTMCell>,
+           LSTMFast.preferred(hidden: p.cell.hiddenSize, input: p.cell.inputSize, steps: p.inputs.count),
+           let pass = Pass(fast: p, options: options) as? Pass<C> {
+            return try ReportBuilder.build(pass, names: names, source: source)
+        }
+        return try ReportBuilder.build(Pass(problem, options: options), names: names, source: source)
     }
 }

@@ -142,6 +142,27 @@ extension GradientSummary {
     }
 }
 
+extension GradientSummary {
+    /// The JSON form: `{"model", "hidden", "input", "steps", "loss", "gradient_norm", "blocks": {name: {count, norm, sum}}}`,
+    /// numbers in shortest round-trip form.
+    public func renderJSON(into out: inout OutputBuffer) {
+        out.write("{\n  \"model\": \"\(model)\",\n  \"hidden\": \(hidden),\n  \"input\": \(input),\n  \"steps\": \(steps),\n  \"loss\": ")
+        out.writeShortest(loss)
+        out.write(",\n  \"gradient_norm\": ")
+        out.writeShortest(totalNorm)
+        out.write(",\n  \"blocks\": {")
+        for (k, b) in blocks.enumerated() {
+            out.write(k == 0 ? "\n    " : ",\n    ")
+            out.write("\"\(b.name)\": {\"count\": \(b.count), \"norm\": ")
+            out.writeShortest(b.norm)
+            out.write(", \"sum\": ")
+            out.writeShortest(b.sum)
+            out.write("}")
+        }
+        out.write("\n  }\n}\n")
+    }
+}
+
 extension String {
     fileprivate func padded(_ width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
