@@ -22,6 +22,7 @@ run: build
 # Every unit, golden and end-to-end CLI test.
 test: build
 	$(SWIFT) test
+	$(MAKE) bench-smoke
 
 # Regenerates the golden files deliberately; review the diff before committing.
 fixtures: build
@@ -32,3 +33,23 @@ fixtures: build
 
 clean:
 	rm -rf .build
+
+# Benchmarks (docs/README-bench.md): lstm-grad against the numpy program, in one run.
+BENCH_SCRATCH := .build-bench
+PYTHON ?= python3
+
+.PHONY: bench bench-smoke
+
+# Release build, all sizes up to (H,X,T) = (1024,256,200); several minutes.
+bench:
+	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH)
+	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad
+
+# The two smallest sizes with the debug binary, in seconds: run by `make test` so the
+# benchmark cannot rot.
+bench-smoke: build
+	@if command -v $(PYTHON) >/dev/null 2>&1; then \
+	  $(PYTHON) bench/bench.py --smoke --repeat 2 --binary $(BIN_DEBUG); \
+	else \
+	  echo "bench-smoke: skipped, $(PYTHON) is not installed"; \
+	fi
