@@ -163,3 +163,26 @@ import Testing
         #expect(a.text == b.text)
     }
 }
+
+/// The computed width of a fixed-decimal number is the width of what is written, on values that
+/// round across digit boundaries, to zero, and to every number of decimals.
+@Suite struct FixedWidthTests {
+    @Test func computedWidthEqualsWrittenWidth() {
+        var rng = FastPathTests.Rng(state: 99)
+        var values: [Double] = [0, -0.0, 0.5, -0.5, 9.999995, -9.999995, 99.5, -0.000004, -0.000005, 1e14, -999999.9999999, 1e15, .nan, .infinity]
+        for _ in 0..<2000 { values.append(rng.next() * pow10(Int(rng.next() * 8 + 8) - 8)) }
+        for x in values {
+            for d in 0...OutputBuffer.maxDecimals {
+                var b = OutputBuffer()
+                b.writeFixed(x, decimals: d)
+                #expect(OutputBuffer.fixedWidth(x, decimals: d) == b.bytes.count, "\(x) with \(d) decimals: \(b.text)")
+            }
+        }
+    }
+
+    func pow10(_ k: Int) -> Double {
+        var p = 1.0
+        for _ in 0..<abs(k) { p *= 10 }
+        return k < 0 ? 1 / p : p
+    }
+}

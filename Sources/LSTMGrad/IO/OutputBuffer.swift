@@ -57,6 +57,44 @@ public struct OutputBuffer: Sendable {
             write(x.description)
             return
         }
+        let (whole, r) = OutputBuffer.fixedParts(x, decimals: p)
+        let negative = x < 0 && (whole != 0 || r != 0)
+        // Sign, whole digits, point and decimals assembled on the stack, appended at once.
+        var tmp: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &tmp) { buf in
+            var w = UInt64(abs(whole))
+            var digits = 1
+            var probe = w
+            while probe >= 10 {
+                probe /= 10
+                digits += 1
+            }
+            let sign = negative ? 1 : 0
+            let length = sign + digits + (p > 0 ? p + 1 : 0)
+            if negative { buf[0] = UInt8(ascii: "-") }
+            var k = sign + digits - 1
+            while k >= sign {
+                buf[k] = UInt8(truncatingIfNeeded: w % 10) &+ 0x30
+                w /= 10
+                k -= 1
+            }
+            if p > 0 {
+                buf[sign + digits] = UInt8(ascii: ".")
+                var f = UInt64(r)
+                var k = length - 1
+                while k > sign + digits {
+                    buf[k] = UInt8(truncatingIfNeeded: f % 10) &+ 0x30
+                    f /= 10
+                    k -= 1
+                }
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[0..<length]))
+        }
+    }
+
+    /// The whole part and the p-digit fraction of x rounded to p decimals (finite |x| < 1e15).
+    @inline(__always)
+    static func fixedParts(_ x: Double, decimals p: Int) -> (whole: Double, fraction: Double) {
         var whole = x.rounded(.towardZero)
         let frac = abs(x - whole)  // exact: both share the binade of x
         let scale = OutputBuffer.powersOfTen[p]
@@ -76,13 +114,7 @@ public struct OutputBuffer: Sendable {
             r -= scale
             whole += x < 0 ? -1 : 1
         }
-        let negative = x < 0 && (whole != 0 || r != 0)
-        if negative { bytes.append(UInt8(ascii: "-")) }
-        writeDigits(UInt64(abs(whole)), minWidth: 1)
-        if p > 0 {
-            bytes.append(UInt8(ascii: "."))
-            writeDigits(UInt64(r), minWidth: p)
-        }
+        return (whole, r)
     }
 
     mutating func writeDigits(_ n: UInt64, minWidth: Int) {
@@ -116,6 +148,19 @@ public struct OutputBuffer: Sendable {
 
     /// The width `writeFixed` would produce.
     public static func fixedWidth(_ x: Double, decimals: Int) -> Int {
+        let p = min(max(decimals, 0), OutputBuffer.maxDecimals)
+        if x.isFinite && abs(x) < 1e15 {
+            // Computed, not written: sign, whole digits, point and decimals.
+            let (whole, r) = fixedParts(x, decimals: p)
+            var digits = 1
+            var w = UInt64(abs(whole))
+            while w >= 10 {
+                w /= 10
+                digits += 1
+            }
+            let negative = x < 0 && (whole != 0 || r != 0)
+            return (negative ? 1 : 0) + digits + (p > 0 ? p + 1 : 0)
+        }
         var b = OutputBuffer()
         b.writeFixed(x, decimals: decimals)
         return b.bytes.count
