@@ -169,7 +169,9 @@ import Testing
 @Suite struct FixedWidthTests {
     @Test func computedWidthEqualsWrittenWidth() {
         var rng = FastPathTests.Rng(state: 99)
-        var values: [Double] = [0, -0.0, 0.5, -0.5, 9.999995, -9.999995, 99.5, -0.000004, -0.000005, 1e14, -999999.9999999, 1e15, .nan, .infinity]
+        var values: [Double] = [0, -0.0, 0.5, -0.5, 9.999995, -9.999995, 99.5, -0.000004, -0.000005, 1e14, -999999.9999999, 1e15, .nan, .infinity,
+                                 0.000005, -0.000005, 0.0000050000000001, -0.0000049999999999, 9.5, -9.5, 0.05, 999.99999500000001, -99999.999995, 1e14 - 0.3]
+        for k in 0...15 { values += [0.5 * pow10(-k), -0.5 * pow10(-k), pow10(k % 14) - 0.5 * pow10(-5), -(pow10(k % 14) - 0.5 * pow10(-k))] }
         for _ in 0..<2000 { values.append(rng.next() * pow10(Int(rng.next() * 8 + 8) - 8)) }
         for x in values {
             for d in 0...OutputBuffer.maxDecimals {

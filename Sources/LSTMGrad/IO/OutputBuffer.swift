@@ -149,7 +149,26 @@ public struct OutputBuffer: Sendable {
     /// The width `writeFixed` would produce.
     public static func fixedWidth(_ x: Double, decimals: Int) -> Int {
         let p = min(max(decimals, 0), OutputBuffer.maxDecimals)
-        if x.isFinite && abs(x) < 1e15 {
+        let a = abs(x)
+        if a < 1e14 {
+            // Fast estimate from a + ½·10^−p, exact unless a rounding boundary (the result
+            // rounding to zero, or a carry into one more whole digit) lies within 1e−12 of it.
+            let z = 0.5 / OutputBuffer.powersOfTen[p]
+            let b = a + z
+            if abs(a - z) > 1e-12 * z {
+                var digits = 1
+                var pw = 10.0
+                while b >= pw {
+                    digits += 1
+                    pw *= 10
+                }
+                if abs(b - pw) > 1e-12 * pw && (digits == 1 || abs(b - pw / 10) > 1e-12 * pw) {
+                    let negative = x < 0 && a > z
+                    return (negative ? 1 : 0) + digits + (p > 0 ? p + 1 : 0)
+                }
+            }
+        }
+        if x.isFinite && a < 1e15 {
             // Computed, not written: sign, whole digits, point and decimals.
             let (whole, r) = fixedParts(x, decimals: p)
             var digits = 1
