@@ -115,7 +115,7 @@ public struct LSTMFast: Sendable {
                 let hPrev = t == 0 ? h0b.baseAddress! : UnsafePointer(ob.baseAddress! + (t - 1) * H)
                 let cPrev = t == 0 ? c0b.baseAddress! : UnsafePointer(sb.baseAddress! + (t - 1) * H)
                 // ĝ_t += U_g·out_{t−1}
-                Kernels.gemv(rows: 0..<G, cols: H, m: u, ld: H, v: hPrev, y: g)
+                Kernels.parallelGemv(rows: G, cols: H, m: u, ld: H, v: hPrev, y: g)
                 if keepPre { for r in 0..<G { pb[t * G + r] = g[r] } }
                 let s = sb.baseAddress! + t * H, th = tb.baseAddress! + t * H, o = ob.baseAddress! + t * H
                 for j in 0..<H {
@@ -143,7 +143,7 @@ public struct LSTMFast: Sendable {
         let wt = UnsafeMutablePointer<Double>.allocate(capacity: X * G)
         defer { wt.deallocate() }
         for r in 0..<G { for k in 0..<X { wt[k * G + r] = w[r * X + k] } }
-        Kernels.gemm(M: T, N: G, K: X, a: x, ais: X, aks: 1, b: wt, ldb: G, c: g, ldc: G)
+        Kernels.parallelGemm(M: T, N: G, K: X, a: x, ais: X, aks: 1, b: wt, ldb: G, c: g, ldc: G)
     }
 
     // MARK: backward
@@ -230,7 +230,7 @@ public struct LSTMFast: Sendable {
                         tpa[t * H + j] = tp[j]
                     }
                 } else {
-                    Kernels.gemvT(rows: G, cols: 0..<H, m: ub.baseAddress!, ld: H, v: dg, y: tp)
+                    Kernels.parallelGemvT(rows: G, cols: H, m: ub.baseAddress!, ld: H, v: dg, y: tp)
                 }
                 if options.recurrentTerms {
                     for j in 0..<H {
@@ -251,20 +251,20 @@ public struct LSTMFast: Sendable {
                 W.withUnsafeBufferPointer { w in
                     dx.withUnsafeMutableBufferPointer { d in
                         // δx (T×X) = δG (T×4H) · W (4H×X)
-                        Kernels.gemm(M: T, N: X, K: G, a: dg, ais: G, aks: 1, b: w.baseAddress!, ldb: X, c: d.baseAddress!, ldc: X)
+                        Kernels.parallelGemm(M: T, N: X, K: G, a: dg, ais: G, aks: 1, b: w.baseAddress!, ldb: X, c: d.baseAddress!, ldc: X)
                     }
                 }
                 xs.withUnsafeBufferPointer { x in
                     dW.withUnsafeMutableBufferPointer { d in
                         // δW (4H×X) = δGᵀ · xs
-                        Kernels.gemm(M: G, N: X, K: T, a: dg, ais: 1, aks: G, b: x.baseAddress!, ldb: X, c: d.baseAddress!, ldc: X)
+                        Kernels.parallelGemm(M: G, N: X, K: T, a: dg, ais: 1, aks: G, b: x.baseAddress!, ldb: X, c: d.baseAddress!, ldc: X)
                     }
                 }
                 dU.withUnsafeMutableBufferPointer { d in
                     // δU (4H×H) = Σ_t δG_t ⊗ out_{t−1}: rows 1… of δG against out 0…T−2, then t = 0 with out_{−1}.
                     f.out.withUnsafeBufferPointer { o in
                         if T > 1 {
-                            Kernels.gemm(M: G, N: H, K: T - 1, a: dg + G, ais: 1, aks: G, b: o.baseAddress!, ldb: H, c: d.baseAddress!, ldc: H)
+                            Kernels.parallelGemm(M: G, N: H, K: T - 1, a: dg + G, ais: 1, aks: G, b: o.baseAddress!, ldb: H, c: d.baseAddress!, ldc: H)
                         }
                     }
                     f.initialOut.withUnsafeBufferPointer { h0 in
