@@ -12,7 +12,7 @@ enum Kernels {
     static func store4(_ v: SIMD4<Double>, _ p: Ptr) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self) }
 
     /// C (M×N, row stride ldc) += A·B where A(i, k) = a[i·ais + k·aks] (M×K, either orientation)
-    /// and B is K×N row-major with row stride ldb. Blocked over K and M; 4×8 register tiles.
+    /// and B is K×N row-major with row stride ldb. Blocked over K and M; 4×4 register tiles.
     static func gemm(M: Int, N: Int, K: Int, a: CPtr, ais: Int, aks: Int, b: CPtr, ldb: Int, c: Ptr, ldc: Int,
                      rows: Range<Int>? = nil) {
         let kc = 256, mc = 64
@@ -24,17 +24,17 @@ enum Kernels {
             while i0 < rowRange.upperBound {
                 let i1 = min(i0 + mc, rowRange.upperBound)
                 var j = 0
-                while j + 8 <= N {
+                while j + 4 <= N {
                     var i = i0
                     while i + 4 <= i1 {
-                        tile4x8(i: i, j: j, k0: k0, k1: k1, a: a, ais: ais, aks: aks, b: b, ldb: ldb, c: c, ldc: ldc)
+                        tile4x4(i: i, j: j, k0: k0, k1: k1, a: a, ais: ais, aks: aks, b: b, ldb: ldb, c: c, ldc: ldc)
                         i += 4
                     }
                     while i < i1 {
-                        tile1x8(i: i, j: j, k0: k0, k1: k1, a: a, ais: ais, aks: aks, b: b, ldb: ldb, c: c, ldc: ldc)
+                        tile1x4(i: i, j: j, k0: k0, k1: k1, a: a, ais: ais, aks: aks, b: b, ldb: ldb, c: c, ldc: ldc)
                         i += 1
                     }
-                    j += 8
+                    j += 4
                 }
                 if j < N {
                     for i in i0..<i1 {
@@ -52,45 +52,38 @@ enum Kernels {
         }
     }
 
+    // 4×4 tiles: 4 SIMD4 accumulators fit the 16 vector registers of plain x86-64 (SSE2) with
+    // room for the operands, so nothing spills.
     @inline(__always)
-    static func tile4x8(i: Int, j: Int, k0: Int, k1: Int, a: CPtr, ais: Int, aks: Int, b: CPtr, ldb: Int, c: Ptr, ldc: Int) {
+    static func tile4x4(i: Int, j: Int, k0: Int, k1: Int, a: CPtr, ais: Int, aks: Int, b: CPtr, ldb: Int, c: Ptr, ldc: Int) {
         let c0 = c + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
-        var x0 = load4(c0), y0 = load4(c0 + 4)
-        var x1 = load4(c1), y1 = load4(c1 + 4)
-        var x2 = load4(c2), y2 = load4(c2 + 4)
-        var x3 = load4(c3), y3 = load4(c3 + 4)
+        var x0 = load4(c0), x1 = load4(c1), x2 = load4(c2), x3 = load4(c3)
         var pa = a + i * ais + k0 * aks
         var pb = b + k0 * ldb + j
         for _ in k0..<k1 {
-            let bl = load4(pb), bh = load4(pb + 4)
-            let a0 = SIMD4(repeating: pa[0]), a1 = SIMD4(repeating: pa[ais])
-            let a2 = SIMD4(repeating: pa[2 * ais]), a3 = SIMD4(repeating: pa[3 * ais])
-            x0 += a0 * bl; y0 += a0 * bh
-            x1 += a1 * bl; y1 += a1 * bh
-            x2 += a2 * bl; y2 += a2 * bh
-            x3 += a3 * bl; y3 += a3 * bh
+            let bv = load4(pb)
+            x0 += SIMD4(repeating: pa[0]) * bv
+            x1 += SIMD4(repeating: pa[ais]) * bv
+            x2 += SIMD4(repeating: pa[2 * ais]) * bv
+            x3 += SIMD4(repeating: pa[3 * ais]) * bv
             pa += aks
             pb += ldb
         }
-        store4(x0, c0); store4(y0, c0 + 4)
-        store4(x1, c1); store4(y1, c1 + 4)
-        store4(x2, c2); store4(y2, c2 + 4)
-        store4(x3, c3); store4(y3, c3 + 4)
+        store4(x0, c0); store4(x1, c1); store4(x2, c2); store4(x3, c3)
     }
 
     @inline(__always)
-    static func tile1x8(i: Int, j: Int, k0: Int, k1: Int, a: CPtr, ais: Int, aks: Int, b: CPtr, ldb: Int, c: Ptr, ldc: Int) {
+    static func tile1x4(i: Int, j: Int, k0: Int, k1: Int, a: CPtr, ais: Int, aks: Int, b: CPtr, ldb: Int, c: Ptr, ldc: Int) {
         let c0 = c + i * ldc + j
-        var x0 = load4(c0), y0 = load4(c0 + 4)
+        var x0 = load4(c0)
         var pa = a + i * ais + k0 * aks
         var pb = b + k0 * ldb + j
         for _ in k0..<k1 {
-            let a0 = SIMD4(repeating: pa[0])
-            x0 += a0 * load4(pb); y0 += a0 * load4(pb + 4)
+            x0 += SIMD4(repeating: pa[0]) * load4(pb)
             pa += aks
             pb += ldb
         }
-        store4(x0, c0); store4(y0, c0 + 4)
+        store4(x0, c0)
     }
 
     /// y[r] += Σ_k m[r·ld + k]·v[k] for r in `rows` (the forward U·out_{t−1}).

@@ -2,7 +2,7 @@
 /// line:column only when a message needs it). Objects keep their members in source order, with
 /// duplicates, so that the decoder can report them.
 public struct JSONNode: Sendable {
-    public indirect enum Value: Sendable {
+    public enum Value: Sendable {
         case null
         case bool(Bool)
         /// The number and its literal text as written (for "digits the student wrote").
