@@ -171,6 +171,15 @@ def main():
         if "numbers" in r and r["tfull"]["render"] > 0:
             print("output %s: %d numbers in the text trace, render %.1f ms: %.1f M numbers/s"
                   % (r["size"], r["numbers"], r["tfull"]["render"], r["numbers"] / r["tfull"]["render"] / 1e3))
+    if not a.smoke:
+        # Memory against T at a fixed size: --summary keeps 7·T·H + T·X doubles of activations.
+        for T in (250, 500, 1000):
+            spec = spec_path(256, 128, T)
+            _, rss = median_time([binary, "run", spec, "--summary"], 1)
+            act = 8 * (7 * T * 256 + T * 128) / 2 ** 20
+            par = 8 * 4 * 256 * (128 + 256 + 1) / 2 ** 20
+            print("memory (256,128,%d) --summary: peak %.0f MiB; activations %.1f MiB + parameters %.1f MiB = %.1f MiB (ratio %.2f)"
+                  % (T, rss, act, par, act + par, rss / (act + par)))
     print("ratios are lstm-grad / numpy (below 1: lstm-grad faster); compute = forward + backward")
     print("load average after: %s" % load())
     if failures:
