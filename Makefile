@@ -37,12 +37,15 @@ clean:
 # Benchmarks (docs/README-bench.md): lstm-grad against the numpy program, in one run.
 BENCH_SCRATCH := .build-bench
 PYTHON ?= python3
+# Extra flags for the benchmark's release build, e.g. for this machine's vector units:
+#   make bench BENCH_SWIFTFLAGS="-Xswiftc -target-cpu -Xswiftc haswell"
+BENCH_SWIFTFLAGS ?=
 
 .PHONY: bench bench-smoke
 
 # Release build, all sizes up to (H,X,T) = (1024,256,200); several minutes.
 bench:
-	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH)
+	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) $(BENCH_SWIFTFLAGS)
 	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad
 
 # The two smallest sizes with the debug binary, in seconds: run by `make test` so the
