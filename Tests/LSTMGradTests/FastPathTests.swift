@@ -153,6 +153,18 @@ import Testing
         }
     }
 
+    /// The two-thread backward (H ≥ 128) without the recurrent terms.
+    @Test func truncatedSummaryOnTwoThreadsMatchesTheReference() {
+        let s = Shape(H: 132, X: 5, T: 7, head: .sigmoid)
+        let problem = Self.problem(s)
+        let options = BackwardOptions(recurrentTerms: false)
+        let fast = GradientSummary(fast: problem, options: options)
+        let ref = GradientSummary(reference: problem, model: "lstm", options: options)
+        for (f, r) in zip(fast.blocks, ref.blocks) {
+            Self.expectClose([f.norm, f.sum], [r.norm, r.sum], f.name + " norm, sum", s)
+        }
+    }
+
     /// The published example through the fast path reproduces the published numbers' report.
     @Test func publishedExampleReportIsTheSameThroughTheFastPath() throws {
         let spec = try Fixtures.spec("gomez.json")

@@ -110,6 +110,12 @@ public struct LSTMFast: Sendable {
         h0.withUnsafeBufferPointer { h0b in
         c0.withUnsafeBufferPointer { c0b in
             let u = ub.baseAddress!
+            if LSTMFast.usesTwoThreads(hidden: H) && T > 0 {
+                LSTMFast.forwardSteps(T: T, H: H, u: u, h0: h0b.baseAddress!, c0: c0b.baseAddress!, gates: gb.baseAddress!,
+                                      state: sb.baseAddress!, tanhState: tb.baseAddress!, out: ob.baseAddress!,
+                                      pre: keepPre ? pb.baseAddress! : nil)
+                return
+            }
             for t in 0..<T {
                 let g = gb.baseAddress! + t * G
                 let hPrev = t == 0 ? h0b.baseAddress! : UnsafePointer(ob.baseAddress! + (t - 1) * H)
@@ -191,6 +197,16 @@ public struct LSTMFast: Sendable {
         toPrevAll.withUnsafeMutableBufferPointer { tpa in
         termsAll.withUnsafeMutableBufferPointer { tma in
             let fn = fnb.baseAddress!, sf = sfb.baseAddress!, tp = tpb.baseAddress!, ts = tsb.baseAddress!
+            if LSTMFast.usesTwoThreads(hidden: H) && !keepDeltas && T > 0 {
+                let partial = UnsafeMutablePointer<Double>.allocate(capacity: 4 * H)
+                defer { partial.deallocate() }
+                LSTMFast.backwardSteps(T: T, H: H, u: ub.baseAddress!,
+                                       gates: reuseGates ? UnsafePointer(dgb.baseAddress!) : gib.baseAddress!,
+                                       dGates: dgb.baseAddress!, state: sb.baseAddress!, tanhState: tb.baseAddress!,
+                                       c0: c0b.baseAddress!, fromLoss: lb.baseAddress!, recurrent: options.recurrentTerms,
+                                       toPrevOut: tp, toPrevState: ts, partial: partial)
+                return
+            }
             for t in stride(from: T - 1, through: 0, by: -1) {
                 let dg = dgb.baseAddress! + t * G
                 let g: UnsafePointer<Double> = reuseGates ? UnsafePointer(dg) : gib.baseAddress! + t * G
