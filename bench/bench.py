@@ -26,10 +26,10 @@ SMOKE = [(1, 2, 2), (16, 8, 100)]
 TIME = "/usr/bin/time"
 
 
-def run(cmd, stdout=subprocess.DEVNULL):
+def run(cmd, stdout=subprocess.DEVNULL, env=None):
     """Runs cmd; returns (seconds, peak RSS in MiB, stdout bytes or None, stderr text)."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=env)
     out = p.stdout.read() if stdout == subprocess.PIPE else None
     err = p.stderr.read().decode()
     _, status, ru = os.wait4(p.pid, 0)
@@ -128,6 +128,13 @@ def main():
             if best is None or t["forward"] + t["backward"] < best[0]["forward"] + best[0]["backward"]:
                 best = (t, json.loads(out))
         r["t"], ours = best
+        # The same with threads off (LSTM_GRAD_THREADS=1), best of the runs.
+        one = None
+        for _ in range(rep):
+            _, _, _, err = run([binary, "run", spec, "--summary", "--timings"], env=dict(os.environ, LSTM_GRAD_THREADS="1"))
+            t = timings(err)
+            one = min(one or 1e300, (t["forward"] + t["backward"]) / 1e3)
+        r["compute1"] = one
         _, _, _, err = run([binary, "run", spec, "--timings"])
         r["tfull"] = timings(err)
         # Numbers in the full text trace (counted once, on a captured run).
@@ -157,14 +164,14 @@ def main():
         rows.append(r)
 
     print("times in ms (whole process = fork to exit, median of %d runs; 1 run where T·H·(H+X) > 1e8)" % a.repeat)
-    head = ["size", "spec MB", "text", "json", "summary", "parse", "forward", "backward", "render(text)",
+    head = ["size", "spec MB", "text", "json", "summary", "parse", "forward", "backward", "compute 1 thread", "render(text)",
             "GFLOP/s", "peak MiB (summary/text)", "act+param MiB", "numpy peak MiB"]
     if have_numpy:
         head += ["numpy parse", "numpy compute", "numpy whole", "compute ratio", "summary/numpy whole", "agree"]
     table = [head]
     for r in rows:
         row = [r["size"], "%.2f" % r["mb"], ms(r["text"]), ms(r["json"]), ms(r["summary"]),
-               "%.1f" % r["t"]["parse"], "%.1f" % r["t"]["forward"], "%.1f" % r["t"]["backward"],
+               "%.1f" % r["t"]["parse"], "%.1f" % r["t"]["forward"], "%.1f" % r["t"]["backward"], "%.1f" % (r["compute1"] * 1e3),
                "%.1f" % r["tfull"]["render"], "%.2f" % (r["gflop"] / r["compute"]) if r["compute"] > 0 else "-",
                "%.0f / %.0f" % (r["summary_rss"], r["text_rss"]), "%.1f" % (r["stored_mb"] + r["params_mb"]),
                "%.0f" % r["np"]["rss"] if "np" in r else "-"]
@@ -193,7 +200,8 @@ def main():
             par = 8 * 4 * 256 * (128 + 256 + 1) / 2 ** 20
             print("memory (256,128,%d) --summary: peak %.0f MiB; activations %.1f MiB + parameters %.1f MiB = %.1f MiB (ratio %.2f)"
                   % (T, rss, act, par, act + par, rss / (act + par)))
-    print("ratios are lstm-grad / numpy (below 1: lstm-grad faster); compute = forward + backward")
+    print("ratios are lstm-grad / numpy (below 1: lstm-grad faster); compute = forward + backward (two threads"
+          " where the sizes pay for it; 'compute 1 thread' has LSTM_GRAD_THREADS=1); the split is the best of the runs")
     print("load average after: %s" % load())
     if failures:
         print("bench: lstm-grad and numpy disagree (%d values)" % failures)

@@ -170,7 +170,9 @@ enum Parallel {
     /// Work below this many multiply-adds is not worth a thread.
     static let minimumWork = 1 << 21
 
+    /// The cores to use: online processors, or `LSTM_GRAD_THREADS` (1 turns threads off).
     static let cores: Int = {
+        if let s = getenv("LSTM_GRAD_THREADS"), let n = Int(String(cString: s)), n >= 1 { return n }
         let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
         return n > 0 ? n : 1
     }()
