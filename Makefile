@@ -34,6 +34,17 @@ fixtures: build
 clean:
 	rm -rf .build
 
+# Issue 4: the show-work documents of the published example (golden files for ShowWorkTests),
+# and a grading session of its printed answers.
+.PHONY: fixtures-docs check-published
+fixtures-docs: build
+	$(BIN_DEBUG) run fixtures/gomez.json --format markdown > fixtures/gomez.expected.md
+	$(BIN_DEBUG) run fixtures/gomez.json --format latex > fixtures/gomez.expected.tex
+	@echo "wrote fixtures/gomez.expected.md fixtures/gomez.expected.tex"
+
+check-published: build
+	-$(BIN_DEBUG) check fixtures/gomez.json fixtures/answers/gomez.answers.json --rounded 5
+
 # Benchmarks (docs/README-bench.md): lstm-grad against the numpy program, in one run.
 BENCH_SCRATCH := .build-bench
 PYTHON ?= python3

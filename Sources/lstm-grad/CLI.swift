@@ -13,7 +13,7 @@ protocol Command: Sendable {
 
 enum CLI {
     static let version = "0.1.0"
-    static let commands: [any Command.Type] = [RunCommand.self]
+    static let commands: [any Command.Type] = [RunCommand.self, CheckCommand.self, GradcheckCommand.self]
 
     static let overview = """
         lstm-grad \(version): the reference gradient calculator for recurrent networks

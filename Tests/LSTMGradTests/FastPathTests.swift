@@ -108,6 +108,9 @@ import Testing
             Self.expectClose(fd.x.values, rd.x.values, "delta_x[\(t)]", s)
             Self.expectClose(fd.toPrevOut.values, rd.toPrevOut.values, "Delta_out[\(t - 1)]", s)
             Self.expectClose(fd.toPrevState.values, rd.toPrevState.values, "δstate⊙f [\(t)]", s)
+            Self.expectClose(fd.stateThroughOut.values, rd.stateThroughOut.values, "delta_state_from_out[\(t)]", s)
+            Self.expectClose(fd.stateFromNext.values, rd.stateFromNext.values, "delta_state_from_next[\(t)]", s)
+            #expect(fd.passedBack == rd.passedBack)
             Self.expectClose(fast.dy[t].values + fast.dv[t].values, ref.dy[t].values + ref.dv[t].values, "dy, dv [\(t)]", s)
         }
         for name in ref.gradients.parameters.blockNames {
@@ -149,7 +152,11 @@ import Testing
             Self.expectClose(fast.gradients.parameters[block: name], ref.gradients.parameters[block: name], "d" + name, s)
         }
         for t in 0..<s.T {
-            Self.expectClose(fast.gradients.deltas[t].state.values, ref.gradients.deltas[t].state.values, "delta_state[\(t)]", s)
+            let f = fast.gradients.deltas[t], r = ref.gradients.deltas[t]
+            Self.expectClose(f.state.values, r.state.values, "delta_state[\(t)]", s)
+            Self.expectClose(f.stateThroughOut.values + f.stateFromNext.values, r.stateThroughOut.values + r.stateFromNext.values,
+                             "δstate terms [\(t)]", s)
+            #expect(f.passedBack == r.passedBack)
         }
     }
 

@@ -72,6 +72,13 @@ public protocol Cell: Sendable {
     func totalQuantities(_ gradients: Parameters, names: Notation) -> [Quantity]
     /// The model's one-line description for the report header.
     var summary: String { get }
+    /// How each reported quantity is computed, by canonical key (for show-work and `check`).
+    func work(for pass: Pass<Self>, names: Notation) -> [String: Work]
+}
+
+extension Cell {
+    /// A cell that does not describe its work: quantities print values only.
+    public func work(for pass: Pass<Self>, names: Notation) -> [String: Work] { [:] }
 }
 
 /// Switches that change what backward computes, for teaching (issue: truncated gradients).

@@ -148,6 +148,12 @@ public struct LSTMStepDeltas: Sendable {
     public var toPrevOutTerms: PerGate<Vector>
     /// δstate_t ⊙ f_t: what reaches state_{t−1} directly.
     public var toPrevState: Vector
+    /// The two terms of δstate_t: through out_t (δout_t ⊙ o_t ⊙ (1 − tanh²(state_t))) and from
+    /// t+1 (δstate_{t+1} ⊙ f_{t+1}, zero at t = T−1 or without recurrent terms).
+    public var stateThroughOut: Vector = Vector(zeros: 0)
+    public var stateFromNext: Vector = Vector(zeros: 0)
+    /// False with `--no-recurrent-terms`: Δout_{t−1} and δstate_t ⊙ f_t are computed but not passed back.
+    public var passedBack: Bool = true
 }
 
 public struct LSTMCell: Cell {
@@ -205,7 +211,8 @@ public struct LSTMCell: Cell {
             // δout_t = Δ_t + Δout_t
             let dOut = fromLoss[t] + fromNext
             // δstate_t = δout_t ⊙ o_t ⊙ (1 − tanh²(state_t)) + δstate_{t+1} ⊙ f_{t+1}
-            let dState = dOut * g.o * oneMinus(s.tanhState * s.tanhState) + stateFromNext
+            let stateThroughOut = dOut * g.o * oneMinus(s.tanhState * s.tanhState)
+            let dState = stateThroughOut + stateFromNext
             // Gradients of the gate outputs: ∂L/∂a_t = δstate⊙i, ∂L/∂i_t = δstate⊙a,
             // ∂L/∂f_t = δstate⊙state_{t−1}, ∂L/∂o_t = δout⊙tanh(state_t).
             let post = PerGate(a: dState * g.i, i: dState * g.a, f: dState * s.prevState, o: dOut * s.tanhState)
@@ -233,7 +240,9 @@ public struct LSTMCell: Cell {
             dInputs[t] = dx
             deltas[t] = LSTMStepDeltas(fromLoss: fromLoss[t], fromNext: fromNext, out: dOut, state: dState,
                                        gates: dGates, gateOutputs: post, x: dx, toPrevOut: toPrevOut,
-                                       toPrevOutTerms: terms, toPrevState: toPrevState)
+                                       toPrevOutTerms: terms, toPrevState: toPrevState,
+                                       stateThroughOut: stateThroughOut, stateFromNext: stateFromNext,
+                                       passedBack: options.recurrentTerms)
             if options.recurrentTerms {
                 fromNext = toPrevOut
                 stateFromNext = toPrevState
@@ -257,17 +266,34 @@ public struct LSTMCell: Cell {
     }
 
     public func backwardQuantities(_ d: LSTMStepDeltas, step: LSTMStep, t: Int, names: Notation) -> [Quantity] {
-        [
+        let out = names.label("delta_out"), state = names.label("delta_state")
+        return [
             names.quantity("Delta", t: t, .vector(d.fromLoss)),
             names.quantity("Delta_out", t: t, .vector(d.fromNext)),
-            names.quantity("delta_out", t: t, .vector(d.out)),
+            names.quantity("delta_out", t: t, .vector(d.out),
+                           note: "= \(names.label("Delta"))_\(t) + \(names.label("Delta_out"))_\(t): output-layer term + recurrent term"),
+            names.quantity("delta_state_from_out", t: t, .vector(d.stateThroughOut),
+                           note: "= \(out)_\(t) ⊙ \(names.label("o"))_\(t) ⊙ (1 − tanh²(\(names.label("state"))_\(t)))"),
+            names.quantity("delta_state_from_next", t: t, .vector(d.stateFromNext),
+                           note: "= \(state)_\(t + 1) ⊙ \(names.label("f"))_\(t + 1)"),
             names.quantity("delta_state", t: t, .vector(d.state)),
-            names.quantity("delta_a", t: t, .vector(d.gates.a)),
+            names.quantity("delta_post_a", t: t, .vector(d.gateOutputs.a), note: "after the activation: \(state)_\(t) ⊙ \(names.label("i"))_\(t)"),
+            names.quantity("delta_post_i", t: t, .vector(d.gateOutputs.i), note: "after the activation: \(state)_\(t) ⊙ \(names.label("a"))_\(t)"),
+            names.quantity("delta_post_f", t: t, .vector(d.gateOutputs.f), note: "after the activation: \(state)_\(t) ⊙ \(names.label("state"))_\(t - 1)"),
+            names.quantity("delta_post_o", t: t, .vector(d.gateOutputs.o), note: "after the activation: \(out)_\(t) ⊙ tanh(\(names.label("state"))_\(t))"),
+            names.quantity("delta_a", t: t, .vector(d.gates.a), note: "this and the next three: gradients of the pre-activations"),
             names.quantity("delta_i", t: t, .vector(d.gates.i)),
             names.quantity("delta_f", t: t, .vector(d.gates.f)),
             names.quantity("delta_o", t: t, .vector(d.gates.o)),
             names.quantity("delta_x", t: t, .vector(d.x)),
-            names.quantity("Delta_out", t: t - 1, .vector(d.toPrevOut)),
+            names.quantity("Delta_out.a", t: t - 1, .vector(d.toPrevOutTerms.a), note: "= U_aᵀ·\(names.label("delta_a"))_\(t)"),
+            names.quantity("Delta_out.i", t: t - 1, .vector(d.toPrevOutTerms.i), note: "= U_iᵀ·\(names.label("delta_i"))_\(t)"),
+            names.quantity("Delta_out.f", t: t - 1, .vector(d.toPrevOutTerms.f), note: "= U_fᵀ·\(names.label("delta_f"))_\(t)"),
+            names.quantity("Delta_out.o", t: t - 1, .vector(d.toPrevOutTerms.o), note: "= U_oᵀ·\(names.label("delta_o"))_\(t)"),
+            d.passedBack
+                ? names.quantity("Delta_out", t: t - 1, .vector(d.toPrevOut), note: "sum of the four gate terms")
+                : Quantity(key: "Delta_out_dropped[\(t - 1)]", label: "\(names.label("Delta_out"))_\(t - 1) (dropped)", value: .vector(d.toPrevOut),
+                           note: "sum of the four gate terms, not passed back (--no-recurrent-terms)"),
         ]
     }
 

@@ -32,6 +32,8 @@ public struct Quantity: Sendable, Equatable {
     public var value: Value
     /// Shown after the value in text output (e.g. "= δstate_0 ⊙ f_0").
     public var note: String?
+    /// How it is computed (equation, operands, evaluation), when the cell provides it.
+    public var work: Work? = nil
 
     public init(key: String, label: String, value: Value, note: String? = nil) {
         self.key = key
@@ -71,7 +73,53 @@ public struct Notation: Sendable {
     }
 
     /// The published numerical example's notation (a, i, f, o, state, out, Δ, δ).
-    public static let published = Notation(name: "published")
+    public static let published = Notation(name: "published", labels: decompositionLabels, aliases: ["C": "state", "h": "out"])
+
+    /// Labels of the decomposition terms (issue 3) in the published notation: the two terms of
+    /// δstate, the gradients after the activation (∂L/∂a; δa stays the pre-activation one) and
+    /// the four gate terms of Δout_{t−1}.
+    static let decompositionLabels: [String: String] = [
+        "delta_state_from_out": "δstate^out", "delta_state_from_next": "δstate^next",
+        "delta_post_a": "∂L/∂a", "delta_post_i": "∂L/∂i", "delta_post_f": "∂L/∂f", "delta_post_o": "∂L/∂o",
+        "Delta_out.a": "Δout^a", "Delta_out.i": "Δout^i", "Delta_out.f": "Δout^f", "Delta_out.o": "Δout^o",
+    ]
+
+    /// Seed 000 / colah's notation: C̃, C, h, y = σ(W^y h + W^y_0), ∇ for gradients; the
+    /// pre-activation of gate g is z^g (seed 000's auxiliary variable), so ∇z^i is the published
+    /// δi and ∇i the gradient after the activation.
+    public static let colah = Notation(name: "colah", labels: [
+        "a": "C̃", "state": "C", "out": "h", "v": "z^y", "dy": "∇y", "dv": "∇z^y",
+        "Delta": "∇h^y", "Delta_out": "∇h^next", "delta_out": "∇h", "delta_state": "∇C",
+        "delta_state_from_out": "∇C^h", "delta_state_from_next": "∇C^next",
+        "delta_post_a": "∇C̃", "delta_post_i": "∇i", "delta_post_f": "∇f", "delta_post_o": "∇o",
+        "delta_a": "∇z^C̃", "delta_i": "∇z^i", "delta_f": "∇z^f", "delta_o": "∇z^o", "delta_x": "∇x",
+        "Delta_out.a": "∇h^C̃", "Delta_out.i": "∇h^i", "Delta_out.f": "∇h^f", "Delta_out.o": "∇h^o",
+        "dW.a": "∇W^xc", "dW.i": "∇W^xi", "dW.f": "∇W^xf", "dW.o": "∇W^xo",
+        "dU.a": "∇W^hc", "dU.i": "∇W^hi", "dU.f": "∇W^hf", "dU.o": "∇W^ho",
+        "db.a": "∇W^c_0", "db.i": "∇W^i_0", "db.f": "∇W^f_0", "db.o": "∇W^o_0",
+        "dW": "∇W", "dU": "∇U", "db": "∇b", "dV": "∇W^y", "dc": "∇W^y_0",
+        "W.a'": "W^xc", "W.i'": "W^xi", "W.f'": "W^xf", "W.o'": "W^xo",
+        "U.a'": "W^hc", "U.i'": "W^hi", "U.f'": "W^hf", "U.o'": "W^ho",
+        "b.a'": "W^c_0", "b.i'": "W^i_0", "b.f'": "W^f_0", "b.o'": "W^o_0",
+        "V'": "W^y", "c'": "W^y_0", "grad": "∇",
+    ], aliases: [
+        "C": "state", "h": "out", "Ctilde": "a", "C~": "a", "grad_y": "dy", "grad_h": "delta_out", "grad_C": "delta_state",
+        "grad_i": "delta_post_i", "grad_f": "delta_post_f", "grad_o": "delta_post_o", "grad_Ctilde": "delta_post_a",
+    ])
+
+    /// Seed 003's notation (after Arun Mallya's "LSTM forward and backward pass"): c, h, and a
+    /// hat on the pre-activation, so δâ is the published δa and δa the gradient after the
+    /// activation; Δout_{t−1}'s gate terms are h_{t−1}^{a_t}, … as the question writes them.
+    public static let hat = Notation(name: "hat", labels: [
+        "state": "c", "out": "h", "Delta": "Δh", "Delta_out": "Δh^next", "delta_out": "δh", "delta_state": "δc",
+        "delta_state_from_out": "δc^h", "delta_state_from_next": "δc^next",
+        "delta_post_a": "δa", "delta_post_i": "δi", "delta_post_f": "δf", "delta_post_o": "δo",
+        "delta_a": "δâ", "delta_i": "δî", "delta_f": "δf̂", "delta_o": "δô",
+        "Delta_out.a": "h^a", "Delta_out.i": "h^i", "Delta_out.f": "h^f", "Delta_out.o": "h^o",
+    ], aliases: ["c": "state", "h": "out", "delta_h": "delta_out", "delta_c": "delta_state"])
+
+    /// The symbol a notation puts before a gradient (δ, or ∇).
+    public var gradientSymbol: String { labels["grad"] ?? "δ" }
 
     /// The label of a canonical base: an override, or `delta_x` → `δx`, `Delta_out` → `Δout`,
     /// `dW.a` → `δW_a`, `W.a'` → `W_a`.
@@ -149,5 +197,5 @@ public struct Report: Sendable {
 
 extension Notation {
     /// The notations a spec can name with `"notation"`.
-    public static let builtIn: [Notation] = [.published]
+    public static let builtIn: [Notation] = [.published, .colah, .hat]
 }

@@ -1,7 +1,9 @@
 /// Collects a pass into the ordered report of named quantities, in the sheet's order:
 /// forward per t, the loss, backward from T−1 down to 0, the gradient totals, the SGD update.
 public enum ReportBuilder {
-    public static func build<C: Cell>(_ pass: Pass<C>, names: Notation, source: String? = nil) throws(NumericError) -> Report {
+    /// `work`: attach each quantity's equation (for show-work and `check`; it costs time on
+    /// large networks, so plain runs leave it out).
+    public static func build<C: Cell>(_ pass: Pass<C>, names: Notation, source: String? = nil, work withWork: Bool = false) throws(NumericError) -> Report {
         let problem = pass.problem
         let cell = problem.cell
         let T = pass.steps.count
@@ -56,6 +58,12 @@ public enum ReportBuilder {
         }
         sections.append(Section(title: "Updated parameters (SGD, λ = \(shortest(problem.learningRate)))", quantities: updated))
 
+        let work = withWork ? cell.work(for: pass, names: names).merging(pass.headWork(names: names)) { cellWork, _ in cellWork } : [:]
+        if !work.isEmpty {
+            for s in sections.indices {
+                for k in sections[s].quantities.indices { sections[s].quantities[k].work = work[sections[s].quantities[k].key] }
+            }
+        }
         let report = Report(header: header, sections: sections)
         try checkFinite(report)
         return report
@@ -77,4 +85,32 @@ public enum ReportBuilder {
 public func shortest(_ x: Double) -> String {
     if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
     return "\(x)"
+}
+
+extension ReportBuilder {
+    /// With `--no-recurrent-terms` (seed 000 drops "the next level"): the full gradient of every
+    /// block beside the truncated one the report printed, and how far apart they are.
+    public static func addTruncationComparison<C: Cell>(_ report: Report, truncated: Pass<C>, full: Pass<C>, names: Notation) -> Report {
+        var r = report
+        var qs: [Quantity] = []
+        var gapSquared = 0.0, sizeSquared = 0.0
+        func compare(_ name: String, _ t: [Double], _ f: [Double], _ value: Value) {
+            let diff = zip(t, f).map { $0 - $1 }
+            let gap = diff.reduce(0) { $0 + $1 * $1 }
+            gapSquared += gap
+            sizeSquared += f.reduce(0) { $0 + $1 * $1 }
+            qs.append(Quantity(key: "full." + name, label: names.label(name) + " (full)", value: value))
+            qs.append(Quantity(key: "gap." + name, label: "‖\(names.label(name)) − \(names.label(name)) (full)‖", value: .scalar(gap.squareRoot())))
+        }
+        let tg = truncated.gradients.parameters, fg = full.gradients.parameters
+        for block in fg.blockNames { compare("d" + block, tg[block: block], fg[block: block], fg.value(of: block)) }
+        if let th = truncated.headGradients, let fh = full.headGradients {
+            for block in fh.blockNames { compare("d" + block, th[block: block], fh[block: block], fh.value(of: block)) }
+        }
+        qs.append(Quantity(key: "gap_relative", label: "‖truncated − full‖ / ‖full‖", value: .scalar(sizeSquared > 0 ? (gapSquared / sizeSquared).squareRoot() : 0),
+                           note: "over every parameter block"))
+        r.header.append("truncated gradient (--no-recurrent-terms): Δout_t and δstate_{t+1}⊙f_{t+1} are dropped; the full gradient is printed after it")
+        r.sections.append(Section(title: "Full gradient (with the recurrent terms) and its distance from the truncated one", quantities: qs))
+        return r
+    }
 }

@@ -13,11 +13,11 @@ public struct TextRenderer: Sendable {
             out.newline()
             out.write(section.title)
             out.newline()
-            let width = section.quantities.map { $0.label.unicodeScalars.count }.max() ?? 0
+            let width = section.quantities.map { displayWidth($0.label) }.max() ?? 0
             for q in section.quantities {
                 out.spaces(2)
                 out.write(q.label)
-                out.spaces(width - q.label.unicodeScalars.count)
+                out.spaces(width - displayWidth(q.label))
                 out.write(" = ")
                 writeValue(q.value, indent: 2 + width + 3, note: q.note, into: &out)
             }
@@ -172,4 +172,9 @@ public func writeString(_ s: String, into out: inout OutputBuffer) {
         }
     }
     out.byte(UInt8(ascii: "\""))
+}
+
+/// Columns a label takes in a terminal: combining marks (the tilde of C̃, the hat of â) take none.
+func displayWidth(_ s: String) -> Int {
+    s.unicodeScalars.filter { !(0x0300...0x036F).contains($0.value) }.count
 }

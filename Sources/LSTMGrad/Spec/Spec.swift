@@ -9,6 +9,11 @@ public struct Spec: Sendable {
     public var notation: Notation
     /// Non-fatal findings (e.g. a negative learning rate), printed on stderr.
     public var warnings: [Diagnostic]
+    /// How the spec wrote an LSTM's weights (nil for other cells); the report and
+    /// `--write-updated` give gradients and parameters back in this layout.
+    public var lstmLayout: LSTMLayout? = nil
+    /// The parsed document, so that `--write-updated` can rewrite it with new parameters.
+    public var root: JSONNode? = nil
 
     public var modelName: String {
         switch model {
@@ -55,6 +60,7 @@ public enum SpecDecoder {
         }
         var s = spec!
         s.warnings = reader.warnings
+        s.root = root
         return s
     }
 
@@ -89,12 +95,13 @@ public enum SpecDecoder {
         let context = ModelContext(fields: fields, inputs: inputs, inputSize: X, steps: T,
                                    learningRate: learningRate, notation: notation)
         let decoded: Spec.Model?
+        var lstmLayout: LSTMLayout?
         switch model {
-        case "lstm": decoded = decodeLSTM(context, reader: reader)
+        case "lstm": decoded = decodeLSTM(context, layout: &lstmLayout, reader: reader)
         default: decoded = nil
         }
         guard let decoded, !reader.hasErrors else { return nil }
-        return Spec(file: reader.source.name, model: decoded, notation: notation, warnings: [])
+        return Spec(file: reader.source.name, model: decoded, notation: notation, warnings: [], lstmLayout: lstmLayout)
     }
 
     /// What every model's decoder shares: the top-level fields and the sizes from the inputs.
@@ -117,10 +124,12 @@ public enum SpecDecoder {
         return (head, loss, targets, initial)
     }
 
-    static func decodeLSTM(_ c: ModelContext, reader: SpecReader) -> Spec.Model? {
-        let weights = reader.require(c.fields, "weights", meaning: "the cell's parameters").flatMap {
-            LSTMLayouts.decode($0, .root / "weights", inputSize: c.inputSize, reader: reader)
+    static func decodeLSTM(_ c: ModelContext, layout: inout LSTMLayout?, reader: SpecReader) -> Spec.Model? {
+        let decodedWeights = reader.require(c.fields, "weights", meaning: "the cell's parameters").flatMap {
+            LSTMLayouts.decodeAny($0, .root / "weights", inputSize: c.inputSize, reader: reader)
         }
+        layout = decodedWeights?.1
+        let weights = decodedWeights?.0
         let common = decodeCommon(c, hidden: weights?.hiddenSize, hasState: true, reader: reader)
         guard let weights, let common, let inputs = c.inputs else { return nil }
         return .lstm(Problem(cell: LSTMCell(parameters: weights), head: common.head, loss: common.loss, inputs: inputs,

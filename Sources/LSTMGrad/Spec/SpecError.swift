@@ -18,6 +18,8 @@ public enum SpecError: Equatable, Sendable {
     case conflict(String)
     case file(String)
     case warning(String)
+    /// An answers file names a quantity the report does not have.
+    case unknownQuantity(String, suggestion: String?)
 
     public var message: String {
         switch self {
@@ -46,6 +48,10 @@ public enum SpecError: Equatable, Sendable {
             return "expected \(expected), found \(found)"
         case .conflict(let m), .file(let m), .warning(let m):
             return m
+        case .unknownQuantity(let key, let suggestion):
+            let hint = "the names are those of 'lstm-grad run SPEC --format json'"
+            if let s = suggestion { return "unknown quantity \"\(key)\"; did you mean \"\(s)\"? (\(hint))" }
+            return "unknown quantity \"\(key)\" (\(hint))"
         }
     }
 

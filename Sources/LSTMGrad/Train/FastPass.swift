@@ -84,10 +84,15 @@ extension Pass where C == LSTMCell {
             let dGates = PerGate { g in slice(b.dGates, t * 4 * H + Self.offset(g) * H, H) }
             let post = PerGate(a: dState * s.gates.i, i: dState * s.gates.a, f: dState * s.prevState, o: dOut * s.tanhState)
             let terms = PerGate { g in slice(b.toPrevOutTerms, t * 4 * H + Self.offset(g) * H, H) }
+            // δstate_t's two terms: through out_t, and δstate_{t+1} ⊙ f_{t+1} (what the kernel added).
+            let throughOut = dOut * s.gates.o * oneMinus(s.tanhState * s.tanhState)
+            let fromNextState = options.recurrentTerms && t + 1 < T
+                ? slice(b.dState, (t + 1) * H, H) * steps[t + 1].gates.f : Vector(zeros: H)
             deltas.append(LSTMStepDeltas(
                 fromLoss: slice(hp.fromLoss, t * H, H), fromNext: slice(b.fromNext, t * H, H), out: dOut,
                 state: dState, gates: dGates, gateOutputs: post, x: slice(b.dx, t * X, X),
-                toPrevOut: slice(b.toPrevOut, t * H, H), toPrevOutTerms: terms, toPrevState: dState * s.gates.f))
+                toPrevOut: slice(b.toPrevOut, t * H, H), toPrevOutTerms: terms, toPrevState: dState * s.gates.f,
+                stateThroughOut: throughOut, stateFromNext: fromNextState, passedBack: options.recurrentTerms))
         }
         let grads = Self.parameters(b, H: H, X: X)
         self.problem = problem

@@ -131,16 +131,16 @@ extension GradientSummary {
         out.newline()
         let width = blocks.map(\.name.count).max() ?? 0
         let countWidth = max(5, blocks.map { String($0.count).count }.max() ?? 0)
-        let title: String = "block".padded(width) + "  " + "count".padded(countWidth)
+        let title: String = "block".summaryPadded(width) + "  " + "count".summaryPadded(countWidth)
         out.write(title)
-        out.write("  " + "norm".padded(24) + "  sum\n")
+        out.write("  " + "norm".summaryPadded(24) + "  sum\n")
         for b in blocks {
-            out.write(b.name.padded(width))
-            let count: String = String(b.count).padded(countWidth)
+            out.write(b.name.summaryPadded(width))
+            let count: String = String(b.count).summaryPadded(countWidth)
             out.write("  " + count + "  ")
             var norm = OutputBuffer()
             norm.writeShortest(b.norm)
-            out.write(norm.text.padded(24))
+            out.write(norm.text.summaryPadded(24))
             out.write("  ")
             out.writeShortest(b.sum)
             out.newline()
@@ -170,7 +170,7 @@ extension GradientSummary {
 }
 
 extension String {
-    fileprivate func padded(_ width: Int) -> String {
+    fileprivate func summaryPadded(_ width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

@@ -4,11 +4,17 @@ import LSTMGrad
 enum RunCommand: Command {
     static let name = "run"
     static let abstract = "run the forward pass and BPTT of a spec and print every value"
-    static let usage = "lstm-grad run SPEC.json [--format text|json] [--precision N] [--summary] [--timings]   (SPEC '-' reads stdin)"
+    static let usage = "lstm-grad run SPEC.json [--format text|json|markdown|latex] [--precision N] [--show-work] [--steps N [--last-report]] [--summary] [--timings]   (SPEC '-' reads stdin)"
     static let options = [
-        OptionSpec(name: "format", value: "FORMAT", help: "text (default) or json (every quantity by canonical name, full precision)"),
+        OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every quantity by canonical name, full precision), markdown or latex (a document with the work)"),
         OptionSpec(name: "precision", value: "N", help: "decimals in text output (default 5, 0…15)"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
+        OptionSpec(name: "show-work", value: nil, help: "print each equation in symbols, then with the numbers, then the result"),
+        OptionSpec(name: "steps", value: "N", help: "run N SGD steps over the sequence: the loss after each and the final parameters"),
+        OptionSpec(name: "last-report", value: nil, help: "with --steps: also the full report of the last step"),
+        OptionSpec(name: "no-recurrent-terms", value: nil,
+                   help: "truncated gradient (seed 000): drop Δout_t and δstate_{t+1}⊙f_{t+1}; the report compares it with the full one"),
+        OptionSpec(name: "write-updated", value: "FILE", help: "write the SGD-updated spec to FILE, in the spec's own weight layout"),
         OptionSpec(name: "summary", value: nil, help: "print only the loss and each gradient block's norm and sum (fast, little memory)"),
         OptionSpec(name: "timings", value: nil, help: "print the time of parse, compute (forward, backward) and render on stderr"),
     ]
@@ -16,6 +22,11 @@ enum RunCommand: Command {
         "lstm-grad run fixtures/gomez.json",
         "lstm-grad run fixtures/gomez.json --precision 8",
         "lstm-grad run fixtures/gomez.json --format json | jq '.quantities[\"delta_state[0]\"]'",
+        "lstm-grad run fixtures/gomez.json --show-work",
+        "lstm-grad run fixtures/gomez.json --format latex > gomez.tex",
+        "lstm-grad run fixtures/gomez.json --steps 100",
+        "lstm-grad run fixtures/seed000-univariate.json --no-recurrent-terms",
+        "lstm-grad run fixtures/pytorch-layout.json --write-updated step2.json",
         "lstm-grad run fixtures/gomez.json --summary",
     ]
 
@@ -24,7 +35,21 @@ enum RunCommand: Command {
             throw .usage(args.positionals.isEmpty ? "missing the spec file (or '-' for stdin)"
                                                   : "expected one spec file, found \(args.positionals.count) arguments", command: name)
         }
-        let format = try args.choice("format", default: "text", among: ["text", "json"], command: name)
+        let format = try args.choice("format", default: "text", among: ["text", "json", "markdown", "latex"], command: name)
+        let steps = args.has("steps") ? try args.integer("steps", default: 1, range: 1...1_000_000, command: name) : nil
+        if args.has("show-work") && format != "text" {
+            throw .usage(format == "json" ? "--show-work applies to text output (markdown and latex always show the work)"
+                                          : "--format \(format) always shows the work; drop --show-work", command: name)
+        }
+        if steps != nil && args.has("no-recurrent-terms") {
+            throw .usage("--steps trains with the full gradient; drop --no-recurrent-terms", command: name)
+        }
+        if args.has("last-report") && steps == nil {
+            throw .usage("--last-report goes with --steps N", command: name)
+        }
+        if args.has("summary") && (steps != nil || args.has("show-work") || args.has("write-updated") || format == "markdown" || format == "latex") {
+            throw .usage("--summary prints only the loss and the gradient norms (with --format text or json); drop --steps, --show-work, --write-updated", command: name)
+        }
         let precision = try args.integer("precision", default: 5, range: 0...OutputBuffer.maxDecimals, command: name)
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
         let timings = args.has("timings")
@@ -34,7 +59,7 @@ enum RunCommand: Command {
         if args.has("summary") {
             let summary: GradientSummary
             do {
-                summary = try spec.summary()
+                summary = try spec.summary(options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms")))
             } catch {
                 throw .numeric(file: spec.file, error)
             }
@@ -49,9 +74,24 @@ enum RunCommand: Command {
         }
         let report: Report
         do {
-            report = try spec.report()
+            let work = args.has("show-work") || format == "markdown" || format == "latex"
+            if let n = steps {
+                report = try spec.trainingReport(steps: n, lastReport: args.has("last-report"), work: work)
+            } else {
+                report = try spec.report(options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms")), work: work)
+            }
         } catch {
             throw .numeric(file: spec.file, error)
+        }
+        if let path = args.value("write-updated") {
+            guard let text = UpdatedSpec.json(spec) else {
+                throw .usage("--write-updated needs a spec file with an LSTM", command: name)
+            }
+            do {
+                try OutputFile.write(path, Array(text.utf8))
+            } catch {
+                throw .file(error)
+            }
         }
         let t2 = monotonicSeconds()
         // The computation succeeded: from here the output streams to stdout in chunks.
@@ -59,8 +99,16 @@ enum RunCommand: Command {
         switch format {
         case "json":
             JSONRenderer().render(report, model: spec.modelName, notation: spec.notation.name, into: &out)
+        case "markdown":
+            WorkRenderer(format: .markdown, decimals: precision).render(report, title: "lstm-grad: \(spec.file)", into: &out)
+        case "latex":
+            WorkRenderer(format: .latex, decimals: precision).render(report, title: "lstm-grad: \(spec.file)", into: &out)
         default:
-            TextRenderer(decimals: precision).render(report, into: &out)
+            if args.has("show-work") {
+                WorkRenderer(format: .text, decimals: precision).render(report, into: &out)
+            } else {
+                TextRenderer(decimals: precision).render(report, into: &out)
+            }
         }
         if timings {
             writeTimings(parse: t1 - t0, phases: [("compute", t2 - t1)], render: monotonicSeconds() - t2)

@@ -7,7 +7,7 @@ import Testing
         let r = try CLIRunner.run(["run", "fixtures/gomez.json"])
         #expect(r.status == 0)
         #expect(r.stderr.isEmpty)
-        for line in ["  a_0     = 0.81775", "  state_0 = 0.78573", "  δstate_0  = -0.05348", "  Δout_-1   = -0.00343",
+        for line in ["  a_0     = 0.81775", "  state_0 = 0.78573", "  δstate_0      = -0.05348", "  Δout_-1       = -0.00343   (sum of the four gate terms)",
                      "  δb_o = -0.05361", "  W_o = [ 0.60259  0.41626 ]", "Backward @ t=1", "Updated parameters (SGD, λ = 0.1)"] {
             #expect(r.stdout.contains(line + "\n"), "missing line: \(line)")
         }
@@ -84,7 +84,7 @@ import Testing
         (["run"], "lstm-grad: error: missing the spec file (or '-' for stdin)\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/gomez.json", "--precison", "3"], "lstm-grad: error: unknown option '--precison' for 'run'; did you mean '--precision'?\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/gomez.json", "--precision", "x"], "lstm-grad: error: --precision expects a whole number from 0 to 15, found 'x'\nsee 'lstm-grad run --help'\n"),
-        (["run", "fixtures/gomez.json", "--format", "jsn"], "lstm-grad: error: --format expects one of text, json, found 'jsn'; did you mean 'json'?\nsee 'lstm-grad run --help'\n"),
+        (["run", "fixtures/gomez.json", "--format", "jsn"], "lstm-grad: error: --format expects one of text, json, markdown, latex, found 'jsn'; did you mean 'json'?\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/nope.json"], "lstm-grad: error: fixtures/nope.json: cannot open: No such file or directory\n"),
         (["run", "fixtures"], "lstm-grad: error: fixtures: is a directory, expected a JSON file\n"),
     ] as [([String], String)])

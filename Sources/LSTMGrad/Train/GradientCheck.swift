@@ -1,0 +1,109 @@
+/// `gradcheck`: every analytic gradient of a problem (cell, head, initial state, inputs) against
+/// central finite differences, block by block, optionally on a fixed-seed random sample.
+public struct GradientCheck: Sendable {
+    public struct Row: Sendable {
+        public var block: FiniteDifferences.Block
+        /// Entries in the block (the sample may check fewer).
+        public var size: Int
+        /// max_k |a − n| / max(1, |a|, |n|): absolute for small gradients, relative for large.
+        public var error: Double
+    }
+
+    public var rows: [Row]
+    public var tolerance: Double
+
+    public var passed: Bool { rows.allSatisfy { $0.error <= tolerance } }
+
+    /// `sample` checks that many random entries per block (all when nil), chosen by `seed`.
+    /// `step` is the finite-difference h (FiniteDifferences' own default when nil).
+    public init<C: Cell>(_ pass: Pass<C>, tolerance: Double = 1e-6, sample: Int? = nil, seed: UInt64 = 0x5EED, step: Double? = nil) {
+        var rng = SplitMix64(seed: seed)
+        var sizes: [String: Int] = [:]
+        let pick: (String, Int) -> [Int] = { name, n in
+            sizes[name] = n
+            guard let k = sample, k < n else { return Array(0..<n) }
+            var pool = Array(0..<n)
+            for j in 0..<k { pool.swapAt(j, j + Int(rng.next() % UInt64(n - j))) }
+            return pool[0..<k].sorted()
+        }
+        let blocks = step.map { FiniteDifferences.check(pass, step: $0, entries: pick) } ?? FiniteDifferences.check(pass, entries: pick)
+        rows = blocks.map { b in
+            let err = zip(b.analytic, b.numeric).map { a, n in abs(a - n) / max(1, abs(a), abs(n)) }.max() ?? 0
+            return Row(block: b, size: sizes[b.name] ?? b.indices.count, error: err)
+        }
+        self.tolerance = tolerance
+    }
+
+    /// A table: block, entries checked, max absolute and relative error, ok / FAIL.
+    public func render(into out: inout OutputBuffer) {
+        let width = max(5, rows.map { $0.block.name.unicodeScalars.count }.max() ?? 0)
+        out.write("block".padded(width) + "  checked   max |a−n|    max rel\n")
+        for r in rows {
+            out.write(r.block.name.padded(width))
+            out.write("  " + "\(r.block.indices.count)/\(r.size)".padded(8))
+            out.write("  " + scientific(r.block.maxAbsoluteError).padded(11))
+            out.write("  " + scientific(r.block.maxRelativeError()).padded(11))
+            out.write(r.error <= tolerance ? "  ok" : "  FAIL")
+            out.newline()
+        }
+        let failed = rows.filter { $0.error > tolerance }.count
+        let checked = rows.reduce(0) { $0 + $1.block.indices.count }
+        out.write(failed == 0 ? "all \(rows.count) blocks agree (\(checked) entries, tolerance \(scientific(tolerance)))\n"
+                              : "\(failed) of \(rows.count) blocks differ beyond the tolerance \(scientific(tolerance))\n")
+    }
+}
+
+/// A small fixed-seed generator (SplitMix64), so that `--sample` picks the same entries every run.
+public struct SplitMix64: Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// `1.23e-09`: three significant digits in scientific notation.
+public func scientific(_ x: Double) -> String {
+    guard x.isFinite else { return "\(x)" }
+    if x == 0 { return "0" }
+    var e = 0
+    var m = abs(x)
+    while m >= 10 { m /= 10; e += 1 }
+    while m < 1 { m *= 10; e -= 1 }
+    var b = OutputBuffer()
+    b.writeFixed(x < 0 ? -m : m, decimals: 2)
+    var s = b.text
+    if s.hasPrefix("10.") || s.hasPrefix("-10.") {
+        b = OutputBuffer()
+        b.writeFixed(x < 0 ? -m / 10 : m / 10, decimals: 2)
+        s = b.text
+        e += 1
+    }
+    return s + "e" + (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + "\(abs(e))"
+}
+
+extension String {
+    func padded(_ width: Int) -> String {
+        let n = unicodeScalars.count
+        return n >= width ? self : self + String(repeating: " ", count: width - n)
+    }
+}
+
+extension Spec {
+    /// The gradient check of the spec's problem, whatever its cell.
+    public func gradientCheck(tolerance: Double = 1e-6, sample: Int? = nil) -> GradientCheck {
+        visit(GradientCheckVisitor(tolerance: tolerance, sample: sample))
+    }
+}
+
+struct GradientCheckVisitor: ProblemVisitor {
+    var tolerance: Double
+    var sample: Int?
+    func visit<C: Cell>(_ problem: Problem<C>) -> GradientCheck {
+        GradientCheck(Pass(problem), tolerance: tolerance, sample: sample)
+    }
+}

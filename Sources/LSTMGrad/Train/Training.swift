@@ -1,0 +1,55 @@
+/// `run --steps N`: N SGD steps over the whole sequence (one forward, backward and update per
+/// step), the loss after each, and the final parameters.
+public enum Training {
+    /// The report of the run; with `lastReport`, the full report of the last step's pass follows.
+    public static func report<C: Cell>(_ problem: Problem<C>, steps: Int, names: Notation, source: String?,
+                                       lastReport: Bool, work: Bool = false) throws(NumericError) -> Report {
+        var p = problem
+        var losses: [Quantity] = [names.quantity("loss_step", t: 0, .scalar(p.lossValue()))]
+        var last: Pass<C>?
+        for k in 1...max(1, steps) {
+            let pass = Pass(p)
+            last = pass
+            p = p.with(cell: pass.updated, head: pass.updatedHead)
+            losses.append(Quantity(key: "loss_step[\(k)]", label: "L after step \(k)", value: .scalar(p.lossValue())))
+        }
+        losses[0].label = "L before training"
+        var final: [Quantity] = []
+        let cp = p.cell.parameters
+        for block in cp.blockNames { final.append(names.quantity(block, cp.value(of: block))) }
+        if let hp = p.head.parameters {
+            for block in hp.blockNames { final.append(names.quantity(block, hp.value(of: block))) }
+        }
+        var sections = [
+            Section(title: "Training: \(steps) SGD step\(steps == 1 ? "" : "s") over the sequence, λ = \(shortest(problem.learningRate))", quantities: losses),
+            Section(title: "Parameters after \(steps) step\(steps == 1 ? "" : "s")", quantities: final),
+        ]
+        var header = ["\(problem.cell.summary)   X = \(problem.cell.inputSize), H = \(problem.cell.hiddenSize), T = \(problem.steps)",
+                      "loss: L = \(problem.loss.formula)"]
+        if let s = source { header.insert("spec: \(s)", at: 0) }
+        if lastReport, let pass = last {
+            let full = try ReportBuilder.build(pass, names: names, work: work)
+            sections += full.sections.map { Section(title: "Step \(steps): " + $0.title, quantities: $0.quantities) }
+        }
+        let report = Report(header: header, sections: sections)
+        try ReportBuilder.checkFinite(report)
+        return report
+    }
+}
+
+extension Spec {
+    public func trainingReport(steps: Int, lastReport: Bool, work: Bool = false) throws(NumericError) -> Report {
+        try visit(TrainingVisitor(names: notation, source: file, steps: steps, lastReport: lastReport, work: work))
+    }
+}
+
+struct TrainingVisitor: ProblemVisitor {
+    var names: Notation
+    var source: String
+    var steps: Int
+    var lastReport: Bool
+    var work: Bool
+    func visit<C: Cell>(_ problem: Problem<C>) throws(NumericError) -> Report {
+        try Training.report(problem, steps: steps, names: names, source: source, lastReport: lastReport, work: work)
+    }
+}

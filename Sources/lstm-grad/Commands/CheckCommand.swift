@@ -1,0 +1,57 @@
+import LSTMGrad
+
+/// `lstm-grad check spec.json answers.json`: grades a student's answers against the true values.
+enum CheckCommand: Command {
+    static let name = "check"
+    static let abstract = "grade an answers file against the true values, with likely mistakes"
+    static let usage = "lstm-grad check SPEC.json ANSWERS.json [--tol X] [--rounded D]"
+    static let options = [
+        OptionSpec(name: "tol", value: "X", help: "absolute tolerance for every answer (default: half a unit of the last digit written)"),
+        OptionSpec(name: "rounded", value: "D", help: "also accept values of the pass recomputed with every intermediate rounded to D decimals"),
+        OptionSpec(name: "max-input", value: "BYTES", help: "refuse input files larger than this (default 64 MiB)"),
+    ]
+    static let examples = [
+        "lstm-grad check fixtures/gomez.json fixtures/answers/gomez.answers.json",
+        "lstm-grad check fixtures/gomez.json fixtures/answers/gomez.answers.json --rounded 5",
+        "lstm-grad check fixtures/gomez.json answers.json --tol 1e-4",
+    ]
+
+    static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
+        guard args.positionals.count == 2 else {
+            throw .usage("expected a spec file and an answers file, found \(args.positionals.count) argument\(args.positionals.count == 1 ? "" : "s")", command: name)
+        }
+        var tolerance: Double?
+        if let s = args.value("tol") {
+            guard let v = Double(s), v.isFinite, v >= 0 else {
+                throw .usage("--tol expects a non-negative number, found '\(s)'", command: name)
+            }
+            tolerance = v
+        }
+        let rounded = args.has("rounded") ? try args.integer("rounded", default: 5, range: 0...12, command: name) : nil
+        let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
+        let spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
+        let report: Report
+        do {
+            report = try spec.report(work: true)
+        } catch {
+            throw .numeric(file: spec.file, error)
+        }
+        let path = args.positionals[1]
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.read(path, maxBytes: maxBytes)
+        } catch {
+            throw .file(error)
+        }
+        let answers: [Answer]
+        do {
+            answers = try AnswerSheet.decode(SourceText(name: path == "-" ? "<stdin>" : path, bytes: bytes),
+                                             report: report, notation: spec.notation)
+        } catch {
+            throw .input(error)
+        }
+        let check = AnswerCheck(answers: answers, report: report, tolerance: tolerance, rounded: rounded)
+        check.render(into: &out)
+        return check.wrong == 0 ? 0 : 1
+    }
+}

@@ -1,0 +1,42 @@
+import LSTMGrad
+
+/// `lstm-grad gradcheck spec.json`: analytic gradients against central finite differences.
+enum GradcheckCommand: Command {
+    static let name = "gradcheck"
+    static let abstract = "compare every analytic gradient with central finite differences"
+    static let usage = "lstm-grad gradcheck SPEC.json [--tol X] [--sample N]"
+    static let options = [
+        OptionSpec(name: "tol", value: "X", help: "largest accepted |a − n| / max(1, |a|, |n|) (default 1e-6)"),
+        OptionSpec(name: "sample", value: "N", help: "check N random entries per block (fixed seed) instead of all"),
+        OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
+    ]
+    static let examples = [
+        "lstm-grad gradcheck fixtures/gomez.json",
+        "lstm-grad gradcheck big.json --sample 20 --tol 1e-5",
+    ]
+
+    static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
+        guard args.positionals.count == 1 else {
+            throw .usage(args.positionals.isEmpty ? "missing the spec file (or '-' for stdin)"
+                                                  : "expected one spec file, found \(args.positionals.count) arguments", command: name)
+        }
+        var tolerance = 1e-6
+        if let s = args.value("tol") {
+            guard let v = Double(s), v.isFinite, v >= 0 else {
+                throw .usage("--tol expects a non-negative number, found '\(s)'", command: name)
+            }
+            tolerance = v
+        }
+        let sample = args.has("sample") ? try args.integer("sample", default: 1, range: 1...1_000_000, command: name) : nil
+        let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
+        let spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
+        do {
+            _ = try spec.report()  // names the first non-finite value, if any
+        } catch {
+            throw .numeric(file: spec.file, error)
+        }
+        let check = spec.gradientCheck(tolerance: tolerance, sample: sample)
+        check.render(into: &out)
+        return check.passed ? 0 : 1
+    }
+}

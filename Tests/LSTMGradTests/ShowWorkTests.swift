@@ -1,0 +1,223 @@
+import LSTMGrad
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `run --show-work`: every substituted equation, parsed back from the printed text and
+/// evaluated here with an independent little evaluator, gives the printed result; the
+/// Markdown and LaTeX documents match their golden files.
+@Suite struct ShowWorkTests {
+    /// Evaluates the printed arithmetic: numbers, `[a b]` vectors, `+ −`, `· ⊙ ⊗` (dot product
+    /// for two vectors, elementwise otherwise, outer product; scalars broadcast), `ᵀ`, `²`, `tanh(…)`,
+    /// `tanh²(…)`, `σ(…)` and parentheses.
+    struct Evaluator {
+        var s: [Character]
+        var k = 0
+
+        init(_ text: String) { s = Array(text) }
+
+        mutating func skip() { while k < s.count, s[k] == " " { k += 1 } }
+
+        mutating func eat(_ word: String) -> Bool {
+            skip()
+            let w = Array(word)
+            guard k + w.count <= s.count, Array(s[k..<(k + w.count)]) == w else { return false }
+            k += w.count
+            return true
+        }
+
+        static func zipWith(_ a: [Double], _ b: [Double], _ f: (Double, Double) -> Double) -> [Double] {
+            if a.count == 1 { return b.map { f(a[0], $0) } }
+            if b.count == 1 { return a.map { f($0, b[0]) } }
+            return zip(a, b).map(f)
+        }
+
+        mutating func expression() throws -> [Double] {
+            var v = try term()
+            while true {
+                if eat("+") { v = Self.zipWith(v, try term(), +) }
+                else if eat("−") { v = Self.zipWith(v, try term(), -) }
+                else { return v }
+            }
+        }
+
+        mutating func term() throws -> [Double] {
+            var v = try postfix()
+            while true {
+                if eat("·") {
+                    let w = try postfix()
+                    v = v.count > 1 && v.count == w.count ? [zip(v, w).map(*).reduce(0, +)] : Self.zipWith(v, w, *)
+                } else if eat("⊙") {
+                    v = Self.zipWith(v, try postfix(), *)
+                } else if eat("⊗") {
+                    // Outer product, row-major (a scalar factor broadcasts).
+                    let w = try postfix()
+                    v = v.count > 1 && w.count > 1 ? v.flatMap { a in w.map { a * $0 } } : Self.zipWith(v, w, *)
+                } else {
+                    return v
+                }
+            }
+        }
+
+        mutating func postfix() throws -> [Double] {
+            var v = try primary()
+            while true {
+                if eat("ᵀ") { continue }
+                if eat("²") { v = v.map { $0 * $0 } } else { return v }
+            }
+        }
+
+        mutating func primary() throws -> [Double] {
+            if eat("tanh²(") { let v = try closing(); return v.map { $0.tanhValue * $0.tanhValue } }
+            if eat("tanh(") { return try closing().map(\.tanhValue) }
+            if eat("σ(") { return try closing().map { 1 / (1 + (-$0).exponential) } }
+            if eat("softmax(") {
+                let z = try closing()
+                let m = z.max() ?? 0
+                let e = z.map { ($0 - m).exponential }
+                let sum = e.reduce(0, +)
+                return e.map { $0 / sum }
+            }
+            if eat("(") { return try closing() }
+            if eat("[") {
+                var xs: [Double] = []
+                while !eat("]") {
+                    if eat(";") { continue }
+                    xs.append(try number())
+                }
+                return xs
+            }
+            return [try number()]
+        }
+
+        mutating func closing() throws -> [Double] {
+            let v = try expression()
+            guard eat(")") else { throw CLIRunner.SpawnError(description: "expected ) at \(k) in \(String(s))") }
+            return v
+        }
+
+        mutating func number() throws -> Double {
+            skip()
+            let start = k
+            while k < s.count, "-0123456789.".contains(s[k]) { k += 1 }
+            guard let x = Double(String(s[start..<k])) else {
+                throw CLIRunner.SpawnError(description: "expected a number at \(start) in \(String(s))")
+            }
+            return x
+        }
+    }
+
+    func numbers(_ text: String) throws -> [Double] {
+        var e = Evaluator(text.replacing(";", with: " "))
+        return try e.primary()
+    }
+
+    /// The published example with each kind of head and loss on top (H = 1, so that the
+    /// evaluator's products are unambiguous).
+    static let headSpecs: [String: String] = {
+        let common = """
+            "weights": {"W": {"a": [0.45, 0.25], "i": [0.95, 0.8], "f": [0.7, 0.45], "o": [0.6, 0.4]},
+                        "U": {"a": 0.15, "i": 0.8, "f": 0.1, "o": 0.25}, "b": {"a": 0.2, "i": 0.65, "f": 0.15, "o": 0.1}},
+            "inputs": [[1, 2], [0.5, 3]], "learning_rate": 0.1,
+            """
+        return [
+            "sigmoid-bce": "{" + common + #""head": {"type": "sigmoid", "V": [[0.5]], "c": [0.1]}, "loss": "bce", "labels": [[1], [0]]}"#,
+            "linear-l2-mean": "{" + common + #""head": {"type": "linear", "V": [[0.5]], "c": [0.1]}, "loss": {"type": "l2", "half": false, "reduction": "mean"}, "labels": [0.5, 1.25]}"#,
+            "softmax-ce": "{" + common + #""head": {"type": "softmax", "V": [[0.5], [-0.3], [0.2]], "c": [0.1, 0, 0]}, "loss": "ce", "labels": [2, 0]}"#,
+        ]
+    }()
+
+    static let specs = ["fixtures/gomez.json", "fixtures/seed000-univariate.json"] + headSpecs.keys.sorted()
+
+    func specPath(_ name: String) throws -> String {
+        guard let json = Self.headSpecs[name] else { return name }
+        let path = "/tmp/lstm-grad-showwork-\(name)-\(getpid()).json"
+        try writeFile(path, json)
+        return path
+    }
+
+    @Test(arguments: specs)
+    func substitutedNumbersEvaluateToThePrintedResult(_ name: String) throws {
+        let out = try CLIRunner.run(["run", try specPath(name), "--show-work"])
+        #expect(out.status == 0, "\(out.stderr)")
+        var checked = 0
+        for line in out.stdout.split(separator: "\n") where line.hasPrefix("  ") {
+            let parts = line.trimmingPrefix("  ").split(separator: " = ", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 4 else { continue }
+            var e = Evaluator(parts[2])
+            let value = try e.expression()
+            e.skip()
+            #expect(e.k == e.s.count, "unparsed text in \(parts[2])")
+            let printed = try numbers(parts[3])
+            #expect(value.count == printed.count, "\(line)")
+            for (a, b) in zip(value, printed) {
+                // The operands are printed to 5 decimals: the result follows within a few units
+                // of the 5th decimal.
+                #expect(abs(a - b) <= 5e-5, "\(parts[0]): \(parts[2]) = \(a), printed \(b)")
+            }
+            checked += 1
+        }
+        // 6 forward per t; Δ, δout, δstate, 4 gates, δx, Δout_{t−1} per t (and Δout_0 again at
+        // t = 0); 12 gradient blocks and the stacked δW, δU, δb; 12 updated blocks.
+        if name == "fixtures/seed000-univariate.json" {
+            #expect(checked > 80, "\(checked) equations")
+        } else if name == "fixtures/gomez.json" {
+            // and the decomposition: δstate's two terms (one at T−1), ∂L/∂a…∂L/∂o, Δout^a…Δout^o.
+            #expect(checked == 6 * 2 + 9 * 2 + 1 + 12 + 3 + 12 + (2 + 1) + 4 * 2 + 4 * 2, "\(checked) equations")
+        } else {
+            // and v_t, y_t, dv_t per t, δV, δc, V', c' (dy_t for l2).
+            #expect(checked >= 6 * 2 + 9 * 2 + 1 + 12 + 3 + 12 + 3 + 16 + 3 * 2 + 4, "\(name): \(checked) equations")
+        }
+    }
+
+    @Test func publishedStyle() throws {
+        let out = try CLIRunner.run(["run", "fixtures/gomez.json", "--show-work"])
+        let lines = out.stdout.split(separator: "\n").map { String($0.trimmingPrefix("  ")) }
+        #expect(lines.contains("a_0 = tanh(W_a·x_0 + U_a·out_-1 + b_a) = tanh([0.45 0.25]·[1 2] + 0.15·0 + 0.2) = 0.81775"))
+        #expect(lines.contains("state_0 = a_0 ⊙ i_0 + f_0 ⊙ state_-1 = 0.81775 ⊙ 0.96083 + 0.85195 ⊙ 0 = 0.78573"))
+        #expect(lines.contains { $0.hasPrefix("δout_0 = Δ_0 + Δout_0 = 0.03631 + -0.01828 = 0.01804") })
+        #expect(lines.contains("Δ_0 = out_0 − label_0 = 0.53631 − 0.5 = 0.03631"))
+    }
+
+    @Test func equationsUseTheSpecsNotation() throws {
+        let out = try CLIRunner.run(["run", "fixtures/seed000-univariate.json", "--show-work"])
+        let lines = out.stdout.split(separator: "\n").map { String($0.trimmingPrefix("  ")) }
+        #expect(lines.contains { $0.hasPrefix("C̃_0 = tanh(W^xc·x_0 + W^hc·h_-1 + W^c_0) = tanh(0.19·0.5 + 0.61·0.1 + -0.05) = ") })
+        #expect(lines.contains { $0.hasPrefix("W^xc = W^xc − λ·∇W^xc = 0.19 − 0.1·") })
+        let tex = try CLIRunner.run(["run", "fixtures/seed000-univariate.json", "--format", "latex"]).stdout
+        #expect(tex.contains("\\nabla W^{xc} = "))
+    }
+
+    @Test(arguments: ["markdown": "md", "latex": "tex"].sorted(by: <))
+    func documentMatchesGolden(_ format: (key: String, value: String)) throws {
+        let out = try CLIRunner.run(["run", "fixtures/gomez.json", "--format", format.key])
+        #expect(out.status == 0)
+        let expected = try InputFile.read(Fixtures.path("gomez.expected." + format.value))
+        #expect(Array(out.stdout.utf8) == expected, "run --format \(format.key) differs from fixtures/gomez.expected.\(format.value) (make fixtures-docs regenerates it)")
+    }
+
+    @Test func latexDocumentIsBalanced() throws {
+        let tex = try CLIRunner.run(["run", "fixtures/gomez.json", "--format", "latex"]).stdout
+        #expect(tex.hasPrefix("\\documentclass{article}"))
+        #expect(tex.hasSuffix("\\end{document}\n"))
+        for line in tex.split(separator: "\n") {
+            let dollars = line.filter { $0 == "$" }.count - occurrences(of: "\\$", in: line)
+            #expect(dollars % 2 == 0, "unbalanced $ in \(line)")
+            #expect(!line.contains("$$"), "display math opened by accident in \(line)")
+            #expect(line.filter { $0 == "{" }.count == line.filter { $0 == "}" }.count || line.contains("\\{"), "\(line)")
+        }
+        #expect(occurrences(of: "\\begin{bmatrix}", in: tex) == occurrences(of: "\\end{bmatrix}", in: tex))
+    }
+}
+
+/// How many times `s` occurs in `text`.
+private func occurrences(of s: String, in text: some StringProtocol) -> Int {
+    var n = 0
+    var rest = Substring(text)
+    while let r = rest.firstRange(of: s) {
+        n += 1
+        rest = rest[r.upperBound...]
+    }
+    return n
+}
