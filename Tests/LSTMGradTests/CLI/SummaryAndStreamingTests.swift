@@ -78,6 +78,32 @@ import Testing
         #expect(r.stderr.contains("loss"), "\(r.stderr)")
     }
 
+    @Test func summaryRefusesOptionsItCannotHonour() throws {
+        for extra in [["--steps", "3"], ["--show-work"], ["--format", "latex"]] {
+            let r = try CLIRunner.run(["run", "fixtures/gomez.json", "--summary"] + extra)
+            #expect(r.status == 2, "\(extra)")
+            #expect(r.stdout.isEmpty)
+            #expect(r.stderr.contains("--summary"), "\(r.stderr)")
+        }
+    }
+
+    /// `--summary --no-recurrent-terms` gives the truncated gradient of the reference pass.
+    @Test func summaryOfTheTruncatedGradient() throws {
+        let r = try CLIRunner.run(["run", "fixtures/lstm-h2-x3-t4.json", "--summary", "--no-recurrent-terms", "--format", "json"])
+        #expect(r.status == 0)
+        let root = try JSONParser.parse(Array(r.stdout.utf8))
+        let blocks = try #require(root.members?.first { $0.key == "blocks" }?.value.members)
+        let spec = try Fixtures.spec("lstm-h2-x3-t4.json")
+        guard case .lstm(let problem) = spec.model else { Issue.record("not an LSTM"); return }
+        let pass = Pass(problem, options: BackwardOptions(recurrentTerms: false))
+        let dU = pass.gradients.parameters.U.a.values
+        let b = try #require(blocks.first { $0.key == "dU.a" }?.value.members)
+        let sum = try #require(b.first { $0.key == "sum" }?.value.number)
+        #expect(abs(sum - dU.reduce(0, +)) < 1e-14)
+        let full = Pass(problem).gradients.parameters.U.a.values.reduce(0, +)
+        #expect(abs(sum - full) > 1e-6, "the truncated gradient differs from the full one")
+    }
+
     @Test func timingsGoToStandardError() throws {
         let r = try CLIRunner.run(["run", "fixtures/gomez.json", "--summary", "--timings"])
         #expect(r.status == 0)
