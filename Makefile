@@ -15,12 +15,12 @@ build:
 release:
 	$(SWIFT) build -c release
 
-# The published numerical example (fixtures/gomez.json).
+# The published numerical example (embedded in the binary from fixtures/gomez.json).
 run: build
-	$(BIN_DEBUG) run fixtures/gomez.json
+	$(BIN_DEBUG) run --example gomez
 
 # Every unit, golden and end-to-end CLI test.
-test: build
+test: build setup
 	$(SWIFT) test
 	$(MAKE) bench-smoke
 
@@ -44,6 +44,62 @@ fixtures-docs: build
 
 check-published: build
 	-$(BIN_DEBUG) check fixtures/gomez.json fixtures/answers/gomez.answers.json --rounded 5
+
+# Issue 6: golden `analyze` output for fixtures with a NAME.analyze.txt (review the diff).
+.PHONY: analyze-fixtures
+analyze-fixtures: build
+	@for g in fixtures/*.analyze.txt; do \
+	  $(BIN_DEBUG) analyze $${g%.analyze.txt}.json > $$g || exit 1; \
+	  echo "wrote $$g"; \
+	done
+
+# Fuzzing (issue 5): mutates every fixture spec (byte flips, truncation, duplication, type swaps,
+# huge numbers, deep nesting) and runs the CLI binary on each case, for FUZZ_SECONDS; failing
+# inputs are saved in .fuzz/crashes/. `make test` runs a fixed-seed slice (FuzzSliceTests).
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 1
+FUZZ_FILES ?= $(FIXTURES) $(wildcard fixtures/errors/*.json)
+# The command line per case, {} standing for the mutated file; answers files are fuzzed by
+# setting FUZZ_FILES to them and FUZZ_TEMPLATE to the command that reads them.
+FUZZ_TEMPLATE ?= run {}
+
+.PHONY: fuzz
+
+fuzz: build
+	$(SWIFT) build --product lstm-grad-fuzz
+	.build/debug/lstm-grad-fuzz --binary $(BIN_DEBUG) --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) \
+	  --template '$(FUZZ_TEMPLATE)' --crashes .fuzz/crashes $(FUZZ_FILES)
+
+# --- Built-in examples, install, uninstall (issue 8) -------------------------------------------
+# 'make examples' embeds the fixtures listed in fixtures/examples.manifest in the binary;
+# ExampleTests fails when an embedded copy differs from its fixture.
+# 'make install PREFIX=DIR' builds the release binary and installs it with the man page and
+# the bash, zsh and fish completions; 'make uninstall PREFIX=DIR' removes exactly those files.
+# 'make install-files BIN=...' installs an already built binary (used by InstallTests).
+DESTDIR ?=
+BIN ?= $(BIN_RELEASE)
+
+.PHONY: examples install install-files uninstall setup
+
+examples:
+	./scripts/generate-examples.sh
+
+install: release install-files
+
+install-files:
+	./scripts/install.sh install "$(DESTDIR)$(PREFIX)" "$(BIN)"
+
+# Removes the files install wrote and the directories it created (when empty), nothing else.
+uninstall:
+	./scripts/install.sh uninstall "$(DESTDIR)$(PREFIX)"
+
+# Test prerequisites: groff (renders the man page in InstallTests), installed with apt-get
+# only when it is missing.
+setup:
+	@command -v groff >/dev/null 2>&1 || { \
+	  echo "installing groff-base (to render the man page in tests)"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq groff-base; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq groff-base; fi; }
 
 # Benchmarks (docs/README-bench.md): lstm-grad against the numpy program, in one run.
 BENCH_SCRATCH := .build-bench

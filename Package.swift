@@ -10,9 +10,12 @@ let package = Package(
     targets: [
         .target(name: "LSTMGrad"),
         .executableTarget(name: "lstm-grad", dependencies: ["LSTMGrad"]),
+        // The fuzz harness (`make fuzz`): a mutator and a runner, shared with the test slice.
+        .target(name: "LSTMGradFuzz", dependencies: ["LSTMGrad"]),
+        .executableTarget(name: "lstm-grad-fuzz", dependencies: ["LSTMGrad", "LSTMGradFuzz"]),
         .testTarget(
             name: "LSTMGradTests",
-            dependencies: ["LSTMGrad"]
+            dependencies: ["LSTMGrad", "LSTMGradFuzz"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -5,6 +5,10 @@ struct OptionSpec: Sendable {
     var name: String
     var value: String?  // the placeholder, nil for a flag
     var help: String
+    /// The values it accepts, when a fixed set (for completions).
+    var choices: [String] = []
+    /// A one-letter alias (`o` for `-o`).
+    var short: String? = nil
 }
 
 /// Parsed command-line arguments: options by name, and positionals in order.
@@ -39,7 +43,7 @@ struct ParsedArguments {
                 inline = String(arg[arg.index(after: eq)...])
             }
             if name == "-h" { name = "--help" }
-            guard let spec = allowed.first(where: { "--" + $0.name == name }) else {
+            guard let spec = allowed.first(where: { "--" + $0.name == name || $0.short.map { "-" + $0 } == name }) else {
                 let near = suggestion(for: name, among: allowed.map { "--" + $0.name })
                 throw .usage("unknown option '\(name)' for '\(command)'" + (near.map { "; did you mean '\($0)'?" } ?? ""), command: command)
             }

@@ -7,19 +7,35 @@ protocol Command: Sendable {
     static var usage: String { get }
     static var options: [OptionSpec] { get }
     static var examples: [String] { get }
+    /// What the positional arguments complete to in a shell.
+    static var argumentCompletion: ArgumentCompletion { get }
     /// Writes its result to `out` (flushed only on success) and returns the exit code.
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32
 }
 
+/// What a command's positional arguments are, for shell completions.
+enum ArgumentCompletion: Sendable {
+    case none, files
+    case words([String])
+}
+
+extension Command {
+    /// Files by default (a spec to read).
+    static var argumentCompletion: ArgumentCompletion { .files }
+}
+
 enum CLI {
     static let version = "0.1.0"
-    static let commands: [any Command.Type] = [RunCommand.self, CheckCommand.self, GradcheckCommand.self]
+    static let commands: [any Command.Type] = [RunCommand.self, CheckCommand.self, GradcheckCommand.self, AnalyzeCommand.self,
+                                               InitCommand.self, ExamplesCommand.self, CompletionsCommand.self]
 
     static let overview = """
         lstm-grad \(version): the reference gradient calculator for recurrent networks
 
-        Runs the forward pass and backpropagation through time of a small LSTM written as JSON,
-        and prints every intermediate value, every δ, the parameter gradients and the SGD update.
+        Runs the forward pass and backpropagation through time of a small LSTM, RNN or GRU written
+        as JSON, and prints every intermediate value, every δ, the parameter gradients and the SGD
+        update; grades answers, proves gradients by finite differences, explains vanishing and
+        exploding gradients.
 
         usage: lstm-grad <command> [options]
 
@@ -52,7 +68,11 @@ enum CLI {
             writeStandardError("lstm-grad: error: \(message)\nsee '\(help)'\n")
         case .input(let errors):
             var text = errors.diagnostics.map(\.description).joined(separator: "\n") + "\n"
-            if errors.diagnostics.count > 1 { text += "\(errors.diagnostics.count) errors\n" }
+            if errors.omitted > 0 {
+                text += "\(errors.diagnostics.count) errors shown, \(errors.omitted) more not shown; fix these and run again\n"
+            } else if errors.diagnostics.count > 1 {
+                text += "\(errors.diagnostics.count) errors\n"
+            }
             writeStandardError(text)
         case .file(let failure):
             writeStandardError("lstm-grad: error: \(failure.message)\n")
@@ -69,6 +89,13 @@ enum CLI {
         case "--help", "-h", "help":
             if args.count > 1, let c = commands.first(where: { $0.name == args[1] }) {
                 out.write(helpText(c))
+            } else if args.count > 1, let topic = helpTopics.first(where: { $0.name == args[1] }) {
+                out.write(topic.text)
+            } else if args.count > 1 {
+                let names = commands.map { $0.name } + helpTopics.map(\.name)
+                let near = suggestion(for: args[1], among: names)
+                throw .usage("no help for '\(args[1])'" + (near.map { "; did you mean '\($0)'?" } ?? "")
+                             + " (commands and topics: \(names.joined(separator: ", ")))", command: nil)
             } else {
                 out.write(overviewText())
             }
@@ -97,10 +124,14 @@ enum CLI {
 
     static func overviewText() -> String {
         var s = overview + "commands:\n"
+        let width = max(12, (commands.map { $0.name.count }.max() ?? 0) + 2)
         for c in commands {
-            s += "  " + c.name.padding(12) + c.abstract + "\n"
+            s += "  " + c.name.padding(width) + c.abstract + "\n"
         }
         s += """
+
+            help topics:
+              spec         the spec file format ('lstm-grad help spec')
 
             options:
               --help      show help (also 'lstm-grad CMD --help')
@@ -108,6 +139,8 @@ enum CLI {
 
             examples:
               lstm-grad run fixtures/gomez.json
+              lstm-grad run --example gomez
+              lstm-grad init --input 3 --hidden 2 --steps 4 --seed 1 -o my.json
               lstm-grad run fixtures/gomez.json --format json
               cat spec.json | lstm-grad run -
 
@@ -146,6 +179,74 @@ enum CLI {
         } catch {
             throw .input(error)
         }
+    }
+}
+
+// MARK: - Shared helpers for every command: spec sources, colour and width.
+
+extension CLI {
+    /// `--example NAME`: a command that reads a spec appends this to its options and calls
+    /// `loadSpec(_:command:maxBytes:)`.
+    static let exampleOption = OptionSpec(name: "example", value: "NAME",
+                                          help: "use a built-in example instead of a file (see 'lstm-grad examples')",
+                                          choices: BuiltInExample.all.map(\.name))
+
+    /// The spec a command reads: `--example NAME`, or its one positional file ('-' for stdin).
+    static func loadSpec(_ args: ParsedArguments, command: String, maxBytes: Int) throws(CLIError) -> Spec {
+        if let name = args.value("example") {
+            guard args.positionals.isEmpty else {
+                throw .usage("give either a spec file or --example, not both", command: command)
+            }
+            return try loadExample(name, command: command)
+        }
+        guard args.positionals.count == 1 else {
+            throw .usage(args.positionals.isEmpty ? "missing the spec file (or '-' for stdin, or --example NAME)"
+                                                  : "expected one spec file, found \(args.positionals.count) arguments", command: command)
+        }
+        return try loadSpec(args.positionals[0], maxBytes: maxBytes)
+    }
+
+    static func example(_ name: String, command: String) throws(CLIError) -> BuiltInExample {
+        guard let e = BuiltInExample.named(name) else {
+            let names = BuiltInExample.all.map(\.name)
+            let near = suggestion(for: name, among: names)
+            throw .usage("no built-in example '\(name)'" + (near.map { "; did you mean '\($0)'?" } ?? "")
+                         + "; 'lstm-grad examples' lists them", command: command)
+        }
+        return e
+    }
+
+    static func loadExample(_ name: String, command: String) throws(CLIError) -> Spec {
+        let e = try example(name, command: command)
+        do {
+            let spec = try SpecDecoder.decode(SourceText(name: e.sourceName, bytes: Array(e.text.utf8)))
+            for w in spec.warnings { writeStandardError(w.description + "\n") }
+            return spec
+        } catch {
+            throw .input(error)
+        }
+    }
+
+    /// `--color auto|always|never`: a command that prints a report appends this to its options.
+    static let colorOption = OptionSpec(name: "color", value: "WHEN",
+                                        help: "auto (default: colour when stdout is a terminal and NO_COLOR is unset), always or never",
+                                        choices: ["auto", "always", "never"])
+
+    /// Whether to colour stdout: `--color`, else a terminal without `NO_COLOR`.
+    static func useColor(_ args: ParsedArguments, command: String) throws(CLIError) -> Bool {
+        switch try args.choice("color", default: "auto", among: ["auto", "always", "never"], command: command) {
+        case "always": return true
+        case "never": return false
+        default:
+            if let v = environment("NO_COLOR"), !v.isEmpty { return false }
+            return isTerminal(1)
+        }
+    }
+
+    /// The width to wrap wide values at: `COLUMNS` if set, else the terminal's, else none.
+    static func outputWidth() -> Int? {
+        if let c = environment("COLUMNS"), let n = Int(c), n > 0 { return max(n, 20) }
+        return terminalColumns(1)
     }
 }
 

@@ -75,7 +75,7 @@ import Glibc
     @Test(arguments: [
         ("{\"a\": [1, 2,]}", "trailing comma before ']'", 13),
         ("{\"a\": 01}", "numbers must not have leading zeros", 7),
-        ("{\"a\": NaN}", "NaN and Infinity are not JSON numbers; write a finite number", 7),
+        ("{\"a\": NaN}", "expected a finite number, found NaN (NaN and Infinity are not JSON numbers)", 7),
         ("{\"a\" 1}", "expected ':' after the key \"a\", found '1'", 6),
         ("[1, 2", "unexpected end of input inside an array, expected ',' or ']'", 6),
         ("", "the file is empty, expected a JSON object", 1),

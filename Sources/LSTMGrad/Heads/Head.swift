@@ -149,9 +149,10 @@ public struct Loss: Sendable, Equatable {
             return (scale * factor * diff.dot(diff), (scale * 2 * factor) * diff, nil)
         case (.crossEntropy, _):
             let p = probabilities(targets, t: t, count: y.count)
-            // L = −Σ p_k (v_k − logΣe^v) = Σp · lse(v) − p·v
-            let lse = logSumExp(step.v)
-            let loss = p.sum * lse - p.dot(step.v)
+            // L = −Σ_k p_k log softmax(v)_k, skipping p_k = 0 (0 · log 0 = 0, not NaN)
+            let logY = logSoftmax(step.v)
+            var loss = 0.0
+            for k in 0..<y.count where p[k] != 0 { loss -= p[k] * logY[k] }
             // dv = ŷ·Σp − p  (ŷ − p for a distribution)
             let dv = p.sum * y - p
             return (scale * loss, Vector(zeros: y.count), scale * dv)

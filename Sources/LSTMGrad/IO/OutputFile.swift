@@ -21,4 +21,9 @@ public enum OutputFile {
             off += n
         }
     }
+
+    /// Writes a string as UTF-8.
+    public static func write(_ path: String, _ text: String) throws(InputFile.Failure) {
+        try write(path, Array(text.utf8))
+    }
 }

@@ -23,6 +23,8 @@ public enum InputFile {
         case tooLarge(path: String, size: Int, limit: Int)
         case isDirectory(path: String)
         case readFailed(path: String, reason: String)
+        /// A stream (stdin, a pipe) that went past the limit: reading stopped there.
+        case streamTooLarge(path: String, limit: Int)
 
         public var message: String {
             switch self {
@@ -31,6 +33,8 @@ public enum InputFile {
                 return "\(path): the file is \(size) bytes, over the limit of \(limit) bytes (raise it with --max-input BYTES)"
             case .isDirectory(let path): return "\(path): is a directory, expected a JSON file"
             case .readFailed(let path, let reason): return "\(path): read failed: \(reason)"
+            case .streamTooLarge(let path, let limit):
+                return "\(path): the input is over the limit of \(limit) bytes (raise it with --max-input BYTES)"
             }
         }
     }
@@ -65,7 +69,7 @@ public enum InputFile {
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
-            if out.count > maxBytes { throw .tooLarge(path: name, size: out.count, limit: maxBytes) }
+            if out.count > maxBytes { throw .streamTooLarge(path: name, limit: maxBytes) }
         }
         return out
     }

@@ -52,10 +52,23 @@ public func logSumExp(_ z: Vector) -> Double {
     return m + log(s)
 }
 
-/// softmax(z)_k = e^{z_k − max} / Σ e^{z_j − max}.
+/// softmax(z)_k = e^{z_k − max} / Σ e^{z_j − max}. Dividing by the sum (rather than
+/// subtracting logΣe^z, which absorbs log 2 into a logit of 1e308) keeps Σ_k = 1 for any logits.
 public func softmax(_ z: Vector) -> Vector {
-    let lse = logSumExp(z)
-    return z.map { exp($0 - lse) }
+    guard let m = z.values.max(), m.isFinite else { return z.map { _ in .nan } }
+    let e = z.map { exp($0 - m) }
+    let s = e.values.reduce(0, +)
+    return e.map { $0 / s }
+}
+
+/// log softmax(z)_k = (z_k − max) − log Σ e^{z_j − max}: exact for huge logits, where
+/// z_k − logΣe^z would cancel catastrophically.
+public func logSoftmax(_ z: Vector) -> Vector {
+    guard let m = z.values.max(), m.isFinite else { return z.map { _ in .nan } }
+    var s = 0.0
+    for v in z.values { s += exp(v - m) }
+    let logS = log(s)
+    return z.map { ($0 - m) - logS }
 }
 
 /// log(1 + e^z) without overflow: softplus(z) = max(z, 0) + log1p(e^{−|z|}).

@@ -74,7 +74,7 @@ public enum ReportBuilder {
         for s in report.sections {
             for q in s.quantities {
                 if let bad = q.value.numbers.first(where: { !$0.isFinite }) {
-                    throw NumericError(quantity: "\(q.label) (\(q.key))", value: bad)
+                    throw NumericError(quantity: "\(q.label) (\(q.key))", value: bad, section: s.title)
                 }
             }
         }

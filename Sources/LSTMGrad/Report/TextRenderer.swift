@@ -1,17 +1,34 @@
 /// Formats a report as aligned text: one quantity per line, label column, fixed decimals.
 public struct TextRenderer: Sendable {
     public var decimals: Int
+    /// ANSI colour on the header lines and section titles (for a terminal).
+    public var color: Bool = false
+    /// Wrap matrices and vectors wider than this many columns; nil never wraps.
+    public var width: Int? = nil
 
     public init(decimals: Int = 5) { self.decimals = decimals }
 
+    public init(decimals: Int = 5, color: Bool, width: Int?) {
+        self.decimals = decimals
+        self.color = color
+        self.width = width
+    }
+
+    /// Writes `s` in a style when colour is on.
+    func styled(_ s: String, _ style: TerminalStyle, into out: inout OutputBuffer) {
+        if color { out.write(style.start) }
+        out.write(s)
+        if color { out.write(TerminalStyle.reset) }
+    }
+
     public func render(_ report: Report, into out: inout OutputBuffer) {
         for line in report.header {
-            out.write(line)
+            styled(line, .header, into: &out)
             out.newline()
         }
         for section in report.sections {
             out.newline()
-            out.write(section.title)
+            styled(section.title, .section, into: &out)
             out.newline()
             let width = section.quantities.map { displayWidth($0.label) }.max() ?? 0
             for q in section.quantities {
@@ -61,10 +78,19 @@ public struct TextRenderer: Sendable {
             finish(true)
         case .vector(let v):
             let w = v.values.map { OutputBuffer.fixedWidth($0, decimals: decimals) }.max() ?? 0
+            if let n = columnsThatFit(v.count, width: w, indent: indent) {
+                writeWrappedRow(v.values, width: w, perLine: n, indent: indent, into: &out)
+                finish(true)
+                return
+            }
             writeRow(v.values, width: w, into: &out)
             finish(true)
         case .matrix(let m):
             let w = m.values.map { OutputBuffer.fixedWidth($0, decimals: decimals) }.max() ?? 0
+            if let n = columnsThatFit(m.cols, width: w, indent: indent), m.rows > 0 {
+                writeColumnBlocks(m, width: w, perLine: n, indent: indent, note: note, into: &out)
+                return
+            }
             if m.rows == 0 {
                 out.write("[]")
                 finish(true)
@@ -73,6 +99,53 @@ public struct TextRenderer: Sendable {
                 if r > 0 { out.spaces(indent) }
                 writeRow(m.row(r), width: w, into: &out)
                 finish(r == 0)
+            }
+        }
+    }
+
+    /// How many columns of `width` fit on a line after `indent`, when the whole row does not
+    /// fit in `self.width`; nil when it fits (or wrapping is off).
+    func columnsThatFit(_ count: Int, width w: Int, indent: Int) -> Int? {
+        guard let limit = width else { return nil }
+        // "[" + count × (2 + w) − 1 + " ]"
+        let full = indent + 1 + count * (w + 2) - 1 + 2
+        guard full > limit else { return nil }
+        return max(1, (limit - indent - 3) / (w + 2))
+    }
+
+    /// A vector too wide for the line: `perLine` entries a line, continuation lines indented
+    /// under the first entry.
+    func writeWrappedRow(_ xs: [Double], width: Int, perLine: Int, indent: Int, into out: inout OutputBuffer) {
+        out.write("[")
+        for (k, x) in xs.enumerated() {
+            if k > 0 && k % perLine == 0 {
+                out.newline()
+                out.spaces(indent + 1)
+            }
+            out.spaces((k % perLine == 0 ? 1 : 2) + width - OutputBuffer.fixedWidth(x, decimals: decimals))
+            out.writeFixed(x, decimals: decimals)
+        }
+        out.write(" ]")
+    }
+
+    /// A matrix too wide for the line, as blocks of columns: "columns j–k of n" then its rows.
+    func writeColumnBlocks(_ m: Matrix, width: Int, perLine: Int, indent: Int, note: String?, into out: inout OutputBuffer) {
+        var first = true
+        for start in stride(from: 0, to: m.cols, by: perLine) {
+            let end = min(start + perLine, m.cols)
+            if !first { out.spaces(indent) }
+            out.write("columns \(start)–\(end - 1) of \(m.cols)")
+            if first, let n = note {
+                out.write("   (")
+                out.write(n)
+                out.write(")")
+            }
+            first = false
+            out.newline()
+            for r in 0..<m.rows {
+                out.spaces(indent)
+                writeRow(Array(m.row(r)[start..<end]), width: width, into: &out)
+                out.newline()
             }
         }
     }

@@ -2,6 +2,8 @@
 /// line:column only when a message needs it). Objects keep their members in source order, with
 /// duplicates, so that the decoder can report them.
 public struct JSONNode: Sendable {
+    /// Not `indirect`: arrays and objects already live in heap buffers, and a box per number
+    /// would double the memory a large file takes.
     public enum Value: Sendable {
         case null
         case bool(Bool)
@@ -64,6 +66,8 @@ public struct JSONMember: Sendable {
 public struct JSONSyntaxError: Error, Sendable, Equatable {
     public var offset: Int
     public var message: String
+    /// The path of the value being parsed where it broke (`inputs[1]`), the root when outside any.
+    public var path: JSONPath = .root
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes with a nesting limit. It never traps: every
@@ -74,6 +78,8 @@ public struct JSONParser {
     let bytes: [UInt8]
     var pos = 0
     let maxDepth: Int
+    /// The keys and indices leading to the value being parsed, for error messages.
+    var path: [JSONPath.Component] = []
 
     public init(bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) {
         self.bytes = bytes
@@ -95,7 +101,7 @@ public struct JSONParser {
     }
 
     func error(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
-        JSONSyntaxError(offset: offset ?? pos, message: message)
+        JSONSyntaxError(offset: offset ?? pos, message: message, path: JSONPath(path))
     }
 
     /// What stands at `pos`, for messages: `'x'`, `end of input`.
@@ -126,10 +132,10 @@ public struct JSONParser {
         let start = pos
         switch bytes[pos] {
         case UInt8(ascii: "{"):
-            guard depth < maxDepth else { throw error("JSON nested deeper than \(maxDepth) levels") }
+            guard depth < maxDepth else { throw JSONSyntaxError(offset: pos, message: "JSON nested deeper than \(maxDepth) levels (the limit)") }
             return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["):
-            guard depth < maxDepth else { throw error("JSON nested deeper than \(maxDepth) levels") }
+            guard depth < maxDepth else { throw JSONSyntaxError(offset: pos, message: "JSON nested deeper than \(maxDepth) levels (the limit)") }
             return try parseArray(depth: depth + 1)
         case UInt8(ascii: "\""):
             return JSONNode(.string(try parseString()), offset: start)
@@ -146,7 +152,7 @@ public struct JSONParser {
             return JSONNode(.null, offset: start)
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             if matchesWord("NaN") || matchesWord("Infinity") {
-                throw error("NaN and Infinity are not JSON numbers; write a finite number")
+                throw error("expected a finite number, found \(matchesWord("NaN") ? "NaN" : "Infinity") (NaN and Infinity are not JSON numbers)")
             }
             throw error("expected a value, found \(describeHere())")
         case UInt8(ascii: "'"):
@@ -191,7 +197,9 @@ public struct JSONParser {
             }
             pos += 1
             skipWhitespace()
+            path.append(.key(key))
             let value = try parseValue(depth: depth)
+            path.removeLast()
             members.append(JSONMember(key: key, keyOffset: keyOffset, value: value))
             skipWhitespace()
             guard pos < bytes.count else { throw error("unexpected end of input inside an object, expected ',' or '}'") }
@@ -214,7 +222,9 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             if pos < bytes.count && bytes[pos] == UInt8(ascii: "]") { throw error("trailing comma before ']'") }
+            path.append(.index(items.count))
             items.append(try parseValue(depth: depth))
+            path.removeLast()
             skipWhitespace()
             guard pos < bytes.count else { throw error("unexpected end of input inside an array, expected ',' or ']'") }
             if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
@@ -320,7 +330,7 @@ public struct JSONParser {
         }
         func isDigit(_ k: Int) -> Bool { k < bytes.count && bytes[k] >= 0x30 && bytes[k] <= 0x39 }
         guard isDigit(pos) else {
-            if matchesWord("Infinity") { throw error("NaN and Infinity are not JSON numbers; write a finite number", at: start) }
+            if matchesWord("Infinity") { throw error("expected a finite number, found -Infinity (NaN and Infinity are not JSON numbers)", at: start) }
             throw error("expected a digit after '-', found \(describeHere())")
         }
         var mantissa: UInt64 = 0

@@ -27,23 +27,32 @@ public enum LSTMLayouts {
         }
         // H: from b_a, else from U_a's rows.
         var H: Int?
-        if let b = perBlock["b"], let n = b["a"] ?? b[b.order.first ?? ""] {
+        var hFrom: JSONPath?
+        if let b = perBlock["b"], let g = b.has("a") ? "a" : b.order.first, let n = b[g] {
+            hFrom = path / "b" / g
             H = reader.entryCount(n)
-        } else if let u = perBlock["U"], let n = u["a"] ?? u[u.order.first ?? ""] {
+            // Not a vector: report it here, since no H can be read from it.
+            if H == nil { _ = reader.vector(n, hFrom!, count: nil, meaning: "hidden size H") }
+        } else if let u = perBlock["U"], let g = u.has("a") ? "a" : u.order.first, let n = u[g] {
+            hFrom = path / "U" / g
             H = reader.rowCount(n)
+            if H == nil { _ = reader.matrix(n, hFrom!, rows: 1, cols: 1, meaning: "H×H: hidden size") }
         }
         guard let H, let X else { return nil }
+        let hidden = SpecReader.Size("H", H, "hidden size", from: hFrom)
+        let input = SpecReader.Size("X", X, "input size", from: .root / "inputs" / 0)
+        reader.note(hidden)
         var W: [LSTMGate: Matrix] = [:], U: [LSTMGate: Matrix] = [:], b: [LSTMGate: Vector] = [:]
         for gate in LSTMGate.allCases {
             let g = gate.rawValue
             if let n = perBlock["W"]?[g] {
-                W[gate] = reader.matrix(n, path / "W" / g, rows: H, cols: X, meaning: "H×X: hidden size \(H) × input size \(X)")
+                W[gate] = reader.matrix(n, path / "W" / g, rows: hidden, cols: input)
             }
             if let n = perBlock["U"]?[g] {
-                U[gate] = reader.matrix(n, path / "U" / g, rows: H, cols: H, meaning: "H×H: hidden size \(H)")
+                U[gate] = reader.matrix(n, path / "U" / g, rows: hidden, cols: hidden)
             }
             if let n = perBlock["b"]?[g] {
-                b[gate] = reader.vector(n, path / "b" / g, count: H, meaning: "hidden size H = \(H)")
+                b[gate] = reader.vector(n, path / "b" / g, count: hidden)
             } else if perBlock["b"] == nil {
                 b[gate] = Vector(zeros: H)
             }

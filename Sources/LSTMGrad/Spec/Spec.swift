@@ -2,6 +2,8 @@
 public struct Spec: Sendable {
     public enum Model: Sendable {
         case lstm(Problem<LSTMCell>)
+        case rnn(Problem<RNNCell>)
+        case gru(Problem<GRUCell>)
     }
 
     public var file: String
@@ -18,6 +20,8 @@ public struct Spec: Sendable {
     public var modelName: String {
         switch model {
         case .lstm: return "lstm"
+        case .rnn: return "rnn"
+        case .gru: return "gru"
         }
     }
 
@@ -26,6 +30,8 @@ public struct Spec: Sendable {
     public func visit<V: ProblemVisitor>(_ visitor: V) throws(V.Failure) -> V.Result {
         switch model {
         case .lstm(let p): return try visitor.visit(p)
+        case .rnn(let p): return try visitor.visit(p)
+        case .gru(let p): return try visitor.visit(p)
         }
     }
 }
@@ -42,7 +48,7 @@ public enum SpecDecoder {
         "model", "description", "weights", "head", "inputs", "labels", "gradients", "loss",
         "learning_rate", "initial", "notation",
     ]
-    public static let models = ["lstm"]
+    public static let models = ["lstm", "rnn", "gru"]
 
     /// Parses and validates a spec; every problem found is reported together.
     public static func decode(_ source: SourceText, maxDepth: Int = JSONParser.defaultMaxDepth) throws(SpecErrors) -> Spec {
@@ -50,13 +56,19 @@ public enum SpecDecoder {
         do {
             root = try JSONParser.parse(source.bytes, maxDepth: maxDepth)
         } catch {
-            throw SpecErrors([Diagnostic(file: source.name, location: source.location(of: error.offset), path: nil,
+            throw SpecErrors([Diagnostic(file: source.name, location: source.location(of: error.offset), path: error.path,
                                          error: .syntax(error.message))])
         }
         let reader = SpecReader(source: source)
         let spec = decode(root, reader: reader)
         if reader.hasErrors || spec == nil {
-            throw SpecErrors(sortedByPlace(reader.diagnostics))
+            // A decoder that gives up must have said why; if one ever does not, say so rather
+            // than exit with an empty message (the fuzz harness treats this as a failure).
+            if reader.diagnostics.isEmpty {
+                throw SpecErrors([Diagnostic(file: source.name, location: nil, path: nil,
+                                             error: .file("internal error: the spec was rejected without a message; please report it with this spec"))])
+            }
+            throw SpecErrors(sortedByPlace(reader.diagnostics), omitted: reader.omitted)
         }
         var s = spec!
         s.warnings = reader.warnings
@@ -82,13 +94,18 @@ public enum SpecDecoder {
 
         // Sizes: T and X from the inputs.
         let inputs = decodeInputs(fields, reader: reader)
-        let X = inputs?.first?.count
-        let T = inputs?.count
+        // Known even when a later input is wrong, so that shape errors elsewhere are still found.
+        let inputItems = fields["inputs"]?.array
+        let X = inputs?.first?.count ?? inputItems?.first.flatMap(reader.entryCount)
+        let T = inputs?.count ?? inputItems.flatMap { $0.isEmpty ? nil : $0.count }
 
         let learningRate: Double = {
             guard let n = fields["learning_rate"] else { return 0.1 }
             guard let v = reader.number(n, top / "learning_rate") else { return 0.1 }
-            if v <= 0 { reader.warn("the learning rate \(shortest(v)) is not positive: the SGD step will not descend", n, top / "learning_rate") }
+            if v <= 0 {
+                reader.warn("the learning rate \(shortest(v)) is not positive: " + (v == 0 ? "the SGD step leaves every parameter unchanged"
+                                                                                       : "the SGD step climbs the loss instead of descending"), n, top / "learning_rate")
+            }
             return v
         }()
 
@@ -98,6 +115,8 @@ public enum SpecDecoder {
         var lstmLayout: LSTMLayout?
         switch model {
         case "lstm": decoded = decodeLSTM(context, layout: &lstmLayout, reader: reader)
+        case "rnn": decoded = decodeRNN(context, reader: reader)
+        case "gru": decoded = decodeGRU(context, reader: reader)
         default: decoded = nil
         }
         guard let decoded, !reader.hasErrors else { return nil }
@@ -154,9 +173,12 @@ public enum SpecDecoder {
             _ = reader.vector(items[0], path / 0, count: nil, meaning: "input size")
             return nil
         }
+        reader.note(SpecReader.Size("X", X, "input size", from: path / 0))
         var out: [Vector] = []
+        out.reserveCapacity(items.count)
+        let meaning = "input size X = \(X), from inputs[0]"
         for (t, item) in items.enumerated() {
-            if let v = reader.vector(item, path / t, count: X, meaning: t == 0 ? "input size" : "input size X = \(X), from inputs[0]") {
+            if let v = reader.vector(item, path / t, count: X, meaning: t == 0 ? "input size" : meaning) {
                 out.append(v)
             }
         }
@@ -171,9 +193,9 @@ public enum SpecDecoder {
         }
         let keys = hasState ? ["out", "state"] : ["out"]
         guard let f = reader.object(node, path, allowed: keys) else { return nil }
-        let meaning = "hidden size H = \(H)"
-        let out = f["out"].map { reader.vector($0, path / "out", count: H, meaning: meaning) } ?? Vector(zeros: H)
-        let state = hasState ? (f["state"].map { reader.vector($0, path / "state", count: H, meaning: meaning) } ?? Vector(zeros: H)) : nil
+        let hidden = reader.hiddenSize(H)
+        let out = f["out"].map { reader.vector($0, path / "out", count: hidden) } ?? Vector(zeros: H)
+        let state = hasState ? (f["state"].map { reader.vector($0, path / "state", count: hidden) } ?? Vector(zeros: H)) : nil
         guard let o = out else { return nil }
         if hasState && state == nil { return nil }
         return CellState(out: o, state: state)
@@ -198,7 +220,7 @@ public enum SpecDecoder {
             _ = reader.matrix(vNode, path / "V", rows: 1, cols: H, meaning: "K×H: outputs × hidden size")
             return nil
         }
-        let V = reader.matrix(vNode, path / "V", rows: K, cols: H, meaning: "K×H: outputs × hidden size H = \(H)")
+        let V = reader.matrix(vNode, path / "V", rows: SpecReader.Size("K", K, "outputs", from: path / "V"), cols: reader.hiddenSize(H))
         let c = f["c"].map { reader.vector($0, path / "c", count: K, meaning: "K = \(K) outputs, from V") } ?? Vector(zeros: K)
         guard let V, let c else { return nil }
         return Head(kind: kind, parameters: HeadParameters(V: V, c: c))

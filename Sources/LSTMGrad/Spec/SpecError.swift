@@ -8,6 +8,9 @@ public enum SpecError: Equatable, Sendable {
     case wrongLength(expected: Int, found: Int, what: String, meaning: String)
     /// A matrix has the wrong shape.
     case wrongShape(expected: (rows: Int, cols: Int), found: (rows: Int, cols: Int), meaning: String)
+    /// A matrix has the wrong shape, naming each size it conflicts with and where that size
+    /// was read (`rows`/`cols` are nil when that dimension is right).
+    case shapeConflict(expected: (rows: Int, cols: Int), found: (rows: Int, cols: Int), symbols: String, rows: String?, cols: String?)
     /// The rows of a matrix differ in length.
     case ragged(row: Int, expected: Int, found: Int)
     case missing(field: String, meaning: String)
@@ -33,8 +36,14 @@ public enum SpecError: Equatable, Sendable {
         case .wrongShape(let e, let f, let meaning):
             let m = meaning.isEmpty ? "" : " (\(meaning))"
             return "expected a \(e.rows)×\(e.cols) matrix\(m), found \(f.rows)×\(f.cols)"
+        case .shapeConflict(let e, let f, let symbols, let rows, let cols):
+            let found = f.rows == 0 ? "an empty array" : "\(f.rows)×\(f.cols)"
+            var why: [String] = []
+            if let r = rows, f.rows > 0 { why.append("\(f.rows) row\(f.rows == 1 ? "" : "s"), but \(r)") }
+            if let c = cols, f.rows > 0 { why.append("\(f.cols) column\(f.cols == 1 ? "" : "s"), but \(c)") }
+            return "expected a \(e.rows)×\(e.cols) matrix (\(symbols)), found \(found)" + (why.isEmpty ? "" : ": " + why.joined(separator: "; "))
         case .ragged(let row, let expected, let found):
-            return "ragged matrix: row \(row) has \(found) numbers, row 0 has \(expected)"
+            return "ragged matrix: row \(row) has \(found) number\(found == 1 ? "" : "s"), row 0 has \(expected)"
         case .missing(let field, let meaning):
             return "missing required field \"\(field)\"" + (meaning.isEmpty ? "" : " (\(meaning))")
         case .unknownKey(let key, let suggestion, let allowed):
@@ -89,7 +98,13 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
 /// Every error found in one file (up to a limit), reported together.
 public struct SpecErrors: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
+    /// How many more errors were found past the reader's limit and not listed.
+    public var omitted = 0
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    public init(_ diagnostics: [Diagnostic], omitted: Int) {
+        self.diagnostics = diagnostics
+        self.omitted = omitted
+    }
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 
@@ -97,8 +112,12 @@ public struct SpecErrors: Error, Sendable, CustomStringConvertible {
 public struct NumericError: Error, Sendable, CustomStringConvertible {
     public var quantity: String
     public var value: Double
+    /// The report section it is in ("Forward @ t=0"), naming the pass and the timestep.
+    public var section: String = ""
     public var description: String {
-        "\(quantity) is \(value.isNaN ? "NaN" : (value > 0 ? "+infinity" : "-infinity")): the computation overflowed (weights or inputs too large?)"
+        "\(quantity) is \(value.isNaN ? "NaN" : (value > 0 ? "+infinity" : "-infinity"))"
+            + (section.isEmpty ? "" : " (the first non-finite value, in \(section))")
+            + ": the computation overflowed (weights or inputs too large?)"
     }
 }
 

@@ -5,6 +5,8 @@ public final class SpecReader {
     public private(set) var diagnostics: [Diagnostic] = []
     public private(set) var warnings: [Diagnostic] = []
     public let limit: Int
+    /// Errors found past the limit and not recorded.
+    public private(set) var omitted = 0
 
     public init(source: SourceText, limit: Int = 20) {
         self.source = source
@@ -13,9 +15,44 @@ public final class SpecReader {
 
     public var hasErrors: Bool { !diagnostics.isEmpty }
 
+    /// A size a spec implies (H, X, K, T), its meaning and where it was read, so that a shape
+    /// message can name the size it conflicts with: "hidden size H = 1 (from weights.b.a)".
+    public struct Size: Sendable, Equatable {
+        public var symbol: String
+        public var value: Int
+        public var name: String
+        public var origin: JSONPath?
+
+        public init(_ symbol: String, _ value: Int, _ name: String, from origin: JSONPath?) {
+            self.symbol = symbol
+            self.value = value
+            self.name = name
+            self.origin = origin
+        }
+
+        /// `hidden size H = 1 (from weights.b.a)`.
+        public var description: String {
+            "\(name) \(symbol) = \(value)" + (origin.map { " (from \($0))" } ?? "")
+        }
+    }
+
+    /// Sizes noted so far by symbol, for later messages.
+    public private(set) var sizes: [String: Size] = [:]
+
+    public func note(_ size: Size) { sizes[size.symbol] = size }
+
+    /// The hidden size H as noted by the cell's decoder (with where it was read), or bare.
+    public func hiddenSize(_ H: Int) -> Size {
+        if let s = sizes["H"], s.value == H { return s }
+        return Size("H", H, "hidden size", from: nil)
+    }
+
     /// Records an error at a node (or at a byte offset) and path.
     public func fail(_ error: SpecError, at offset: Int?, _ path: JSONPath) {
-        guard diagnostics.count < limit else { return }
+        guard diagnostics.count < limit else {
+            omitted += 1
+            return
+        }
         diagnostics.append(Diagnostic(file: source.name, location: offset.map(source.location(of:)), path: path, error: error))
     }
 
@@ -165,20 +202,41 @@ public final class SpecReader {
         return ok ? Vector(out) : nil
     }
 
+    /// A vector of `count.value` numbers whose length names the size and where it came from.
+    public func vector(_ node: JSONNode, _ path: JSONPath, count: Size) -> Vector? {
+        vector(node, path, count: count.value, meaning: "\(count.name) \(count.symbol) = \(count.value)" + (count.origin.map { ", from \($0)" } ?? ""))
+    }
+
+    /// A rows×cols matrix whose shape error names the conflicting size and where it came from:
+    /// `expected a 1×2 matrix (H×X), found 2×2: 2 rows, but hidden size H = 1 (from weights.b.a)`.
+    public func matrix(_ node: JSONNode, _ path: JSONPath, rows: Size, cols: Size) -> Matrix? {
+        matrix(node, path, rows: rows.value, cols: cols.value, meaning: "\(rows.symbol)×\(cols.symbol)", sizes: (rows, cols))
+    }
+
     /// A rows×cols matrix given as a list of rows. A bare number is accepted for 1×1, a flat list
     /// for a single row (or a single column), as homework writes them.
     public func matrix(_ node: JSONNode, _ path: JSONPath, rows: Int, cols: Int, meaning: String) -> Matrix? {
+        matrix(node, path, rows: rows, cols: cols, meaning: meaning, sizes: nil)
+    }
+
+    func shapeError(_ rows: Int, _ cols: Int, found: (rows: Int, cols: Int), meaning: String, sizes: (Size, Size)?) -> SpecError {
+        guard let (r, c) = sizes else { return .wrongShape(expected: (rows, cols), found: found, meaning: meaning) }
+        return .shapeConflict(expected: (rows, cols), found: found, symbols: meaning,
+                              rows: found.rows == rows ? nil : r.description, cols: found.cols == cols ? nil : c.description)
+    }
+
+    func matrix(_ node: JSONNode, _ path: JSONPath, rows: Int, cols: Int, meaning: String, sizes: (Size, Size)?) -> Matrix? {
         if case .number = node.value {
             guard let v = number(node, path) else { return nil }
             guard rows == 1 && cols == 1 else {
-                fail(.wrongShape(expected: (rows, cols), found: (1, 1), meaning: meaning), node, path)
+                fail(shapeError(rows, cols, found: (1, 1), meaning: meaning, sizes: sizes), node, path)
                 return nil
             }
             return Matrix(rows: 1, cols: 1, values: [v])
         }
         guard let items = array(node, path, what: "a matrix (a list of rows)") else { return nil }
         if items.isEmpty {
-            fail(.wrongShape(expected: (rows, cols), found: (0, 0), meaning: meaning), node, path)
+            fail(shapeError(rows, cols, found: (0, 0), meaning: meaning, sizes: sizes), node, path)
             return nil
         }
         let flat = items.allSatisfy { if case .number = $0.value { return true } else { return false } }
@@ -186,11 +244,11 @@ public final class SpecReader {
             // A flat list is one row, or (when the matrix has one column) the column.
             if rows == 1 || cols != 1 {
                 guard rows == 1 && items.count == cols else {
-                    fail(.wrongShape(expected: (rows, cols), found: (1, items.count), meaning: meaning), node, path)
+                    fail(shapeError(rows, cols, found: (1, items.count), meaning: meaning, sizes: sizes), node, path)
                     return nil
                 }
             } else if items.count != rows {
-                fail(.wrongShape(expected: (rows, cols), found: (items.count, 1), meaning: meaning), node, path)
+                fail(shapeError(rows, cols, found: (items.count, 1), meaning: meaning, sizes: sizes), node, path)
                 return nil
             }
             guard let v = vector(node, path, count: nil, meaning: meaning) else { return nil }
@@ -212,7 +270,7 @@ public final class SpecReader {
             return nil
         }
         guard items.count == rows && rowLengths[0] == cols else {
-            fail(.wrongShape(expected: (rows, cols), found: (items.count, rowLengths[0]), meaning: meaning), node, path)
+            fail(shapeError(rows, cols, found: (items.count, rowLengths[0]), meaning: meaning, sizes: sizes), node, path)
             return nil
         }
         var values: [Double] = []

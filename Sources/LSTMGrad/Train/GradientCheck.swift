@@ -53,19 +53,6 @@ public struct GradientCheck: Sendable {
     }
 }
 
-/// A small fixed-seed generator (SplitMix64), so that `--sample` picks the same entries every run.
-public struct SplitMix64: Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// `1.23e-09`: three significant digits in scientific notation.
 public func scientific(_ x: Double) -> String {
     guard x.isFinite else { return "\(x)" }
@@ -86,12 +73,6 @@ public func scientific(_ x: Double) -> String {
     return s + "e" + (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + "\(abs(e))"
 }
 
-extension String {
-    func padded(_ width: Int) -> String {
-        let n = unicodeScalars.count
-        return n >= width ? self : self + String(repeating: " ", count: width - n)
-    }
-}
 
 extension Spec {
     /// The gradient check of the spec's problem, whatever its cell.

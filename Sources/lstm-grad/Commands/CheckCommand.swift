@@ -9,6 +9,7 @@ enum CheckCommand: Command {
         OptionSpec(name: "tol", value: "X", help: "absolute tolerance for every answer (default: half a unit of the last digit written)"),
         OptionSpec(name: "rounded", value: "D", help: "also accept values of the pass recomputed with every intermediate rounded to D decimals"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse input files larger than this (default 64 MiB)"),
+        CLI.exampleOption,
     ]
     static let examples = [
         "lstm-grad check fixtures/gomez.json fixtures/answers/gomez.answers.json",
@@ -17,7 +18,12 @@ enum CheckCommand: Command {
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
-        guard args.positionals.count == 2 else {
+        // With --example NAME the spec is built in and the one positional is the answers file.
+        let example = args.value("example")
+        guard args.positionals.count == (example == nil ? 2 : 1) else {
+            if example != nil {
+                throw .usage("with --example the only argument is the answers file, found \(args.positionals.count) arguments", command: name)
+            }
             throw .usage("expected a spec file and an answers file, found \(args.positionals.count) argument\(args.positionals.count == 1 ? "" : "s")", command: name)
         }
         var tolerance: Double?
@@ -29,14 +35,19 @@ enum CheckCommand: Command {
         }
         let rounded = args.has("rounded") ? try args.integer("rounded", default: 5, range: 0...12, command: name) : nil
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
-        let spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
+        let spec: Spec
+        if let example {
+            spec = try CLI.loadExample(example, command: name)
+        } else {
+            spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
+        }
         let report: Report
         do {
             report = try spec.report(work: true)
         } catch {
             throw .numeric(file: spec.file, error)
         }
-        let path = args.positionals[1]
+        let path = args.positionals[example == nil ? 1 : 0]
         let bytes: [UInt8]
         do {
             bytes = try InputFile.read(path, maxBytes: maxBytes)

@@ -9,6 +9,7 @@ enum GradcheckCommand: Command {
         OptionSpec(name: "tol", value: "X", help: "largest accepted |a − n| / max(1, |a|, |n|) (default 1e-6)"),
         OptionSpec(name: "sample", value: "N", help: "check N random entries per block (fixed seed) instead of all"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
+        CLI.exampleOption,
     ]
     static let examples = [
         "lstm-grad gradcheck fixtures/gomez.json",
@@ -16,7 +17,7 @@ enum GradcheckCommand: Command {
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
-        guard args.positionals.count == 1 else {
+        guard args.value("example") != nil || args.positionals.count == 1 else {
             throw .usage(args.positionals.isEmpty ? "missing the spec file (or '-' for stdin)"
                                                   : "expected one spec file, found \(args.positionals.count) arguments", command: name)
         }
@@ -29,7 +30,7 @@ enum GradcheckCommand: Command {
         }
         let sample = args.has("sample") ? try args.integer("sample", default: 1, range: 1...1_000_000, command: name) : nil
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
-        let spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
+        let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
         do {
             _ = try spec.report()  // names the first non-finite value, if any
         } catch {

@@ -4,9 +4,10 @@ import LSTMGrad
 enum RunCommand: Command {
     static let name = "run"
     static let abstract = "run the forward pass and BPTT of a spec and print every value"
-    static let usage = "lstm-grad run SPEC.json [--format text|json|markdown|latex] [--precision N] [--show-work] [--steps N [--last-report]] [--summary] [--timings]   (SPEC '-' reads stdin)"
+    static let usage = "lstm-grad run SPEC.json|--example NAME [--format text|json|markdown|latex|csv] [--precision N] [--show-work] [--steps N [--last-report]] [--summary] [--timings]   (SPEC '-' reads stdin)"
     static let options = [
-        OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every quantity by canonical name, full precision), markdown or latex (a document with the work)"),
+        OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every quantity by canonical name, full precision), markdown or latex (a document with the work), csv (name,timestep,index,value)",
+                   choices: ["text", "json", "markdown", "latex", "csv"]),
         OptionSpec(name: "precision", value: "N", help: "decimals in text output (default 5, 0…15)"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
         OptionSpec(name: "show-work", value: nil, help: "print each equation in symbols, then with the numbers, then the result"),
@@ -17,9 +18,10 @@ enum RunCommand: Command {
         OptionSpec(name: "write-updated", value: "FILE", help: "write the SGD-updated spec to FILE, in the spec's own weight layout"),
         OptionSpec(name: "summary", value: nil, help: "print only the loss and each gradient block's norm and sum (fast, little memory)"),
         OptionSpec(name: "timings", value: nil, help: "print the time of parse, compute (forward, backward) and render on stderr"),
+        CLI.exampleOption,
+        CLI.colorOption,
     ]
     static let examples = [
-        "lstm-grad run fixtures/gomez.json",
         "lstm-grad run fixtures/gomez.json --precision 8",
         "lstm-grad run fixtures/gomez.json --format json | jq '.quantities[\"delta_state[0]\"]'",
         "lstm-grad run fixtures/gomez.json --show-work",
@@ -31,14 +33,14 @@ enum RunCommand: Command {
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
-        guard args.positionals.count == 1 else {
+        if args.value("example") == nil && args.positionals.count != 1 {
             throw .usage(args.positionals.isEmpty ? "missing the spec file (or '-' for stdin)"
                                                   : "expected one spec file, found \(args.positionals.count) arguments", command: name)
         }
-        let format = try args.choice("format", default: "text", among: ["text", "json", "markdown", "latex"], command: name)
+        let format = try args.choice("format", default: "text", among: ["text", "json", "markdown", "latex", "csv"], command: name)
         let steps = args.has("steps") ? try args.integer("steps", default: 1, range: 1...1_000_000, command: name) : nil
         if args.has("show-work") && format != "text" {
-            throw .usage(format == "json" ? "--show-work applies to text output (markdown and latex always show the work)"
+            throw .usage(format == "json" || format == "csv" ? "--show-work applies to text output (markdown and latex always show the work)"
                                           : "--format \(format) always shows the work; drop --show-work", command: name)
         }
         if steps != nil && args.has("no-recurrent-terms") {
@@ -47,14 +49,15 @@ enum RunCommand: Command {
         if args.has("last-report") && steps == nil {
             throw .usage("--last-report goes with --steps N", command: name)
         }
-        if args.has("summary") && (steps != nil || args.has("show-work") || args.has("write-updated") || format == "markdown" || format == "latex") {
+        if args.has("summary") && (steps != nil || args.has("show-work") || args.has("write-updated") || format == "markdown" || format == "latex" || format == "csv") {
             throw .usage("--summary prints only the loss and the gradient norms (with --format text or json); drop --steps, --show-work, --write-updated", command: name)
         }
+        let color = try CLI.useColor(args, command: name)
         let precision = try args.integer("precision", default: 5, range: 0...OutputBuffer.maxDecimals, command: name)
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
         let timings = args.has("timings")
         let t0 = monotonicSeconds()
-        let spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
+        let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
         let t1 = monotonicSeconds()
         if args.has("summary") {
             let summary: GradientSummary
@@ -99,6 +102,8 @@ enum RunCommand: Command {
         switch format {
         case "json":
             JSONRenderer().render(report, model: spec.modelName, notation: spec.notation.name, into: &out)
+        case "csv":
+            CSVRenderer().render(report, into: &out)
         case "markdown":
             WorkRenderer(format: .markdown, decimals: precision).render(report, title: "lstm-grad: \(spec.file)", into: &out)
         case "latex":
@@ -107,7 +112,7 @@ enum RunCommand: Command {
             if args.has("show-work") {
                 WorkRenderer(format: .text, decimals: precision).render(report, into: &out)
             } else {
-                TextRenderer(decimals: precision).render(report, into: &out)
+                TextRenderer(decimals: precision, color: color, width: CLI.outputWidth()).render(report, into: &out)
             }
         }
         if timings {

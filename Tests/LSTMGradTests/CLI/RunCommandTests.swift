@@ -84,7 +84,7 @@ import Testing
         (["run"], "lstm-grad: error: missing the spec file (or '-' for stdin)\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/gomez.json", "--precison", "3"], "lstm-grad: error: unknown option '--precison' for 'run'; did you mean '--precision'?\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/gomez.json", "--precision", "x"], "lstm-grad: error: --precision expects a whole number from 0 to 15, found 'x'\nsee 'lstm-grad run --help'\n"),
-        (["run", "fixtures/gomez.json", "--format", "jsn"], "lstm-grad: error: --format expects one of text, json, markdown, latex, found 'jsn'; did you mean 'json'?\nsee 'lstm-grad run --help'\n"),
+        (["run", "fixtures/gomez.json", "--format", "jsn"], "lstm-grad: error: --format expects one of text, json, markdown, latex, csv, found 'jsn'; did you mean 'json'?\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/nope.json"], "lstm-grad: error: fixtures/nope.json: cannot open: No such file or directory\n"),
         (["run", "fixtures"], "lstm-grad: error: fixtures: is a directory, expected a JSON file\n"),
     ] as [([String], String)])
@@ -113,7 +113,7 @@ import Testing
         #expect(r.stdout.isEmpty)
         #expect(r.stderr == """
             <stdin>:1:1: error: missing required field "labels" (one label per timestep)
-            <stdin>:4:16: error: weights.W.a: expected a 1×2 matrix (H×X: hidden size 1 × input size 2), found 1×3
+            <stdin>:4:16: error: weights.W.a: expected a 1×2 matrix (H×X), found 1×3: 3 columns, but input size X = 2 (from inputs[0])
             <stdin>:9:3: error: lables: unknown key "lables"; did you mean "labels"?
             3 errors
 

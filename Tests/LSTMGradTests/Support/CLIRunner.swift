@@ -5,6 +5,16 @@ import Glibc
 
 /// Runs the built `lstm-grad` binary as a user would, from the package root, and captures
 /// stdout, stderr and the exit status. Both pipes are drained before waiting for the process.
+/// Serialises pipe creation and spawning across test threads.
+final class SpawnLock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    func lock() { pthread_mutex_lock(&mutex) }
+    func unlock() { pthread_mutex_unlock(&mutex) }
+}
+
+let spawnLock = SpawnLock()
+
 enum CLIRunner {
     struct Output {
         var status: Int32
@@ -33,7 +43,15 @@ enum CLIRunner {
 
     static func runBytes(_ args: [String], stdin: [UInt8]?, environment extra: [String: String] = [:]) throws -> Output {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        // Pipes are made close-on-exec, and made and handed to the child under one lock, so that
+        // processes spawned at the same time by parallel tests never inherit each other's pipe
+        // ends (a child holding another's stdin open would wait for end of input forever).
+        // dup2 onto 0, 1, 2 clears the flag for the child's own.
+        spawnLock.lock()
+        var locked = true
+        defer { if locked { spawnLock.unlock() } }
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw SpawnError(description: "pipe failed") }
+        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -50,6 +68,7 @@ enum CLIRunner {
             k += 1
         }
         env["NO_COLOR"] = nil
+        env["COLUMNS"] = nil  // no wrapping unless a test asks for it
         for (key, v) in extra { env[key] = v }
         // env -C runs the binary from the package root, as a user in a clone would.
         let argv = ["/usr/bin/env", "-C", Fixtures.root, binary] + args
@@ -62,6 +81,8 @@ enum CLIRunner {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, &cEnv)
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        spawnLock.unlock()
+        locked = false
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
             throw SpawnError(description: "cannot start \(binary): \(String(cString: strerror(rc)))")

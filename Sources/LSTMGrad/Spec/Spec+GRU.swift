@@ -1,0 +1,97 @@
+/// `"model": "gru"`. Weights per gate:
+/// `{"convention": "pytorch", "W": {"r", "z", "n"} (H×X), "U": {…} (H×H), "b": {…}, "bh": {…}}`
+/// (b = PyTorch's b_i·, bh = b_h·; both optional, zeros), or PyTorch's `nn.GRU` state dict:
+/// `{"weight_ih_l0": 3H×X, "weight_hh_l0": 3H×H, "bias_ih_l0": 3H, "bias_hh_l0": 3H}`, rows r, z, n.
+/// `convention` is "pytorch" (h = (1 − z)⊙n + z⊙h_{t−1}, the default) or "z_new" (h = z⊙n + (1 − z)⊙h_{t−1}).
+extension SpecDecoder {
+    static let gruPerGateKeys = ["W", "U", "b", "bh"]
+    static let gruStateDictKeys = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+
+    static func decodeGRU(_ c: ModelContext, reader: SpecReader) -> Spec.Model? {
+        let weights = reader.require(c.fields, "weights", meaning: "the GRU's parameters").flatMap {
+            decodeGRUWeights($0, .root / "weights", inputSize: c.inputSize, reader: reader)
+        }
+        let common = decodeCommon(c, hidden: weights?.hiddenSize, hasState: false, reader: reader)
+        guard let weights, let common, let inputs = c.inputs else { return nil }
+        return .gru(Problem(cell: GRUCell(parameters: weights), head: common.head, loss: common.loss, inputs: inputs,
+                            targets: common.targets, initial: common.initial, learningRate: c.learningRate))
+    }
+
+    static func decodeGRUWeights(_ node: JSONNode, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> GRUParameters? {
+        guard let f = reader.object(node, path, allowed: ["convention"] + gruPerGateKeys + gruStateDictKeys) else { return nil }
+        var convention = GRUConvention.pytorch
+        if let n = f["convention"] {
+            guard let name = reader.choice(n, path / "convention", among: GRUConvention.allCases.map(\.rawValue)) else { return nil }
+            convention = GRUConvention(rawValue: name) ?? .pytorch
+        }
+        let perGate = gruPerGateKeys.contains { f.has($0) }
+        let stateDict = gruStateDictKeys.contains { f.has($0) }
+        if perGate && stateDict {
+            reader.fail(.conflict("give the weights per gate (W, U, b, bh) or as PyTorch's state dict (weight_ih_l0, …), not both"), node, path)
+            return nil
+        }
+        guard let X else { return nil }
+        return stateDict ? decodeGRUStateDict(f, path, X: X, convention: convention, reader: reader)
+                         : decodeGRUPerGate(f, path, X: X, convention: convention, reader: reader)
+    }
+
+    static func decodeGRUPerGate(_ f: SpecReader.Fields, _ path: JSONPath, X: Int, convention: GRUConvention, reader: SpecReader) -> GRUParameters? {
+        let gateNames = GRUGate.allCases.map(\.rawValue)
+        var blocks: [String: SpecReader.Fields] = [:]
+        for block in gruPerGateKeys {
+            guard let n = f[block] else {
+                if block == "W" || block == "U" {
+                    reader.fail(.missing(field: block, meaning: block == "W" ? "input weights W_g (PyTorch W_ig), H×X per gate r, z, n"
+                                                                             : "recurrent weights U_g (PyTorch W_hg), H×H per gate r, z, n"), f.node, path)
+                }
+                continue
+            }
+            guard let gf = reader.object(n, path / block, allowed: gateNames, what: "an object with one entry per gate r, z, n") else { continue }
+            for g in gateNames where !gf.has(g) {
+                reader.fail(.missing(field: g, meaning: "every gate r, z, n needs its \(block)_\(g)"), n, path / block)
+            }
+            blocks[block] = gf
+        }
+        guard let u = blocks["U"], let first = u["r"] ?? u[u.order.first ?? ""], let H = reader.rowCount(first) else { return nil }
+        var W: [GRUGate: Matrix] = [:], U: [GRUGate: Matrix] = [:], b: [GRUGate: Vector] = [:], bh: [GRUGate: Vector] = [:]
+        for gate in GRUGate.allCases {
+            let g = gate.rawValue
+            if let n = blocks["W"]?[g] { W[gate] = reader.matrix(n, path / "W" / g, rows: H, cols: X, meaning: "H×X: hidden size \(H) × input size \(X)") }
+            if let n = blocks["U"]?[g] { U[gate] = reader.matrix(n, path / "U" / g, rows: H, cols: H, meaning: "H×H: hidden size \(H)") }
+            for (key, target) in [("b", 0), ("bh", 1)] {
+                var v: Vector? = Vector(zeros: H)
+                if let n = blocks[key]?[g] { v = reader.vector(n, path / key / g, count: H, meaning: "hidden size H = \(H)") }
+                if target == 0 { b[gate] = v } else { bh[gate] = v }
+            }
+        }
+        guard W.count == 3, U.count == 3, b.count == 3, bh.count == 3 else { return nil }
+        return GRUParameters(W: GRUGates { W[$0]! }, U: GRUGates { U[$0]! }, b: GRUGates { b[$0]! }, bh: GRUGates { bh[$0]! },
+                             convention: convention)
+    }
+
+    static func decodeGRUStateDict(_ f: SpecReader.Fields, _ path: JSONPath, X: Int, convention: GRUConvention, reader: SpecReader) -> GRUParameters? {
+        guard let ih = reader.require(f, "weight_ih_l0", meaning: "PyTorch's input weights, 3H×X, rows r, z, n"),
+              let hh = reader.require(f, "weight_hh_l0", meaning: "PyTorch's recurrent weights, 3H×H, rows r, z, n") else { return nil }
+        guard let rows = reader.rowCount(hh) else {
+            _ = reader.matrix(hh, path / "weight_hh_l0", rows: 3, cols: 1, meaning: "3H×H")
+            return nil
+        }
+        guard rows % 3 == 0 else {
+            reader.fail(.invalidValue(expected: "3H rows (r, z, n stacked)", found: "\(rows) rows"), hh, path / "weight_hh_l0")
+            return nil
+        }
+        let H = rows / 3
+        let wih = reader.matrix(ih, path / "weight_ih_l0", rows: 3 * H, cols: X, meaning: "3H×X: 3·\(H) × input size \(X)")
+        let whh = reader.matrix(hh, path / "weight_hh_l0", rows: 3 * H, cols: H, meaning: "3H×H: 3·\(H) × hidden size \(H)")
+        let bih = f["bias_ih_l0"].map { reader.vector($0, path / "bias_ih_l0", count: 3 * H, meaning: "3H = \(3 * H)") } ?? Vector(zeros: 3 * H)
+        let bhh = f["bias_hh_l0"].map { reader.vector($0, path / "bias_hh_l0", count: 3 * H, meaning: "3H = \(3 * H)") } ?? Vector(zeros: 3 * H)
+        guard let wih, let whh, let bih, let bhh else { return nil }
+        func rowsOf(_ m: Matrix, _ k: Int) -> Matrix {
+            Matrix(rows: H, cols: m.cols, values: Array(m.values[(k * H * m.cols)..<((k + 1) * H * m.cols)]))
+        }
+        func part(_ v: Vector, _ k: Int) -> Vector { Vector(Array(v.values[(k * H)..<((k + 1) * H)])) }
+        let index: (GRUGate) -> Int = { GRUGate.allCases.firstIndex(of: $0)! }
+        return GRUParameters(W: GRUGates { rowsOf(wih, index($0)) }, U: GRUGates { rowsOf(whh, index($0)) },
+                             b: GRUGates { part(bih, index($0)) }, bh: GRUGates { part(bhh, index($0)) }, convention: convention)
+    }
+}

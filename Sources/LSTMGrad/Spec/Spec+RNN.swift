@@ -1,0 +1,41 @@
+/// `"model": "rnn"`: `"weights": {"activation": "sigmoid", "W": H×H, "U": H×X, "b": H}`, with
+/// h_t = act(W·h_{t−1} + U·x_t + b) as seed 004 writes it. `b` is optional (no bias at all when
+/// absent); `activation` is sigmoid (default), tanh or relu.
+extension SpecDecoder {
+    static let rnnWeightKeys = ["activation", "W", "U", "b"]
+    static let rnnActivations = ["sigmoid", "tanh", "relu"]
+
+    static func decodeRNN(_ c: ModelContext, reader: SpecReader) -> Spec.Model? {
+        let weights = reader.require(c.fields, "weights", meaning: "the cell's parameters W, U and optionally b, activation").flatMap {
+            decodeRNNWeights($0, .root / "weights", inputSize: c.inputSize, reader: reader)
+        }
+        let common = decodeCommon(c, hidden: weights?.hiddenSize, hasState: false, reader: reader)
+        guard let weights, let common, let inputs = c.inputs else { return nil }
+        return .rnn(Problem(cell: RNNCell(parameters: weights), head: common.head, loss: common.loss, inputs: inputs,
+                            targets: common.targets, initial: common.initial, learningRate: c.learningRate))
+    }
+
+    static func decodeRNNWeights(_ node: JSONNode, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> RNNParameters? {
+        guard let f = reader.object(node, path, allowed: rnnWeightKeys) else { return nil }
+        var activation = Activation.sigmoid
+        if let a = f["activation"], let name = reader.choice(a, path / "activation", among: rnnActivations) {
+            activation = Activation(rawValue: name) ?? .sigmoid
+        }
+        guard let wNode = reader.require(f, "W", meaning: "recurrent weights, H×H"),
+              let uNode = reader.require(f, "U", meaning: "input weights, H×X") else { return nil }
+        guard let H = reader.rowCount(wNode) else {
+            _ = reader.matrix(wNode, path / "W", rows: 1, cols: 1, meaning: "H×H: hidden size × hidden size")
+            return nil
+        }
+        let W = reader.matrix(wNode, path / "W", rows: H, cols: H, meaning: "H×H: hidden size H = \(H), from W's rows")
+        guard let X else { return nil }
+        let U = reader.matrix(uNode, path / "U", rows: H, cols: X, meaning: "H×X: hidden size \(H) × input size \(X)")
+        var b: Vector?
+        if let bNode = f["b"] {
+            guard let v = reader.vector(bNode, path / "b", count: H, meaning: "hidden size H = \(H)") else { return nil }
+            b = v
+        }
+        guard let W, let U else { return nil }
+        return RNNParameters(W: W, U: U, b: b, activation: activation)
+    }
+}

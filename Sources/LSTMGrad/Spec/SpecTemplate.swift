@@ -1,0 +1,212 @@
+/// A ready-to-edit spec written by `lstm-grad init`: the model's weights (LSTM, RNN, GRU) in a
+/// chosen layout (for the RNN: its activation),
+/// an optional head, a loss, and placeholder inputs and labels of the right shapes.
+///
+/// Weights are zero, or drawn from U(−0.1, 0.1) by SplitMix64 seeded with `seed` and rounded
+/// to 4 decimals (so the file stays readable and the same seed always writes the same file).
+/// With a seed the placeholder inputs are drawn from U(−1, 1) and the labels fit the loss:
+/// U(−1, 1) for l2 and upstream gradients, U(0, 1) rounded to 0 or 1 for bce, a class index
+/// for ce. Without a seed every placeholder is 0 (class 0 for ce).
+public struct SpecTemplate: Sendable {
+    public var model: String
+    public var layout: String
+    public var inputSize: Int
+    public var hiddenSize: Int
+    public var steps: Int
+    public var head: HeadKind
+    /// K, the head's outputs (ignored without a head).
+    public var outputs: Int
+    public var loss: String
+    public var seed: UInt64?
+    public var learningRate: Double
+
+    public init(model: String = "lstm", layout: String? = nil, inputSize: Int = 2, hiddenSize: Int = 2, steps: Int = 3,
+                head: HeadKind = .none, outputs: Int? = nil, loss: String? = nil, seed: UInt64? = nil, learningRate: Double = 0.1) {
+        self.model = model
+        self.layout = layout ?? SpecTemplate.models.first { $0.name == model }?.layouts.first ?? "per-gate"
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.steps = steps
+        self.head = head
+        self.outputs = outputs ?? (head == .softmax ? 3 : 1)
+        self.loss = loss ?? SpecTemplate.defaultLoss(for: head)
+        self.seed = seed
+        self.learningRate = learningRate
+    }
+
+    /// The loss that fits a head when none is chosen: ce for softmax, bce for sigmoid, else l2.
+    public static func defaultLoss(for head: HeadKind) -> String {
+        switch head {
+        case .softmax: return "ce"
+        case .sigmoid: return "bce"
+        case .none, .linear: return "l2"
+        }
+    }
+
+    public static let losses = ["l2", "ce", "bce", "upstream"]
+
+    /// How one model writes its weights. A new cell adds one entry to `models`.
+    public struct ModelTemplate: Sendable {
+        public var name: String
+        /// The layouts `init` can write; the first is the default.
+        public var layouts: [String]
+        /// Whether the cell carries a state beside out (LSTM's c_t): `initial.state` is written.
+        public var hasState: Bool
+        /// The `"weights"` object's members, in order, for a layout, input size X and hidden size H.
+        public var weights: @Sendable (_ layout: String, _ X: Int, _ H: Int, _ draw: inout Draw) -> [(String, String)]
+
+        public init(name: String, layouts: [String], hasState: Bool,
+                    weights: @escaping @Sendable (_ layout: String, _ X: Int, _ H: Int, _ draw: inout Draw) -> [(String, String)]) {
+            self.name = name
+            self.layouts = layouts
+            self.hasState = hasState
+            self.weights = weights
+        }
+    }
+
+    public static let models: [ModelTemplate] = [
+        ModelTemplate(name: "lstm", layouts: lstmLayouts.map(\.name), hasState: true) { layout, X, H, draw in
+            // Per gate a, i, f, o: W_g H×X, U_g H×H, b_g H.
+            guard let target = lstmLayouts.first(where: { $0.name == layout })?.layout else {
+                return perGate(gates: LSTMGate.allCases.map(\.rawValue), X: X, H: H, draw: &draw)
+            }
+            // Other layouts: the same numbers (same draws, same order), written by the
+            // layout's own converter (the one --write-updated uses).
+            let p = lstmParameters(X: X, H: H, draw: &draw)
+            return [("", UpdatedSpec.weights(target(p), updated: p, gradients: p.zeroed, learningRate: 0))]
+        },
+        ModelTemplate(name: "rnn", layouts: ["tanh", "sigmoid", "relu"], hasState: false) { activation, X, H, draw in
+            // h_t = act(W·h_{t−1} + U·x_t + b): the layout names the activation.
+            [("activation", "\"\(activation)\""), ("W", draw.matrix(H, H)), ("U", draw.matrix(H, X)), ("b", draw.vector(H))]
+        },
+        ModelTemplate(name: "gru", layouts: ["per-gate"], hasState: false) { _, X, H, draw in
+            // Per gate r, z, n: W_g H×X, U_g H×H, b_g H (PyTorch's b_ig; b_hg "bh" may be added).
+            perGate(gates: ["r", "z", "n"], X: X, H: H, draw: &draw)
+        },
+    ]
+
+    /// The LSTM layouts init writes (names as `--layout` takes them) and how each is spelled.
+    static let lstmLayouts: [(name: String, layout: (@Sendable (LSTMParameters) -> LSTMLayout)?)] = [
+        ("per-gate", nil),
+        ("seed000", { _ in .seed000(candidate: "c") }),
+        ("concatenated", { _ in .concatenated(hFirst: true, candidate: "a") }),
+        ("stacked", { _ in .stacked(order: [.a, .i, .f, .o], spelling: ["a", "i", "f", "o"]) }),
+        // bias_ih_l0 holds b and bias_hh_l0 zeros: the effective bias is b.
+        ("pytorch", { p in .pytorch(biasIH: Vector(LSTMLayout.pytorchOrder.flatMap { p.b[$0].values }),
+                                    biasHH: Vector(zeros: 4 * p.hiddenSize)) }),
+        ("keras", { _ in .keras }),
+    ]
+
+    /// The per-gate parameters drawn in the order `perGate` writes them (W, U, b; gates a, i, f, o).
+    static func lstmParameters(X: Int, H: Int, draw: inout Draw) -> LSTMParameters {
+        var W: [LSTMGate: Matrix] = [:], U: [LSTMGate: Matrix] = [:], b: [LSTMGate: Vector] = [:]
+        for g in LSTMGate.allCases { W[g] = Matrix(rows: H, cols: X, values: (0..<(H * X)).map { _ in draw.number() }) }
+        for g in LSTMGate.allCases { U[g] = Matrix(rows: H, cols: H, values: (0..<(H * H)).map { _ in draw.number() }) }
+        for g in LSTMGate.allCases { b[g] = Vector((0..<H).map { _ in draw.number() }) }
+        return LSTMParameters(W: PerGate { W[$0]! }, U: PerGate { U[$0]! }, b: PerGate { b[$0]! })
+    }
+
+    /// The per-gate blocks `{"W": {g: H×X}, "U": {g: H×H}, "b": {g: H}}` for any gate names.
+    public static func perGate(gates: [String], X: Int, H: Int, draw: inout Draw) -> [(String, String)] {
+        var out: [(String, String)] = []
+        for (block, cols) in [("W", X), ("U", H), ("b", 0)] {
+            var s = "{\n"
+            for (k, g) in gates.enumerated() {
+                let value = cols == 0 ? draw.vector(H) : draw.matrix(H, cols)
+                s += "      \"\(g)\": \(value)" + (k + 1 < gates.count ? ",\n" : "\n")
+            }
+            s += "    }"
+            out.append((block, s))
+        }
+        return out
+    }
+
+    /// Why a template cannot be written, as a message for the command line.
+    public struct Failure: Error, Sendable, Equatable {
+        public var message: String
+        public init(message: String) { self.message = message }
+    }
+
+    /// The spec's JSON text.
+    public func render() throws(Failure) -> String {
+        guard let m = SpecTemplate.models.first(where: { $0.name == model }) else {
+            throw Failure(message: "unknown model '\(model)'; init writes \(SpecTemplate.models.map(\.name).joined(separator: ", "))")
+        }
+        guard m.layouts.contains(layout) else {
+            throw Failure(message: "the \(model) model has no layout '\(layout)'; init writes \(m.layouts.joined(separator: ", "))")
+        }
+        guard SpecTemplate.losses.contains(loss) else {
+            throw Failure(message: "unknown loss '\(loss)'; one of \(SpecTemplate.losses.joined(separator: ", "))")
+        }
+        if loss == "ce" && head != .softmax { throw Failure(message: "the ce loss needs --head softmax") }
+        if loss == "bce" && head != .sigmoid { throw Failure(message: "the bce loss needs --head sigmoid") }
+        if head == .softmax && outputs < 2 { throw Failure(message: "a softmax head needs at least 2 outputs (--outputs K)") }
+
+        var draw = Draw(seed: seed)
+        let X = inputSize, H = hiddenSize, T = steps
+        var s = "{\n"
+        s += "  \"model\": \"\(model)\",\n"
+        s += "  \"description\": \"Written by lstm-grad init (\(model), \(layout), X = \(X), H = \(H), T = \(T)"
+        s += seed.map { ", weights U(-0.1, 0.1) seed \($0)" } ?? ", zero weights"
+        s += "): replace the weights, inputs and labels with yours.\",\n"
+        let blocks = m.weights(layout, X, H, &draw)
+        if blocks.count == 1 && blocks[0].0.isEmpty {
+            // A layout writer's whole "weights" object.
+            s += "  \"weights\": " + blocks[0].1 + ",\n"
+        } else {
+            s += "  \"weights\": {\n"
+            for (k, (name, value)) in blocks.enumerated() {
+                s += "    \"\(name)\": \(value)" + (k + 1 < blocks.count ? ",\n" : "\n")
+            }
+            s += "  },\n"
+        }
+        let K = head == .none ? H : outputs
+        if head != .none {
+            s += "  \"head\": {\"type\": \"\(head.rawValue)\", \"V\": \(draw.matrix(K, H)), \"c\": \(draw.vector(K))},\n"
+        }
+        s += "  \"inputs\": [" + (0..<T).map { _ in draw.vector(X, scale: 1) }.joined(separator: ", ") + "],\n"
+        switch loss {
+        case "ce":
+            s += "  \"labels\": [" + (0..<T).map { t in String(seed == nil ? 0 : t % K) }.joined(separator: ", ") + "],\n"
+        case "bce":
+            s += "  \"labels\": [" + (0..<T).map { _ in draw.vector(K, binary: true) }.joined(separator: ", ") + "],\n"
+        case "upstream":
+            s += "  \"gradients\": [" + (0..<T).map { _ in draw.vector(K, scale: 1) }.joined(separator: ", ") + "],\n"
+        default:
+            s += "  \"labels\": [" + (0..<T).map { _ in draw.vector(K, scale: 1) }.joined(separator: ", ") + "],\n"
+        }
+        s += "  \"loss\": \"\(loss)\",\n"
+        s += "  \"learning_rate\": \(shortest(learningRate)),\n"
+        let zeros = "[" + Array(repeating: "0", count: H).joined(separator: ", ") + "]"
+        s += "  \"initial\": {\"out\": \(zeros)" + (m.hasState ? ", \"state\": \(zeros)" : "") + "}\n"
+        s += "}\n"
+        return s
+    }
+
+    /// The numbers a template writes: zeros, or SplitMix64 draws rounded to 4 decimals.
+    public struct Draw: Sendable {
+        /// The project's one SplitMix64 (Math/SplitMix64.swift); nil draws zeros.
+        var rng: SplitMix64?
+
+        public init(seed: UInt64?) {
+            rng = seed.map { SplitMix64(seed: $0) }
+        }
+
+        /// U(−scale, scale) rounded to 4 decimals, or 0; with `binary`, 0 or 1.
+        public mutating func number(scale: Double = 0.1, binary: Bool = false) -> Double {
+            guard rng != nil else { return 0 }
+            let u = Double(rng!.next() >> 11) * 0x1p-53  // U[0, 1)
+            if binary { return u < 0.5 ? 0 : 1 }
+            let x = ((2 * u - 1) * scale * 10_000).rounded() / 10_000
+            return x == 0 ? 0 : x  // no "-0"
+        }
+
+        public mutating func vector(_ n: Int, scale: Double = 0.1, binary: Bool = false) -> String {
+            "[" + (0..<n).map { _ in shortest(number(scale: scale, binary: binary)) }.joined(separator: ", ") + "]"
+        }
+
+        public mutating func matrix(_ rows: Int, _ cols: Int) -> String {
+            "[" + (0..<rows).map { _ in vector(cols) }.joined(separator: ", ") + "]"
+        }
+    }
+}

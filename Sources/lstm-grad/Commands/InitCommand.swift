@@ -1,0 +1,108 @@
+import LSTMGrad
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `lstm-grad init`: writes a ready-to-edit spec that runs as is.
+enum InitCommand: Command {
+    static let name = "init"
+    static let abstract = "write a ready-to-edit spec (weights, head, loss, placeholder inputs and labels)"
+    static let usage = "lstm-grad init [--model M] [--input X --hidden H --steps T] [--head KIND] [--loss LOSS] [--seed N] [-o FILE]"
+    static let options = [
+        OptionSpec(name: "model", value: "MODEL", help: "the cell: \(SpecTemplate.models.map(\.name).joined(separator: ", ")) (default lstm)",
+                   choices: SpecTemplate.models.map(\.name)),
+        OptionSpec(name: "layout", value: "LAYOUT",
+                   help: "how the weights are written: " + SpecTemplate.models.map { "\($0.name): \($0.layouts.joined(separator: ", "))" }.joined(separator: "; ")
+                       + " (default: the first)",
+                   choices: Array(Set(SpecTemplate.models.flatMap(\.layouts))).sorted()),
+        OptionSpec(name: "activation", value: "ACT", help: "the RNN's activation: tanh (default), sigmoid or relu (same as --layout for --model rnn)",
+                   choices: ["tanh", "sigmoid", "relu"]),
+        OptionSpec(name: "input", value: "X", help: "input size X (default 2)"),
+        OptionSpec(name: "hidden", value: "H", help: "hidden size H (default 2)"),
+        OptionSpec(name: "steps", value: "T", help: "timesteps T (default 3)"),
+        OptionSpec(name: "head", value: "KIND", help: "output head on out_t: none (default), linear, sigmoid or softmax",
+                   choices: HeadKind.allCases.map(\.rawValue)),
+        OptionSpec(name: "outputs", value: "K", help: "the head's outputs K (default 1; 3 for softmax)"),
+        OptionSpec(name: "loss", value: "LOSS", help: "l2, ce (softmax head), bce (sigmoid head) or upstream (default: ce for softmax, bce for sigmoid, else l2)",
+                   choices: SpecTemplate.losses),
+        OptionSpec(name: "seed", value: "N", help: "weights from U(-0.1, 0.1) by SplitMix64(N), 4 decimals; inputs/labels random too (default: all zero)"),
+        OptionSpec(name: "learning-rate", value: "λ", help: "the SGD step size (default 0.1)"),
+        OptionSpec(name: "output", value: "FILE", help: "write the spec to FILE instead of stdout (refuses to overwrite without --force)", short: "o"),
+        OptionSpec(name: "force", value: nil, help: "overwrite FILE if it exists"),
+    ]
+    static let examples = [
+        "lstm-grad init > my.json && lstm-grad run my.json",
+        "lstm-grad init --input 3 --hidden 2 --steps 4 --seed 1 -o my.json",
+        "lstm-grad init --layout pytorch --head softmax --outputs 3 --seed 7 | lstm-grad run -",
+    ]
+    static let argumentCompletion = ArgumentCompletion.none
+
+    static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
+        guard args.positionals.isEmpty else {
+            throw .usage("init takes no file argument; write to a file with -o FILE", command: name)
+        }
+        let model = try args.choice("model", default: "lstm", among: SpecTemplate.models.map(\.name), command: name)
+        let X = try args.integer("input", default: 2, range: 1...4096, command: name)
+        let H = try args.integer("hidden", default: 2, range: 1...4096, command: name)
+        let T = try args.integer("steps", default: 3, range: 1...100_000, command: name)
+        let headName = try args.choice("head", default: "none", among: HeadKind.allCases.map(\.rawValue), command: name)
+        let head = HeadKind(rawValue: headName) ?? .none
+        let K = try args.integer("outputs", default: head == .softmax ? 3 : 1, range: 1...4096, command: name)
+        let loss = try args.choice("loss", default: SpecTemplate.defaultLoss(for: head), among: SpecTemplate.losses, command: name)
+        let seed = args.value("seed") == nil ? nil : UInt64(try args.integer("seed", default: 0, range: 0...Int.max, command: name))
+        var rate = 0.1
+        if let s = args.value("learning-rate") {
+            guard let v = Double(s), v.isFinite, v > 0 else {
+                throw .usage("--learning-rate expects a positive number, found '\(s)'", command: name)
+            }
+            rate = v
+        }
+        var layout: String?
+        if let a = args.value("activation") {
+            guard model == "rnn" else { throw .usage("--activation is for --model rnn", command: name) }
+            layout = try args.choice("activation", default: a, among: ["tanh", "sigmoid", "relu"], command: name)
+        }
+        if let l = args.value("layout") {
+            let layouts = SpecTemplate.models.first { $0.name == model }?.layouts ?? []
+            layout = try args.choice("layout", default: l, among: layouts, command: name)
+        }
+        let template = SpecTemplate(model: model, layout: layout, inputSize: X, hiddenSize: H, steps: T, head: head,
+                                    outputs: K, loss: loss, seed: seed, learningRate: rate)
+        let text: String
+        do {
+            text = try template.render()
+        } catch {
+            throw .usage(error.message, command: name)
+        }
+        guard let path = args.value("output") else {
+            out.write(text)
+            return 0
+        }
+        try writeFile(path, text, force: args.has("force"))
+        writeStandardError("wrote \(path); run it with 'lstm-grad run \(path)'\n")
+        return 0
+    }
+
+    /// Writes a new file (or replaces one with `force`).
+    static func writeFile(_ path: String, _ text: String, force: Bool) throws(CLIError) {
+        let flags = O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL)
+        let fd = open(path, flags, 0o644)
+        guard fd >= 0 else {
+            if errno == EEXIST {
+                throw .usage("\(path) already exists; add --force to overwrite it", command: name)
+            }
+            throw .file(.cannotOpen(path: path, reason: String(cString: strerror(errno))))
+        }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw .file(.readFailed(path: path, reason: "write failed: " + String(cString: strerror(errno)))) }
+            off += n
+        }
+    }
+}
