@@ -22,6 +22,7 @@ run: build
 # Every unit, golden and end-to-end CLI test.
 test: build setup
 	$(SWIFT) test
+	$(MAKE) bench-smoke
 
 # Regenerates the golden files deliberately; review the diff before committing.
 fixtures: build
@@ -99,3 +100,26 @@ setup:
 	  echo "installing groff-base (to render the man page in tests)"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq groff-base; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq groff-base; fi; }
+
+# Benchmarks (docs/README-bench.md): lstm-grad against the numpy program, in one run.
+BENCH_SCRATCH := .build-bench
+PYTHON ?= python3
+# Extra flags for the benchmark's release build, e.g. for this machine's vector units:
+#   make bench BENCH_SWIFTFLAGS="-Xswiftc -target-cpu -Xswiftc haswell"
+BENCH_SWIFTFLAGS ?=
+
+.PHONY: bench bench-smoke
+
+# Release build, all sizes up to (H,X,T) = (1024,256,200); several minutes.
+bench:
+	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) $(BENCH_SWIFTFLAGS)
+	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad
+
+# The two smallest sizes with the debug binary, in seconds: run by `make test` so the
+# benchmark cannot rot.
+bench-smoke: build
+	@if command -v $(PYTHON) >/dev/null 2>&1; then \
+	  $(PYTHON) bench/bench.py --smoke --repeat 2 --binary $(BIN_DEBUG); \
+	else \
+	  echo "bench-smoke: skipped, $(PYTHON) is not installed"; \
+	fi

@@ -13,11 +13,29 @@ public struct OutputBuffer: Sendable {
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public mutating func write(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    public mutating func write(_ s: String) {
+        bytes.append(contentsOf: s.utf8)
+        if let fd = stream, bytes.count >= OutputBuffer.chunkSize { drain(to: fd) }
+    }
     public mutating func write(_ s: Substring) { bytes.append(contentsOf: s.utf8) }
     public mutating func byte(_ b: UInt8) { bytes.append(b) }
     public mutating func spaces(_ n: Int) { for _ in 0..<max(0, n) { bytes.append(0x20) } }
-    public mutating func newline() { bytes.append(0x0A) }
+    public mutating func newline() {
+        bytes.append(0x0A)
+        if let fd = stream, bytes.count >= OutputBuffer.chunkSize { drain(to: fd) }
+    }
+
+    /// When set, the buffer hands its bytes to this descriptor in chunks of about `chunkSize`
+    /// (at line ends) instead of holding the whole output: set it once the computation has
+    /// succeeded, so that nothing reaches stdout on failure. The rest goes on the final flush.
+    public var stream: Int32?
+    public static let chunkSize = 1 << 16
+
+    /// Writes what is buffered and empties the buffer.
+    public mutating func drain(to fd: Int32) {
+        flush(to: fd)
+        bytes.removeAll(keepingCapacity: true)
+    }
 
     static let powersOfTen: [Double] = (0...22).map { k in
         var p = 1.0
@@ -39,6 +57,44 @@ public struct OutputBuffer: Sendable {
             write(x.description)
             return
         }
+        let (whole, r) = OutputBuffer.fixedParts(x, decimals: p)
+        let negative = x < 0 && (whole != 0 || r != 0)
+        // Sign, whole digits, point and decimals assembled on the stack, appended at once.
+        var tmp: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &tmp) { buf in
+            var w = UInt64(abs(whole))
+            var digits = 1
+            var probe = w
+            while probe >= 10 {
+                probe /= 10
+                digits += 1
+            }
+            let sign = negative ? 1 : 0
+            let length = sign + digits + (p > 0 ? p + 1 : 0)
+            if negative { buf[0] = UInt8(ascii: "-") }
+            var k = sign + digits - 1
+            while k >= sign {
+                buf[k] = UInt8(truncatingIfNeeded: w % 10) &+ 0x30
+                w /= 10
+                k -= 1
+            }
+            if p > 0 {
+                buf[sign + digits] = UInt8(ascii: ".")
+                var f = UInt64(r)
+                var k = length - 1
+                while k > sign + digits {
+                    buf[k] = UInt8(truncatingIfNeeded: f % 10) &+ 0x30
+                    f /= 10
+                    k -= 1
+                }
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[0..<length]))
+        }
+    }
+
+    /// The whole part and the p-digit fraction of x rounded to p decimals (finite |x| < 1e15).
+    @inline(__always)
+    static func fixedParts(_ x: Double, decimals p: Int) -> (whole: Double, fraction: Double) {
         var whole = x.rounded(.towardZero)
         let frac = abs(x - whole)  // exact: both share the binade of x
         let scale = OutputBuffer.powersOfTen[p]
@@ -58,13 +114,7 @@ public struct OutputBuffer: Sendable {
             r -= scale
             whole += x < 0 ? -1 : 1
         }
-        let negative = x < 0 && (whole != 0 || r != 0)
-        if negative { bytes.append(UInt8(ascii: "-")) }
-        writeDigits(UInt64(abs(whole)), minWidth: 1)
-        if p > 0 {
-            bytes.append(UInt8(ascii: "."))
-            writeDigits(UInt64(r), minWidth: p)
-        }
+        return (whole, r)
     }
 
     mutating func writeDigits(_ n: UInt64, minWidth: Int) {
@@ -98,6 +148,38 @@ public struct OutputBuffer: Sendable {
 
     /// The width `writeFixed` would produce.
     public static func fixedWidth(_ x: Double, decimals: Int) -> Int {
+        let p = min(max(decimals, 0), OutputBuffer.maxDecimals)
+        let a = abs(x)
+        if a < 1e14 {
+            // Fast estimate from a + ½·10^−p, exact unless a rounding boundary (the result
+            // rounding to zero, or a carry into one more whole digit) lies within 1e−12 of it.
+            let z = 0.5 / OutputBuffer.powersOfTen[p]
+            let b = a + z
+            if abs(a - z) > 1e-12 * z {
+                var digits = 1
+                var pw = 10.0
+                while b >= pw {
+                    digits += 1
+                    pw *= 10
+                }
+                if abs(b - pw) > 1e-12 * pw && (digits == 1 || abs(b - pw / 10) > 1e-12 * pw) {
+                    let negative = x < 0 && a > z
+                    return (negative ? 1 : 0) + digits + (p > 0 ? p + 1 : 0)
+                }
+            }
+        }
+        if x.isFinite && a < 1e15 {
+            // Computed, not written: sign, whole digits, point and decimals.
+            let (whole, r) = fixedParts(x, decimals: p)
+            var digits = 1
+            var w = UInt64(abs(whole))
+            while w >= 10 {
+                w /= 10
+                digits += 1
+            }
+            let negative = x < 0 && (whole != 0 || r != 0)
+            return (negative ? 1 : 0) + digits + (p > 0 ? p + 1 : 0)
+        }
         var b = OutputBuffer()
         b.writeFixed(x, decimals: decimals)
         return b.bytes.count

@@ -4,7 +4,9 @@ extension Spec {
     public func report(options: BackwardOptions = BackwardOptions(), work: Bool = false) throws(NumericError) -> Report {
         var report = try visit(ReportVisitor(names: notation, source: file, options: options, work: work))
         if case .lstm(let problem) = model, let layout = lstmLayout {
-            report = LayoutReport.extend(report, pass: Pass(problem, options: options), layout: layout, names: notation)
+            // A per-gate spec needs no second view (and no second pass).
+            if case .perGate = layout { return report }
+            report = LayoutReport.extend(report, pass: ReportVisitor.pass(problem, options: options), layout: layout, names: notation)
         }
         return report
     }
@@ -17,12 +19,22 @@ struct ReportVisitor: ProblemVisitor {
     var work = false
 
     func visit<C: Cell>(_ problem: Problem<C>) throws(NumericError) -> Report {
-        let pass = Pass(problem, options: options)
+        let pass = Self.pass(problem, options: options)
         var report = try ReportBuilder.build(pass, names: names, source: source, work: work)
         if !options.recurrentTerms {
-            report = ReportBuilder.addTruncationComparison(report, truncated: pass, full: Pass(problem), names: names)
+            report = ReportBuilder.addTruncationComparison(report, truncated: pass, full: Self.pass(problem, options: BackwardOptions()), names: names)
         }
         return report
+    }
+
+    /// Large LSTMs take the fast kernel (tests prove it equal to the reference path).
+    static func pass<C: Cell>(_ problem: Problem<C>, options: BackwardOptions) -> Pass<C> {
+        if let p = problem as? Problem<LSTMCell>,
+           LSTMFast.preferred(hidden: p.cell.hiddenSize, input: p.cell.inputSize, steps: p.inputs.count),
+           let pass = Pass(fast: p, options: options) as? Pass<C> {
+            return pass
+        }
+        return Pass(problem, options: options)
     }
 }
 

@@ -192,6 +192,11 @@ public final class SpecReader {
         out.reserveCapacity(items.count)
         var ok = true
         for (k, item) in items.enumerated() {
+            // The common case without building a path (paths are for messages).
+            if case .number(let v, _) = item.value, v.isFinite {
+                out.append(v)
+                continue
+            }
             if let v = number(item, path / k) { out.append(v) } else { ok = false }
         }
         return ok ? Vector(out) : nil

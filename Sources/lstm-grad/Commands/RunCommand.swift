@@ -4,7 +4,7 @@ import LSTMGrad
 enum RunCommand: Command {
     static let name = "run"
     static let abstract = "run the forward pass and BPTT of a spec and print every value"
-    static let usage = "lstm-grad run SPEC.json|--example NAME [--format text|json|markdown|latex|csv] [--precision N] [--show-work] [--steps N [--last-report]]   (SPEC '-' reads stdin)"
+    static let usage = "lstm-grad run SPEC.json|--example NAME [--format text|json|markdown|latex|csv] [--precision N] [--show-work] [--steps N [--last-report]] [--summary] [--timings]   (SPEC '-' reads stdin)"
     static let options = [
         OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every quantity by canonical name, full precision), markdown or latex (a document with the work), csv (name,timestep,index,value)",
                    choices: ["text", "json", "markdown", "latex", "csv"]),
@@ -16,6 +16,8 @@ enum RunCommand: Command {
         OptionSpec(name: "no-recurrent-terms", value: nil,
                    help: "truncated gradient (seed 000): drop Δout_t and δstate_{t+1}⊙f_{t+1}; the report compares it with the full one"),
         OptionSpec(name: "write-updated", value: "FILE", help: "write the SGD-updated spec to FILE, in the spec's own weight layout"),
+        OptionSpec(name: "summary", value: nil, help: "print only the loss and each gradient block's norm and sum (fast, little memory)"),
+        OptionSpec(name: "timings", value: nil, help: "print the time of parse, compute (forward, backward) and render on stderr"),
         CLI.exampleOption,
         CLI.colorOption,
     ]
@@ -27,6 +29,7 @@ enum RunCommand: Command {
         "lstm-grad run fixtures/gomez.json --steps 100",
         "lstm-grad run fixtures/seed000-univariate.json --no-recurrent-terms",
         "lstm-grad run fixtures/pytorch-layout.json --write-updated step2.json",
+        "lstm-grad run fixtures/gomez.json --summary",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
@@ -46,10 +49,32 @@ enum RunCommand: Command {
         if args.has("last-report") && steps == nil {
             throw .usage("--last-report goes with --steps N", command: name)
         }
+        if args.has("summary") && (steps != nil || args.has("show-work") || args.has("write-updated") || format == "markdown" || format == "latex" || format == "csv") {
+            throw .usage("--summary prints only the loss and the gradient norms (with --format text or json); drop --steps, --show-work, --write-updated", command: name)
+        }
         let color = try CLI.useColor(args, command: name)
         let precision = try args.integer("precision", default: 5, range: 0...OutputBuffer.maxDecimals, command: name)
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
+        let timings = args.has("timings")
+        let t0 = monotonicSeconds()
         let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
+        let t1 = monotonicSeconds()
+        if args.has("summary") {
+            let summary: GradientSummary
+            do {
+                summary = try spec.summary(options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms")))
+            } catch {
+                throw .numeric(file: spec.file, error)
+            }
+            let t2 = monotonicSeconds()
+            out.stream = 1
+            if format == "json" { summary.renderJSON(into: &out) } else { summary.render(into: &out) }
+            if timings {
+                writeTimings(parse: t1 - t0, phases: [("forward", summary.forwardSeconds), ("backward", summary.backwardSeconds)],
+                             render: monotonicSeconds() - t2)
+            }
+            return 0
+        }
         let report: Report
         do {
             let work = args.has("show-work") || format == "markdown" || format == "latex"
@@ -71,6 +96,9 @@ enum RunCommand: Command {
                 throw .file(error)
             }
         }
+        let t2 = monotonicSeconds()
+        // The computation succeeded: from here the output streams to stdout in chunks.
+        out.stream = 1
         switch format {
         case "json":
             JSONRenderer().render(report, model: spec.modelName, notation: spec.notation.name, into: &out)
@@ -87,6 +115,22 @@ enum RunCommand: Command {
                 TextRenderer(decimals: precision, color: color, width: CLI.outputWidth()).render(report, into: &out)
             }
         }
+        if timings {
+            writeTimings(parse: t1 - t0, phases: [("compute", t2 - t1)], render: monotonicSeconds() - t2)
+        }
         return 0
+    }
+
+    /// One line on stderr, milliseconds: `timings: parse=… forward=… backward=… render=…`.
+    static func writeTimings(parse: Double, phases: [(String, Double)], render: Double) {
+        var line = "timings: parse=\(ms(parse))"
+        for (name, s) in phases { line += " \(name)=\(ms(s))" }
+        line += " render=\(ms(render)) (ms)\n"
+        writeStandardError(line)
+    }
+
+    static func ms(_ seconds: Double) -> String {
+        let x = (seconds * 1e6).rounded() / 1e3
+        return "\(x)"
     }
 }

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""make bench / make bench-smoke: times lstm-grad against bench/reference_numpy.py in one run.
+
+usage: bench.py --binary PATH [--smoke] [--repeat N]
+Specs come from bench/gen_spec.py with a fixed seed (written to bench/out/). For every size it
+measures whole-process `run` (text, --format json, --summary), the split parse / forward /
+backward / render (--timings), peak memory (wait4 rusage), GFLOP/s, and the numpy program's
+parse / compute / whole-process time; checks both agree on the loss and every gradient block's
+sum; prints the ratios lstm-grad / numpy. Exits 1 if they disagree.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+OUT = os.path.join(HERE, "out")
+FULL = [(1, 2, 2), (16, 8, 100), (64, 32, 1000), (256, 128, 1000), (1024, 256, 200)]
+SMOKE = [(1, 2, 2), (16, 8, 100)]
+TIME = "/usr/bin/time"
+
+
+def run(cmd, stdout=subprocess.DEVNULL, env=None):
+    """Runs cmd; returns (seconds, peak RSS in MiB, stdout bytes or None, stderr text)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=env)
+    out = p.stdout.read() if stdout == subprocess.PIPE else None
+    err = p.stderr.read().decode()
+    _, status, ru = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        sys.exit("bench: %s failed (%d): %s" % (" ".join(cmd), p.returncode, err.strip()))
+    return dt, ru.ru_maxrss / 1024.0, out, err
+
+
+def median_time(cmd, repeat):
+    times = []
+    for _ in range(repeat):
+        dt, _, _, _ = run(cmd)
+        times.append(dt)
+    return statistics.median(times), peak_rss(cmd)
+
+
+def peak_rss(cmd):
+    """Peak RSS in MiB of one run, measured by /usr/bin/time when present: a child forked from
+    this (large) Python process reports the parent's RSS as its own maximum."""
+    if os.path.exists(TIME):
+        report = os.path.join(OUT, "time.txt")
+        subprocess.run([TIME, "-f", "%M", "-o", report] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        with open(report) as f:
+            return int(f.read().split()[-1]) / 1024.0
+    return run(cmd)[1]
+
+
+def timings(stderr):
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", stderr)}
+
+
+def spec_path(H, X, T):
+    path = os.path.join(OUT, "spec-%d-%d-%d.json" % (H, X, T))
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_spec.py"), str(H), str(X), str(T)], stdout=f, check=True)
+    return path
+
+
+def ms(s):
+    return "%.1f" % (s * 1e3) if s < 10 else "%.0f" % (s * 1e3)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--repeat", type=int, default=5)
+    a = ap.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    sizes = SMOKE if a.smoke else FULL
+    binary = os.path.abspath(a.binary)
+    have_numpy = subprocess.run([sys.executable, "-c", "import numpy"], stderr=subprocess.DEVNULL).returncode == 0
+    print("lstm-grad benchmark (%s): %s" % ("smoke" if a.smoke else "full", binary))
+    print("machine: %s, %d cores; load average before: %s" % (cpu_name(), os.cpu_count(), load()))
+    if not have_numpy:
+        print("note: numpy is not importable by %s; the numpy columns are skipped" % sys.executable)
+    print("GFLOP = 24·T·H·(H+X)/1e9: 2·4H·(X+H) per step forward (W·x, U·out) and 2·4H·(2H+2X) backward"
+          " (Uᵀ·δ, δU, δW, δx); elementwise work not counted")
+    print()
+
+    # Start-up: a trivial Swift binary against the homework spec end to end.
+    trivial = os.path.join(os.path.dirname(binary), "bench-trivial")
+    if not os.path.exists(trivial) and shutil.which("swiftc"):
+        src = os.path.join(OUT, "trivial.swift")
+        with open(src, "w") as f:
+            f.write('print("hello")\n')
+        subprocess.run(["swiftc", "-O", src, "-o", trivial], check=True)
+    homework = os.path.join(ROOT, "fixtures", "gomez.json")
+    n = max(a.repeat * 4, 10)
+    hw, _ = median_time([binary, "run", homework], n)
+    if os.path.exists(trivial):
+        tr, _ = median_time([trivial], n)
+        print("start-up: trivial Swift binary %s ms, homework spec end to end %s ms: ratio %.2f (target ≤ 2)"
+              % (ms(tr), ms(hw), hw / tr))
+    else:
+        print("start-up: homework spec end to end %s ms (no swiftc to build the trivial binary)" % ms(hw))
+    print()
+
+    rows = []
+    failures = 0
+    for (H, X, T) in sizes:
+        spec = spec_path(H, X, T)
+        big = H * (H + X) * T > 10 ** 8
+        rep = 1 if big else a.repeat
+        r = {"size": "(%d,%d,%d)" % (H, X, T), "mb": os.path.getsize(spec) / 1e6}
+        r["text"], r["text_rss"] = median_time([binary, "run", spec], rep)
+        r["json"], _ = median_time([binary, "run", spec, "--format", "json"], rep)
+        r["summary"], r["summary_rss"] = median_time([binary, "run", spec, "--summary"], rep)
+        best = None
+        for _ in range(rep):
+            _, _, out, err = run([binary, "run", spec, "--summary", "--format", "json", "--timings"], stdout=subprocess.PIPE)
+            t = timings(err)
+            if best is None or t["forward"] + t["backward"] < best[0]["forward"] + best[0]["backward"]:
+                best = (t, json.loads(out))
+        r["t"], ours = best
+        # The same with threads off (LSTM_GRAD_THREADS=1), best of the runs.
+        one = None
+        for _ in range(rep):
+            _, _, _, err = run([binary, "run", spec, "--summary", "--timings"], env=dict(os.environ, LSTM_GRAD_THREADS="1"))
+            t = timings(err)
+            one = min(one or 1e300, (t["forward"] + t["backward"]) / 1e3)
+        r["compute1"] = one
+        _, _, _, err = run([binary, "run", spec, "--timings"])
+        r["tfull"] = timings(err)
+        # Numbers in the full text trace (counted once, on a captured run).
+        if not big:
+            _, _, text, _ = run([binary, "run", spec], stdout=subprocess.PIPE)
+            r["numbers"] = sum(1 for _ in re.finditer(rb"-?\d+\.\d+", text))
+            del text
+        r["compute"] = (r["t"]["forward"] + r["t"]["backward"]) / 1e3
+        r["gflop"] = 24.0 * T * H * (H + X) / 1e9
+        r["stored_mb"] = 8 * (7 * T * H + T * X) / 2 ** 20
+        r["params_mb"] = 8 * 4 * H * (X + H + 1) / 2 ** 20
+        if have_numpy:
+            nbest = None
+            for _ in range(max(1, min(rep, 3))):
+                dt, nrss, out, _ = run([sys.executable, os.path.join(HERE, "reference_numpy.py"), spec], stdout=subprocess.PIPE)
+                d = json.loads(out)
+                d["whole"] = dt
+                d["rss"] = peak_rss([sys.executable, os.path.join(HERE, "reference_numpy.py"), spec]) if nbest is None else nbest["rss"]
+                if nbest is None or d["compute_seconds"] < nbest["compute_seconds"]:
+                    nbest = d
+            r["np"] = nbest
+            bad = compare(ours, nbest)
+            r["agree"] = not bad
+            for line in bad:
+                print("DISAGREE %s: %s" % (r["size"], line))
+            failures += len(bad)
+        rows.append(r)
+
+    print("times in ms (whole process = fork to exit, median of %d runs; 1 run where T·H·(H+X) > 1e8)" % a.repeat)
+    head = ["size", "spec MB", "text", "json", "summary", "parse", "forward", "backward", "compute 1 thread", "render(text)",
+            "GFLOP/s", "peak MiB (summary/text)", "act+param MiB", "numpy peak MiB"]
+    if have_numpy:
+        head += ["numpy parse", "numpy compute", "numpy whole", "compute ratio", "summary/numpy whole", "agree"]
+    table = [head]
+    for r in rows:
+        row = [r["size"], "%.2f" % r["mb"], ms(r["text"]), ms(r["json"]), ms(r["summary"]),
+               "%.1f" % r["t"]["parse"], "%.1f" % r["t"]["forward"], "%.1f" % r["t"]["backward"], "%.1f" % (r["compute1"] * 1e3),
+               "%.1f" % r["tfull"]["render"], "%.2f" % (r["gflop"] / r["compute"]) if r["compute"] > 0 else "-",
+               "%.0f / %.0f" % (r["summary_rss"], r["text_rss"]), "%.1f" % (r["stored_mb"] + r["params_mb"]),
+               "%.0f" % r["np"]["rss"] if "np" in r else "-"]
+        if have_numpy:
+            npd = r["np"]
+            row += [ms(npd["parse_seconds"]), ms(npd["compute_seconds"]), ms(npd["whole"]),
+                    "%.2f" % (r["compute"] / npd["compute_seconds"]), "%.2f" % (r["summary"] / npd["whole"]),
+                    "yes" if r["agree"] else "NO"]
+        table.append(row)
+    widths = [max(len(str(row[k])) for row in table) for k in range(len(head))]
+    for k, row in enumerate(table):
+        print("| " + " | ".join(str(c).rjust(widths[j]) for j, c in enumerate(row)) + " |")
+        if k == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print()
+    for r in rows:
+        if "numbers" in r and r["tfull"]["render"] > 0:
+            print("output %s: %d numbers in the text trace, render %.1f ms: %.1f M numbers/s"
+                  % (r["size"], r["numbers"], r["tfull"]["render"], r["numbers"] / r["tfull"]["render"] / 1e3))
+    if not a.smoke:
+        # Memory against T at a fixed size: --summary keeps 7·T·H + T·X doubles of activations.
+        for T in (250, 500, 1000):
+            spec = spec_path(256, 128, T)
+            rss = peak_rss([binary, "run", spec, "--summary"])
+            act = 8 * (7 * T * 256 + T * 128) / 2 ** 20
+            par = 8 * 4 * 256 * (128 + 256 + 1) / 2 ** 20
+            print("memory (256,128,%d) --summary: peak %.0f MiB; activations %.1f MiB + parameters %.1f MiB = %.1f MiB (ratio %.2f)"
+                  % (T, rss, act, par, act + par, rss / (act + par)))
+    print("ratios are lstm-grad / numpy (below 1: lstm-grad faster); compute = forward + backward (two threads"
+          " where the sizes pay for it; 'compute 1 thread' has LSTM_GRAD_THREADS=1); the split is the best of the runs")
+    print("load average after: %s" % load())
+    if failures:
+        print("bench: lstm-grad and numpy disagree (%d values)" % failures)
+        sys.exit(1)
+
+
+def compare(ours, theirs):
+    """Loss and every block's sum, to 1e−9 relative of the block's norm (sums may cancel)."""
+    bad = []
+    if abs(ours["loss"] - theirs["loss"]) > 1e-9 * max(1.0, abs(theirs["loss"])):
+        bad.append("loss %r vs %r" % (ours["loss"], theirs["loss"]))
+    for name, b in theirs["blocks"].items():
+        o = ours["blocks"].get(name)
+        if o is None:
+            bad.append("%s missing" % name)
+            continue
+        scale = max(1e-300, b["norm"]) * max(1.0, o["count"] ** 0.5)
+        if abs(o["sum"] - b["sum"]) > 1e-9 * scale or abs(o["norm"] - b["norm"]) > 1e-9 * max(1e-300, b["norm"]):
+            bad.append("%s sum %r vs %r, norm %r vs %r" % (name, o["sum"], b["sum"], o["norm"], b["norm"]))
+    return bad
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def load():
+    try:
+        return " ".join("%.2f" % x for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    main()
