@@ -1,3 +1,4 @@
+import LSTMGrad
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -28,14 +29,34 @@ public enum FuzzRunner {
         return nil
     }
 
-    /// Runs `binary args…` with `stdin` fed in, draining both pipes; kills it after `timeout` seconds.
-    public static func run(_ binary: String, _ args: [String], stdin: [UInt8] = [], timeout: Double = 20) -> Outcome {
+    /// Serialises pipe creation and spawning across threads (see `run`).
+    final class SpawnLock: @unchecked Sendable {
+        private var mutex = pthread_mutex_t()
+        init() { pthread_mutex_init(&mutex, nil) }
+        func lock() { pthread_mutex_lock(&mutex) }
+        func unlock() { pthread_mutex_unlock(&mutex) }
+    }
+
+    static let spawnLock = SpawnLock()
+
+    /// Runs `binary args…` with `stdin` fed in, draining both pipes; kills it after `timeout`
+    /// seconds. `environment` replaces the inherited environment when given. Safe to call from
+    /// many threads at once: the pipes are close-on-exec and are made and handed to the child
+    /// under one lock, so no child inherits another's pipe ends (a child holding another's stdin
+    /// open would make that one wait for end of input forever).
+    public static func run(_ binary: String, _ args: [String], stdin: [UInt8] = [], timeout: Double = 20,
+                           environment: [String: String]? = nil) -> Outcome {
         // A child that dies before reading all its input must not take the harness with it.
         signal(SIGPIPE, SIG_IGN)
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        spawnLock.lock()
+        var locked = true
+        defer { if locked { spawnLock.unlock() } }
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
             return Outcome(status: 127, signal: nil, timedOut: false, stdout: [], stderr: Array("pipe failed".utf8))
         }
+        // dup2 onto 0, 1, 2 clears the flag for the child's own ends.
+        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -46,9 +67,14 @@ public enum FuzzRunner {
         let argv = [binary] + args
         var cArgs = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
+        var cEnv = environment.map { env in env.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { cEnv?.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, binary, &actions, nil, &cArgs, environ)
+        let rc = cEnv == nil ? posix_spawn(&pid, binary, &actions, nil, &cArgs, environ)
+                             : posix_spawn(&pid, binary, &actions, nil, &cArgs, &cEnv!)
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        spawnLock.unlock()
+        locked = false
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
             return Outcome(status: 127, signal: nil, timedOut: false, stdout: [],
@@ -108,16 +134,7 @@ public enum FuzzRunner {
     /// Writes bytes to a file, replacing it; false on failure.
     @discardableResult
     public static func save(_ bytes: [UInt8], to path: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n <= 0 { return false }
-            off += n
-        }
-        return true
+        (try? OutputFile.write(path, bytes)) != nil
     }
 
     /// Seconds on the monotonic clock.
