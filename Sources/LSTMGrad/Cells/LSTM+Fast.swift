@@ -123,18 +123,8 @@ public struct LSTMFast: Sendable {
                 // ĝ_t += U_g·out_{t−1}
                 Kernels.parallelGemv(rows: G, cols: H, m: u, ld: H, v: hPrev, y: g)
                 if keepPre { for r in 0..<G { pb[t * G + r] = g[r] } }
-                let s = sb.baseAddress! + t * H, th = tb.baseAddress! + t * H, o = ob.baseAddress! + t * H
-                for j in 0..<H {
-                    let a = libmTanh(g[j])
-                    let i = sigmoid(g[H + j]), f = sigmoid(g[2 * H + j]), og = sigmoid(g[3 * H + j])
-                    g[j] = a; g[H + j] = i; g[2 * H + j] = f; g[3 * H + j] = og
-                    // state_t = a ⊙ i + f ⊙ state_{t−1};  out_t = tanh(state_t) ⊙ o
-                    let c = a * i + f * cPrev[j]
-                    let tc = libmTanh(c)
-                    s[j] = c
-                    th[j] = tc
-                    o[j] = tc * og
-                }
+                LSTMFast.cellUpdate(units: 0..<H, H: H, g: g, prevState: cPrev, state: sb.baseAddress! + t * H,
+                                    tanhState: tb.baseAddress! + t * H, out: ob.baseAddress! + t * H)
             }
         }}}}}}}}
         return LSTMFastForward(T: T, H: H, X: X, initialOut: h0, initialState: c0, gates: gates,

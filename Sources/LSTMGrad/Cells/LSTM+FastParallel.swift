@@ -46,6 +46,25 @@ extension LSTMFast {
         return part == 0 ? 0..<mid : mid..<H
     }
 
+    /// One step's pointwise part for the hidden units `units`: the pre-activations in `g` (4H,
+    /// gates a, i, f, o) become a = tanh(â), i, f, o = σ(·) in place;
+    /// state_t = a ⊙ i + f ⊙ state_{t−1}, tanh(state_t), out_t = tanh(state_t) ⊙ o are written.
+    @inline(__always)
+    static func cellUpdate(units: Range<Int>, H: Int, g: UnsafeMutablePointer<Double>, prevState: UnsafePointer<Double>,
+                           state: UnsafeMutablePointer<Double>, tanhState: UnsafeMutablePointer<Double>,
+                           out: UnsafeMutablePointer<Double>) {
+        for j in units {
+            let a = libmTanh(g[j])
+            let i = sigmoid(g[H + j]), f = sigmoid(g[2 * H + j]), o = sigmoid(g[3 * H + j])
+            g[j] = a; g[H + j] = i; g[2 * H + j] = f; g[3 * H + j] = o
+            let c = a * i + f * prevState[j]
+            let tc = libmTanh(c)
+            state[j] = c
+            tanhState[j] = tc
+            out[j] = tc * o
+        }
+    }
+
     /// The forward time loop: gates (T×4H, holding b + W·x_t on entry) become activations;
     /// state, tanh(state), out are written; `pre` (when not nil) receives the pre-activations.
     static func forwardSteps(T: Int, H: Int, u: UnsafePointer<Double>, h0: UnsafePointer<Double>, c0: UnsafePointer<Double>,
@@ -68,17 +87,8 @@ extension LSTMFast {
                 if let p = pre {
                     for q in 0..<4 { for j in js { p[t * G + q * H + j] = g[q * H + j] } }
                 }
-                let s = state + t * H, th = tanhState + t * H, o = out + t * H
-                for j in js {
-                    let a = libmTanh(g[j])
-                    let i = sigmoid(g[H + j]), f = sigmoid(g[2 * H + j]), og = sigmoid(g[3 * H + j])
-                    g[j] = a; g[H + j] = i; g[2 * H + j] = f; g[3 * H + j] = og
-                    let c = a * i + f * cPrev[j]
-                    let tc = libmTanh(c)
-                    s[j] = c
-                    th[j] = tc
-                    o[j] = tc * og
-                }
+                cellUpdate(units: js, H: H, g: g, prevState: cPrev, state: state + t * H,
+                           tanhState: tanhState + t * H, out: out + t * H)
                 progress.publish(part, t + 1)
             }
         }
