@@ -94,6 +94,12 @@ import Testing
         ErrorCase("wrong-type", exit: 2,
                   "fixtures/errors/wrong-type.json:10:20: error: learning_rate: expected a number, found the string \"0.1\"\n"),
         ErrorCase("too-many", exit: 2, tooMany),
+        // Found by `make fuzz`: the size H read from a block that is not a matrix or vector, in
+        // the stacked and concatenated layouts, was rejected without a message.
+        ErrorCase("stacked-size-unreadable", exit: 2,
+                  "fixtures/errors/stacked-size-unreadable.json:3:19: error: weights.U: expected a matrix (a list of rows), found the string \"\"\n"),
+        ErrorCase("concat-size-unreadable", exit: 2,
+                  "fixtures/errors/concat-size-unreadable.json:3:26: error: weights.b.f: expected an array of numbers, found the string \"softmax\"\n"),
     ]
 
     /// 25 unknown keys and 3 missing fields: the first 20 are listed, then how many were left out.

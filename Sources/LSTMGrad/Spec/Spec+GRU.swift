@@ -52,7 +52,8 @@ extension SpecDecoder {
             }
             blocks[block] = gf
         }
-        guard let u = blocks["U"], let first = u["r"] ?? u[u.order.first ?? ""], let H = reader.rowCount(first) else { return nil }
+        guard let u = blocks["U"], let g = u.has("r") ? "r" : u.order.first, let first = u[g],
+              let H = reader.rowCount(first, path / "U" / g, meaning: "H×H: hidden size") else { return nil }
         var W: [GRUGate: Matrix] = [:], U: [GRUGate: Matrix] = [:], b: [GRUGate: Vector] = [:], bh: [GRUGate: Vector] = [:]
         for gate in GRUGate.allCases {
             let g = gate.rawValue
@@ -72,10 +73,7 @@ extension SpecDecoder {
     static func decodeGRUStateDict(_ f: SpecReader.Fields, _ path: JSONPath, X: Int, convention: GRUConvention, reader: SpecReader) -> GRUParameters? {
         guard let ih = reader.require(f, "weight_ih_l0", meaning: "PyTorch's input weights, 3H×X, rows r, z, n"),
               let hh = reader.require(f, "weight_hh_l0", meaning: "PyTorch's recurrent weights, 3H×H, rows r, z, n") else { return nil }
-        guard let rows = reader.rowCount(hh) else {
-            _ = reader.matrix(hh, path / "weight_hh_l0", rows: 3, cols: 1, meaning: "3H×H")
-            return nil
-        }
+        guard let rows = reader.rowCount(hh, path / "weight_hh_l0", meaning: "3H×H") else { return nil }
         guard rows % 3 == 0 else {
             reader.fail(.invalidValue(expected: "3H rows (r, z, n stacked)", found: "\(rows) rows"), hh, path / "weight_hh_l0")
             return nil

@@ -30,13 +30,10 @@ public enum LSTMLayouts {
         var hFrom: JSONPath?
         if let b = perBlock["b"], let g = b.has("a") ? "a" : b.order.first, let n = b[g] {
             hFrom = path / "b" / g
-            H = reader.entryCount(n)
-            // Not a vector: report it here, since no H can be read from it.
-            if H == nil { _ = reader.vector(n, hFrom!, count: nil, meaning: "hidden size H") }
+            H = reader.entryCount(n, hFrom!, meaning: "hidden size H")
         } else if let u = perBlock["U"], let g = u.has("a") ? "a" : u.order.first, let n = u[g] {
             hFrom = path / "U" / g
-            H = reader.rowCount(n)
-            if H == nil { _ = reader.matrix(n, hFrom!, rows: 1, cols: 1, meaning: "H×H: hidden size") }
+            H = reader.rowCount(n, hFrom!, meaning: "H×H: hidden size")
         }
         guard let H, let X else { return nil }
         let hidden = SpecReader.Size("H", H, "hidden size", from: hFrom)
@@ -277,7 +274,7 @@ extension LSTMLayouts {
                 candidate = oc.1
             }
         }
-        guard let wh = objects["Wh"], let H = reader.rowCount(wh[.f]!.1), let X,
+        guard let wh = objects["Wh"], let H = reader.rowCount(wh[.f]!.1, path / "Wh" / wh[.f]!.0, meaning: "H×H: hidden size"), let X,
               let wx = objects["Wx"], let w0 = objects["W0"] else { return nil }
         var W: [LSTMGate: Matrix] = [:], U: [LSTMGate: Matrix] = [:], b: [LSTMGate: Vector] = [:]
         for gate in LSTMGate.allCases {
@@ -302,7 +299,11 @@ extension LSTMLayouts {
         guard let hFirst, let wzc = wzNode, let X else { return nil }
         let (wz, candidate) = wzc
         let H: Int?
-        if let bo { H = reader.entryCount(bo.0[.f]!.1) } else { H = reader.rowCount(wz[.f]!.1) }
+        if let bo {
+            H = reader.entryCount(bo.0[.f]!.1, path / "b" / bo.0[.f]!.0, meaning: "hidden size H")
+        } else {
+            H = reader.rowCount(wz[.f]!.1, path / "Wz" / wz[.f]!.0, meaning: "H×(H+X): hidden size")
+        }
         guard let H else { return nil }
         var W: [LSTMGate: Matrix] = [:], U: [LSTMGate: Matrix] = [:], b: [LSTMGate: Vector] = [:]
         for gate in LSTMGate.allCases {
@@ -378,9 +379,10 @@ extension LSTMLayouts {
         // H from the recurrent block: 4H rows (or, transposed, H rows).
         let H: Int?
         if transposed {
-            H = reader.rowCount(uNode)
+            H = reader.rowCount(uNode, path / names.U, meaning: "H×4H: hidden size × four gates")
         } else {
-            H = hidden(from: reader.rowCount(uNode), uNode, path / names.U, what: "a matrix", reader: reader)
+            H = hidden(from: reader.rowCount(uNode, path / names.U, meaning: "4H×H: four gates × hidden size"), uNode, path / names.U,
+                       what: "a matrix", reader: reader)
         }
         guard let H else { return nil }
         let shape = transposed ? "\(X)×\(4 * H): X × 4H" : "\(4 * H)×\(X): 4H × X"

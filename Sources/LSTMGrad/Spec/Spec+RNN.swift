@@ -23,10 +23,7 @@ extension SpecDecoder {
         }
         guard let wNode = reader.require(f, "W", meaning: "recurrent weights, H×H"),
               let uNode = reader.require(f, "U", meaning: "input weights, H×X") else { return nil }
-        guard let H = reader.rowCount(wNode) else {
-            _ = reader.matrix(wNode, path / "W", rows: 1, cols: 1, meaning: "H×H: hidden size × hidden size")
-            return nil
-        }
+        guard let H = reader.rowCount(wNode, path / "W", meaning: "H×H: hidden size × hidden size") else { return nil }
         let W = reader.matrix(wNode, path / "W", rows: H, cols: H, meaning: "H×H: hidden size H = \(H), from W's rows")
         guard let X else { return nil }
         let U = reader.matrix(uNode, path / "U", rows: H, cols: X, meaning: "H×X: hidden size \(H) × input size \(X)")

@@ -169,10 +169,7 @@ public enum SpecDecoder {
             reader.fail(.invalidValue(expected: "at least one timestep", found: "an empty array (T = 0)"), node, path)
             return nil
         }
-        guard let X = reader.entryCount(items[0]) else {
-            _ = reader.vector(items[0], path / 0, count: nil, meaning: "input size")
-            return nil
-        }
+        guard let X = reader.entryCount(items[0], path / 0, meaning: "input size") else { return nil }
         reader.note(SpecReader.Size("X", X, "input size", from: path / 0))
         var out: [Vector] = []
         out.reserveCapacity(items.count)
@@ -216,10 +213,7 @@ public enum SpecDecoder {
         }
         guard let H else { return nil }
         guard let vNode = reader.require(f, "V", meaning: "the K×H output weights") else { return nil }
-        guard let K = reader.rowCount(vNode) else {
-            _ = reader.matrix(vNode, path / "V", rows: 1, cols: H, meaning: "K×H: outputs × hidden size")
-            return nil
-        }
+        guard let K = reader.rowCount(vNode, path / "V", meaning: "K×H: outputs × hidden size") else { return nil }
         let V = reader.matrix(vNode, path / "V", rows: SpecReader.Size("K", K, "outputs", from: path / "V"), cols: reader.hiddenSize(H))
         let c = f["c"].map { reader.vector($0, path / "c", count: K, meaning: "K = \(K) outputs, from V") } ?? Vector(zeros: K)
         guard let V, let c else { return nil }

@@ -282,6 +282,21 @@ public final class SpecReader {
         return ok ? Matrix(rows: rows, cols: cols, values: values) : nil
     }
 
+    /// The rows of a matrix-like node, to read a size from; when it has none, reports why (not a
+    /// number or a list of rows, or empty) and returns nil, so that no size is ever lost silently.
+    public func rowCount(_ node: JSONNode, _ path: JSONPath, meaning: String) -> Int? {
+        if let n = rowCount(node) { return n }
+        _ = matrix(node, path, rows: 1, cols: 1, meaning: meaning)
+        return nil
+    }
+
+    /// The entries of a vector-like node, to read a size from; reports it when it has none.
+    public func entryCount(_ node: JSONNode, _ path: JSONPath, meaning: String) -> Int? {
+        if let n = entryCount(node) { return n }
+        _ = vector(node, path, count: nil, meaning: meaning)
+        return nil
+    }
+
     /// The number of rows a matrix-like node claims (1 for a number or a flat list).
     public func rowCount(_ node: JSONNode) -> Int? {
         switch node.value {
