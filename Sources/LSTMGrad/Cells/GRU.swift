@@ -155,15 +155,9 @@ public struct GRUCell: Cell {
 
     public func backward(_ steps: [GRUStep], fromLoss: [Vector], options: BackwardOptions) -> CellGradients<GRUCell> {
         let p = parameters
-        var grads = p.zeroed
-        var deltas = [GRUStepDeltas?](repeating: nil, count: steps.count)
-        var dInputs = [Vector](repeating: Vector(zeros: inputSize), count: steps.count)
-        var fromNext = Vector(zeros: hiddenSize)
-        var toPrev = Vector(zeros: hiddenSize)
-        for t in (0..<steps.count).reversed() {
+        return backwardThroughOutputs(steps.count, fromLoss: fromLoss, options: options) { t, fromNext, dh, grads in
             let s = steps[t]
             let g = s.gates
-            let dh = fromLoss[t] + fromNext
             // Through the update: pytorch ∂h/∂n = 1 − z, ∂h/∂z = h_{t−1} − n, ∂h/∂h_{t−1} = z;
             // z_new: ∂h/∂n = z, ∂h/∂z = n − h_{t−1}, ∂h/∂h_{t−1} = 1 − z.
             let dnOut: Vector, dzOut: Vector, direct: Vector
@@ -196,14 +190,10 @@ public struct GRUCell: Cell {
                 grads.U[gate].addOuter(dHidden[gate], s.prevOut)
                 grads.bh[gate] += dHidden[gate]
             }
-            toPrev = prev
-            dInputs[t] = dx
-            deltas[t] = GRUStepDeltas(fromLoss: fromLoss[t], fromNext: fromNext, out: dh,
-                                      gateOutputs: GRUGates(r: drOut, z: dzOut, n: dnOut), gates: dGates, hn: dhn,
-                                      x: dx, toPrevOut: prev, toPrevDirect: direct)
-            if options.recurrentTerms { fromNext = prev }
+            return (GRUStepDeltas(fromLoss: fromLoss[t], fromNext: fromNext, out: dh,
+                                  gateOutputs: GRUGates(r: drOut, z: dzOut, n: dnOut), gates: dGates, hn: dhn,
+                                  x: dx, toPrevOut: prev, toPrevDirect: direct), dx, prev)
         }
-        return CellGradients(deltas: deltas.map { $0! }, parameters: grads, initial: CellState(out: toPrev), inputs: dInputs)
     }
 
     public func forwardQuantities(_ step: GRUStep, t: Int, names: Notation) -> [Quantity] {
