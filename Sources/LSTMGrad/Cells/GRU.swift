@@ -55,7 +55,7 @@ extension GRUGates: Equatable where T: Equatable {}
 /// PyTorch's parameters, per gate: W_g = W_ig (H×X), U_g = W_hg (H×H), b_g = b_ig, bh_g = b_hg (H).
 /// r_t = σ(W_r·x_t + b_r + U_r·h_{t−1} + bh_r), z_t likewise,
 /// n_t = tanh(W_n·x_t + b_n + r_t ⊙ (U_n·h_{t−1} + bh_n)).
-public struct GRUParameters: ParameterSet, Equatable {
+public struct GRUParameters: GatedParameterSet, Equatable {
     public var W: GRUGates<Matrix>
     public var U: GRUGates<Matrix>
     public var b: GRUGates<Vector>
@@ -73,59 +73,16 @@ public struct GRUParameters: ParameterSet, Equatable {
     public var hiddenSize: Int { U.r.rows }
     public var inputSize: Int { W.r.cols }
 
-    public var blockNames: [String] {
-        ["W", "U", "b", "bh"].flatMap { block in GRUGate.allCases.map { "\(block).\($0.rawValue)" } }
-    }
-
-    static func split(_ name: String) -> (String, GRUGate) {
-        let parts = name.split(separator: ".")
-        guard parts.count == 2, let gate = GRUGate(rawValue: String(parts[1])) else {
-            preconditionFailure("unknown GRU parameter block \(name)")
-        }
-        return (String(parts[0]), gate)
-    }
-
-    public subscript(block name: String) -> [Double] {
-        get {
-            let (block, gate) = Self.split(name)
-            switch block {
-            case "W": return W[gate].values
-            case "U": return U[gate].values
-            case "b": return b[gate].values
-            default: return bh[gate].values
-            }
-        }
-        set {
-            let (block, gate) = Self.split(name)
-            switch block {
-            case "W": W[gate].values = newValue
-            case "U": U[gate].values = newValue
-            case "b": b[gate].values = newValue
-            default: bh[gate].values = newValue
-            }
-        }
-    }
-
-    public func value(of name: String) -> Value {
-        let (block, gate) = Self.split(name)
-        switch block {
-        case "W": return .matrix(W[gate])
-        case "U": return .matrix(U[gate])
-        case "b": return .vector(b[gate])
-        default: return .vector(bh[gate])
-        }
-    }
-
-    public var zeroed: GRUParameters {
-        GRUParameters(W: W.map { Matrix(zeros: $0.rows, $0.cols) }, U: U.map { Matrix(zeros: $0.rows, $0.cols) },
-                      b: b.map { Vector(zeros: $0.count) }, bh: bh.map { Vector(zeros: $0.count) }, convention: convention)
-    }
+    public static let matrixBlocks = ["W", "U"]
+    public static let vectorBlocks = ["b", "bh"]
+    public static func matrices(_ block: String) -> WritableKeyPath<GRUParameters, GRUGates<Matrix>> { block == "W" ? \.W : \.U }
+    public static func vectors(_ block: String) -> WritableKeyPath<GRUParameters, GRUGates<Vector>> { block == "b" ? \.b : \.bh }
 
     /// PyTorch's stacked state-dict tensors, rows r, z, n.
-    public var weightIH: Matrix { Matrix.stack(GRUGate.allCases.map { W[$0] }) }
-    public var weightHH: Matrix { Matrix.stack(GRUGate.allCases.map { U[$0] }) }
-    public var biasIH: Vector { Vector(GRUGate.allCases.flatMap { b[$0].values }) }
-    public var biasHH: Vector { Vector(GRUGate.allCases.flatMap { bh[$0].values }) }
+    public var weightIH: Matrix { W.stacked }
+    public var weightHH: Matrix { U.stacked }
+    public var biasIH: Vector { b.stacked }
+    public var biasHH: Vector { bh.stacked }
 }
 
 public struct GRUStep: Sendable {
@@ -198,15 +155,9 @@ public struct GRUCell: Cell {
 
     public func backward(_ steps: [GRUStep], fromLoss: [Vector], options: BackwardOptions) -> CellGradients<GRUCell> {
         let p = parameters
-        var grads = p.zeroed
-        var deltas = [GRUStepDeltas?](repeating: nil, count: steps.count)
-        var dInputs = [Vector](repeating: Vector(zeros: inputSize), count: steps.count)
-        var fromNext = Vector(zeros: hiddenSize)
-        var toPrev = Vector(zeros: hiddenSize)
-        for t in (0..<steps.count).reversed() {
+        return backwardThroughOutputs(steps.count, fromLoss: fromLoss, options: options) { t, fromNext, dh, grads in
             let s = steps[t]
             let g = s.gates
-            let dh = fromLoss[t] + fromNext
             // Through the update: pytorch ∂h/∂n = 1 − z, ∂h/∂z = h_{t−1} − n, ∂h/∂h_{t−1} = z;
             // z_new: ∂h/∂n = z, ∂h/∂z = n − h_{t−1}, ∂h/∂h_{t−1} = 1 − z.
             let dnOut: Vector, dzOut: Vector, direct: Vector
@@ -239,14 +190,10 @@ public struct GRUCell: Cell {
                 grads.U[gate].addOuter(dHidden[gate], s.prevOut)
                 grads.bh[gate] += dHidden[gate]
             }
-            toPrev = prev
-            dInputs[t] = dx
-            deltas[t] = GRUStepDeltas(fromLoss: fromLoss[t], fromNext: fromNext, out: dh,
-                                      gateOutputs: GRUGates(r: drOut, z: dzOut, n: dnOut), gates: dGates, hn: dhn,
-                                      x: dx, toPrevOut: prev, toPrevDirect: direct)
-            if options.recurrentTerms { fromNext = prev }
+            return (GRUStepDeltas(fromLoss: fromLoss[t], fromNext: fromNext, out: dh,
+                                  gateOutputs: GRUGates(r: drOut, z: dzOut, n: dnOut), gates: dGates, hn: dhn,
+                                  x: dx, toPrevOut: prev, toPrevDirect: direct), dx, prev)
         }
-        return CellGradients(deltas: deltas.map { $0! }, parameters: grads, initial: CellState(out: toPrev), inputs: dInputs)
     }
 
     public func forwardQuantities(_ step: GRUStep, t: Int, names: Notation) -> [Quantity] {

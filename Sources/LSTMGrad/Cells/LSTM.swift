@@ -46,7 +46,7 @@ public struct PerGate<T: Sendable>: Sendable {
 extension PerGate: Equatable where T: Equatable {}
 
 /// W_g (H×X), U_g (H×H), b_g (H) for each gate g.
-public struct LSTMParameters: ParameterSet, Equatable {
+public struct LSTMParameters: GatedParameterSet, Equatable {
     public var W: PerGate<Matrix>
     public var U: PerGate<Matrix>
     public var b: PerGate<Vector>
@@ -60,57 +60,15 @@ public struct LSTMParameters: ParameterSet, Equatable {
     public var hiddenSize: Int { b.a.count }
     public var inputSize: Int { W.a.cols }
 
-    public var blockNames: [String] {
-        ["W", "U", "b"].flatMap { block in LSTMGate.allCases.map { "\(block).\($0.rawValue)" } }
-    }
-
-    static func split(_ name: String) -> (String, LSTMGate) {
-        let parts = name.split(separator: ".")
-        guard parts.count == 2, let gate = LSTMGate(rawValue: String(parts[1])) else {
-            preconditionFailure("unknown LSTM parameter block \(name)")
-        }
-        return (String(parts[0]), gate)
-    }
-
-    public subscript(block name: String) -> [Double] {
-        get {
-            let (block, gate) = Self.split(name)
-            switch block {
-            case "W": return W[gate].values
-            case "U": return U[gate].values
-            default: return b[gate].values
-            }
-        }
-        set {
-            let (block, gate) = Self.split(name)
-            switch block {
-            case "W": W[gate].values = newValue
-            case "U": U[gate].values = newValue
-            default: b[gate].values = newValue
-            }
-        }
-    }
-
-    public func value(of name: String) -> Value {
-        let (block, gate) = Self.split(name)
-        switch block {
-        case "W": return .matrix(W[gate])
-        case "U": return .matrix(U[gate])
-        default: return .vector(b[gate])
-        }
-    }
-
-    public var zeroed: LSTMParameters {
-        LSTMParameters(
-            W: W.map { Matrix(zeros: $0.rows, $0.cols) },
-            U: U.map { Matrix(zeros: $0.rows, $0.cols) },
-            b: b.map { Vector(zeros: $0.count) })
-    }
+    public static let matrixBlocks = ["W", "U"]
+    public static let vectorBlocks = ["b"]
+    public static func matrices(_ block: String) -> WritableKeyPath<LSTMParameters, PerGate<Matrix>> { block == "W" ? \.W : \.U }
+    public static func vectors(_ block: String) -> WritableKeyPath<LSTMParameters, PerGate<Vector>> { \.b }
 
     /// W = [W_a; W_i; W_f; W_o] (4H×X), as the published example stacks them.
-    public var stackedW: Matrix { Matrix.stack(LSTMGate.allCases.map { W[$0] }) }
-    public var stackedU: Matrix { Matrix.stack(LSTMGate.allCases.map { U[$0] }) }
-    public var stackedB: Vector { Vector(LSTMGate.allCases.flatMap { b[$0].values }) }
+    public var stackedW: Matrix { W.stacked }
+    public var stackedU: Matrix { U.stacked }
+    public var stackedB: Vector { b.stacked }
 }
 
 /// Everything forward computes at one timestep; backward reads exactly this.

@@ -115,29 +115,19 @@ public struct RNNCell: Cell {
 
     public func backward(_ steps: [RNNStep], fromLoss: [Vector], options: BackwardOptions) -> CellGradients<RNNCell> {
         let p = parameters
-        var grads = p.zeroed
-        var deltas = [RNNStepDeltas?](repeating: nil, count: steps.count)
-        var dInputs = [Vector](repeating: Vector(zeros: inputSize), count: steps.count)
-        var fromNext = Vector(zeros: hiddenSize)
-        var toPrev = Vector(zeros: hiddenSize)
-        for t in (0..<steps.count).reversed() {
+        return backwardThroughOutputs(steps.count, fromLoss: fromLoss, options: options) { t, fromNext, dh, grads in
             let s = steps[t]
-            // δh_t = Δ_t + Δh_t
-            let dh = fromLoss[t] + fromNext
             // δz_t = δh_t ⊙ act′(z_t)
             let dz = dh * s.derivative
             // δx_t = Uᵀ·δz_t;  Δh_{t−1} = Wᵀ·δz_t
             let dx = p.U.transposedTimes(dz)
-            toPrev = p.W.transposedTimes(dz)
+            let toPrev = p.W.transposedTimes(dz)
             // δW += δz_t ⊗ h_{t−1};  δU += δz_t ⊗ x_t;  δb += δz_t
             grads.W.addOuter(dz, s.prevOut)
             grads.U.addOuter(dz, s.x)
             if grads.b != nil { grads.b! += dz }
-            dInputs[t] = dx
-            deltas[t] = RNNStepDeltas(fromLoss: fromLoss[t], fromNext: fromNext, out: dh, pre: dz, x: dx, toPrevOut: toPrev)
-            if options.recurrentTerms { fromNext = toPrev }
+            return (RNNStepDeltas(fromLoss: fromLoss[t], fromNext: fromNext, out: dh, pre: dz, x: dx, toPrevOut: toPrev), dx, toPrev)
         }
-        return CellGradients(deltas: deltas.map { $0! }, parameters: grads, initial: CellState(out: toPrev), inputs: dInputs)
     }
 
     // MARK: report

@@ -11,10 +11,7 @@ extension SpecDecoder {
         let weights = reader.require(c.fields, "weights", meaning: "the GRU's parameters").flatMap {
             decodeGRUWeights($0, .root / "weights", inputSize: c.inputSize, reader: reader)
         }
-        let common = decodeCommon(c, hidden: weights?.hiddenSize, hasState: false, reader: reader)
-        guard let weights, let common, let inputs = c.inputs else { return nil }
-        return .gru(Problem(cell: GRUCell(parameters: weights), head: common.head, loss: common.loss, inputs: inputs,
-                            targets: common.targets, initial: common.initial, learningRate: c.learningRate))
+        return decodeProblem(c, weights: weights, as: GRUCell.self, hasState: false, reader: reader).map { .gru($0) }
     }
 
     static func decodeGRUWeights(_ node: JSONNode, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> GRUParameters? {

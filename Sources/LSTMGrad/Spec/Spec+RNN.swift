@@ -9,10 +9,7 @@ extension SpecDecoder {
         let weights = reader.require(c.fields, "weights", meaning: "the cell's parameters W, U and optionally b, activation").flatMap {
             decodeRNNWeights($0, .root / "weights", inputSize: c.inputSize, reader: reader)
         }
-        let common = decodeCommon(c, hidden: weights?.hiddenSize, hasState: false, reader: reader)
-        guard let weights, let common, let inputs = c.inputs else { return nil }
-        return .rnn(Problem(cell: RNNCell(parameters: weights), head: common.head, loss: common.loss, inputs: inputs,
-                            targets: common.targets, initial: common.initial, learningRate: c.learningRate))
+        return decodeProblem(c, weights: weights, as: RNNCell.self, hasState: false, reader: reader).map { .rnn($0) }
     }
 
     static func decodeRNNWeights(_ node: JSONNode, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> RNNParameters? {

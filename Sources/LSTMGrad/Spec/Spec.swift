@@ -143,16 +143,23 @@ public enum SpecDecoder {
         return (head, loss, targets, initial)
     }
 
+    /// The problem around a cell's decoded weights (nil when they failed): the common parts are
+    /// decoded (and their errors collected) either way.
+    static func decodeProblem<C: Cell>(_ c: ModelContext, weights: C.Parameters?, as _: C.Type, hasState: Bool,
+                                       reader: SpecReader) -> Problem<C>? {
+        let cell = weights.map { C(parameters: $0) }
+        let common = decodeCommon(c, hidden: cell?.hiddenSize, hasState: hasState, reader: reader)
+        guard let cell, let common, let inputs = c.inputs else { return nil }
+        return Problem(cell: cell, head: common.head, loss: common.loss, inputs: inputs,
+                       targets: common.targets, initial: common.initial, learningRate: c.learningRate)
+    }
+
     static func decodeLSTM(_ c: ModelContext, layout: inout LSTMLayout?, reader: SpecReader) -> Spec.Model? {
         let decodedWeights = reader.require(c.fields, "weights", meaning: "the cell's parameters").flatMap {
             LSTMLayouts.decodeAny($0, .root / "weights", inputSize: c.inputSize, reader: reader)
         }
         layout = decodedWeights?.1
-        let weights = decodedWeights?.0
-        let common = decodeCommon(c, hidden: weights?.hiddenSize, hasState: true, reader: reader)
-        guard let weights, let common, let inputs = c.inputs else { return nil }
-        return .lstm(Problem(cell: LSTMCell(parameters: weights), head: common.head, loss: common.loss, inputs: inputs,
-                             targets: common.targets, initial: common.initial, learningRate: c.learningRate))
+        return decodeProblem(c, weights: decodedWeights?.0, as: LSTMCell.self, hasState: true, reader: reader).map { .lstm($0) }
     }
 
     static func decodeNotation(_ fields: SpecReader.Fields, reader: SpecReader) -> Notation {
