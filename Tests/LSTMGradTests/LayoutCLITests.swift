@@ -76,7 +76,7 @@ import Testing
     }
 }
 
-/// The examples of docs/README-layouts.md: one tiny network in six layouts.
+/// The README's layout examples (docs/examples/layout-*.json): one tiny network in six layouts.
 @Suite struct DocumentedLayoutExamples {
     static let names = ["per-gate", "seed000", "concat", "stacked", "pytorch", "keras"]
 

@@ -193,7 +193,7 @@ extension LSTMLayouts {
     /// Decodes any layout: the parameters and how the spec wrote them.
     public static func decodeAny(_ node: JSONNode, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> (LSTMParameters, LSTMLayout)? {
         let allowed = keyFamilies.map(\.0)
-        guard let f = reader.object(node, path, allowed: allowed, what: "an object of weights (see docs/README-layouts.md)") else { return nil }
+        guard let f = reader.object(node, path, allowed: allowed, what: "an object of weights (the layouts are listed by 'lstm-grad help spec')") else { return nil }
         let families = Dictionary(uniqueKeysWithValues: keyFamilies)
         var candidates = Set(Family.allCases)
         var narrowedBy: String?
