@@ -231,3 +231,27 @@ func writeFile(_ path: String, _ text: String) throws {
     defer { fclose(f) }
     _ = text.withCString { fputs($0, f) }
 }
+
+/// ✓ and ✗ in colour on a terminal (or with --color always), never in a pipe or with NO_COLOR.
+@Suite struct CheckColourTests {
+    static let args = ["check", "fixtures/gomez.json", "fixtures/answers/gomez.answers.json"]
+
+    @Test func pipedOutputHasNoEscapeCodes() throws {
+        let r = try CLIRunner.run(Self.args)
+        #expect(r.status == 1)
+        #expect(!r.stdout.contains("\u{1B}["))
+        #expect(r.stdout.contains("✗ δb_o"))
+    }
+
+    @Test func colorAlwaysMarksVerdicts() throws {
+        let r = try CLIRunner.run(Self.args + ["--color", "always"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("\u{1B}[32m✓\u{1B}[0m δW_a"))
+        #expect(r.stdout.contains("\u{1B}[1;31m✗\u{1B}[0m δb_o"))
+    }
+
+    @Test func noColorWinsOverAuto() throws {
+        let r = try CLIRunner.run(Self.args + ["--color", "auto"], environment: ["NO_COLOR": "1"])
+        #expect(!r.stdout.contains("\u{1B}["))
+    }
+}

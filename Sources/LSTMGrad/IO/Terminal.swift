@@ -28,3 +28,12 @@ public enum TerminalStyle: Sendable {
 
     public static let reset = "\u{1B}[0m"
 }
+
+extension OutputBuffer {
+    /// Writes `s`, wrapped in `style`'s escape codes when `color` is on.
+    public mutating func write(_ s: String, style: TerminalStyle, color: Bool) {
+        if color { write(style.start) }
+        write(s)
+        if color { write(TerminalStyle.reset) }
+    }
+}

@@ -245,15 +245,16 @@ public struct AnswerCheck: Sendable {
         return second.isUppercase || second == "b" || second == "c"
     }
 
-    /// One line per answer, then `N correct, M wrong`.
-    public func render(into out: inout OutputBuffer) {
+    /// One line per answer, then `N correct, M wrong`; with `color`, ✓ in green and ✗ in red.
+    public func render(into out: inout OutputBuffer, color: Bool = false) {
         let width = lines.map { $0.answer.label.unicodeScalars.count }.max() ?? 0
         let givenTexts = lines.map { l in
             l.answer.literals.count == 1 ? l.answer.literals[0] : "[" + l.answer.literals.joined(separator: ", ") + "]"
         }
         let givenWidth = givenTexts.map { $0.unicodeScalars.count }.max() ?? 0
         for (line, given) in zip(lines, givenTexts) {
-            out.write(line.verdict.isCorrect ? "✓ " : "✗ ")
+            out.write(line.verdict.isCorrect ? "✓" : "✗", style: line.verdict.isCorrect ? .good : .bad, color: color)
+            out.write(" ")
             out.write(line.answer.label)
             out.spaces(width - line.answer.label.unicodeScalars.count)
             out.write(" = ")
@@ -274,10 +275,12 @@ public struct AnswerCheck: Sendable {
             case .correct:
                 break
             case .carriedForward(let from):
-                out.write("   ✓ carried forward")
+                out.write("   ")
+                out.write("✓ carried forward", style: .good, color: color)
                 if !from.isEmpty { out.write(" (from " + from.joined(separator: ", ") + ")") }
             case .rounding:
-                out.write("   ✓ rounding")
+                out.write("   ")
+                out.write("✓ rounding", style: .good, color: color)
             case .wrong(let entries, let diagnosis):
                 if line.truth.count > 1 {
                     out.write("   entr\(entries.count == 1 ? "y" : "ies") " + entries.map(String.init).joined(separator: ", ") + " wrong")

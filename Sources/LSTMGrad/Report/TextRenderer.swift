@@ -16,9 +16,7 @@ public struct TextRenderer: Sendable {
 
     /// Writes `s` in a style when colour is on.
     func styled(_ s: String, _ style: TerminalStyle, into out: inout OutputBuffer) {
-        if color { out.write(style.start) }
-        out.write(s)
-        if color { out.write(TerminalStyle.reset) }
+        out.write(s, style: style, color: color)
     }
 
     public func render(_ report: Report, into out: inout OutputBuffer) {

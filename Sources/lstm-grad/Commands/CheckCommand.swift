@@ -10,6 +10,7 @@ enum CheckCommand: Command {
         OptionSpec(name: "rounded", value: "D", help: "also accept values of the pass recomputed with every intermediate rounded to D decimals"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse input files larger than this (default 64 MiB)"),
         CLI.exampleOption,
+        CLI.colorOption,
     ]
     static let examples = [
         "lstm-grad check fixtures/gomez.json fixtures/answers/gomez.answers.json",
@@ -62,7 +63,7 @@ enum CheckCommand: Command {
             throw .input(error)
         }
         let check = AnswerCheck(answers: answers, report: report, tolerance: tolerance, rounded: rounded)
-        check.render(into: &out)
+        check.render(into: &out, color: try CLI.useColor(args, command: name))
         return check.wrong == 0 ? 0 : 1
     }
 }
