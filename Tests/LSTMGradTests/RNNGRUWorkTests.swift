@@ -1,5 +1,8 @@
 import LSTMGrad
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The RNN's and the GRU's equations (show-work, `check`): each evaluates, from its own
 /// operands, to the value the cell computed, every quantity the cell reports carries one, and
@@ -248,5 +251,19 @@ import Testing
             #expect(doc.stdout.contains("$\\delta h_{0} = \\Delta _{0} + \\Delta h_{0} = \\begin{bmatrix}"), "\(format)")
             #expect(doc.stdout.contains("\\delta gates^{hh}_{0} \\otimes  h_{-1}"), "\(format)")
         }
+    }
+
+    /// `check` on an RNN: answers named as the report names them (h, not the LSTM's out), a
+    /// value carried forward from the student's own h_0, and a classic mistake diagnosed.
+    @Test func checkCarriesForwardAndDiagnoses() throws {
+        let path = "/tmp/lstm-grad-rnn-answers-\(getpid()).json"
+        // By hand: z_1 = W·[0.62 0.55] + U·[0.5 −1] = [0.3596 + 0.132 + 0.25 + 0.3, 0.1488 + 0.396 + 0.1 − 0.4].
+        // δh_2 = Δ_2 alone (Δh_2 forgotten) = h_2 − label_2.
+        try writeFile(path, #"{"h[0]": [0.62, 0.55], "z[1]": [1.0416, 0.2448], "delta_h[2]": [-0.20912, 0.19921]}"#)
+        let out = try CLIRunner.run(["check", "fixtures/seed004-rnn.json", path])
+        #expect(out.status == 1, "\(out.stderr)")
+        #expect(out.stdout.contains("carried forward (from h_0 = [0.62, 0.55])"), "\(out.stdout)")
+        #expect(out.stdout.contains("forgot Δh from t+1 (δh_t = Δ_t)"), "\(out.stdout)")
+        #expect(out.stdout.contains("2 correct, 1 wrong (1 carried forward)"), "\(out.stdout)")
     }
 }
