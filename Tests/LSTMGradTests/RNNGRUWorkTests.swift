@@ -266,4 +266,22 @@ import Glibc
         #expect(out.stdout.contains("forgot Δh from t+1 (δh_t = Δ_t)"), "\(out.stdout)")
         #expect(out.stdout.contains("2 correct, 1 wrong (1 carried forward)"), "\(out.stdout)")
     }
+
+    /// With `--no-recurrent-terms` every printed equation still gives the value beside it (the
+    /// Δh_{t−1} that is not passed back prints bare, the zero Δh_t beside δh_t has none).
+    @Test(arguments: specs)
+    func truncatedGradientEquations(_ name: String) throws {
+        let report = try Fixtures.spec(name).report(options: BackwardOptions(recurrentTerms: false), work: true)
+        var withWork = 0
+        for section in report.sections {
+            for q in section.quantities {
+                guard let w = q.work else { continue }
+                withWork += 1
+                for (a, b) in zip(w.result.numbers, q.value.numbers) {
+                    #expect(abs(a - b) <= 1e-12, "\(name): \(section.title): \(q.key): equation gives \(a), value \(b)")
+                }
+            }
+        }
+        #expect(withWork > 20)
+    }
 }
