@@ -74,11 +74,16 @@ public protocol Cell: Sendable {
     var summary: String { get }
     /// How each reported quantity is computed, by canonical key (for show-work and `check`).
     func work(for pass: Pass<Self>, names: Notation) -> [String: Work]
+    /// The canonical base name of h_t in the report (`out` for the LSTM, `h` for RNN and GRU):
+    /// the head's equations name their operand by it.
+    var outputName: String { get }
 }
 
 extension Cell {
     /// A cell that does not describe its work: quantities print values only.
     public func work(for pass: Pass<Self>, names: Notation) -> [String: Work] { [:] }
+
+    public var outputName: String { "out" }
 }
 
 /// Switches that change what backward computes, for teaching (issue: truncated gradients).

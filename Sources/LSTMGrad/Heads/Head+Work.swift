@@ -13,7 +13,7 @@ extension Pass {
             let q = names.quantity(base, t: t, value)
             return Operand(key: q.key, label: q.label, value: value)
         }
-        func out(_ t: Int) -> Operand { op("out", t, .vector(problem.cell.output(of: steps[t]))) }
+        func out(_ t: Int) -> Operand { op(problem.cell.outputName, t, .vector(problem.cell.output(of: steps[t]))) }
         func labels(_ t: Int) -> Vector? {
             switch problem.targets {
             case .values(let v): return v[t]

@@ -62,7 +62,8 @@ public enum AnswerSheet {
         var answers: [Answer] = []
         for m in members {
             let path = JSONPath.root / m.key
-            let key = notation.canonicalKey(m.key)
+            // A name the report itself uses wins over an alias (an RNN's or a GRU's h is h, not out).
+            let key = byKey[m.key] != nil ? m.key : notation.canonicalKey(m.key)
             guard let q = byKey[key] else {
                 reader.fail(.unknownQuantity(m.key, suggestion: suggestion(for: m.key, among: quantities.map(\.key))), at: m.keyOffset, path)
                 continue
