@@ -8,109 +8,9 @@ import Glibc
 /// evaluated here with an independent little evaluator, gives the printed result; the
 /// Markdown and LaTeX documents match their golden files.
 @Suite struct ShowWorkTests {
-    /// Evaluates the printed arithmetic: numbers, `[a b]` vectors, `+ −`, `· ⊙ ⊗` (dot product
-    /// for two vectors, elementwise otherwise, outer product; scalars broadcast), `ᵀ`, `²`, `tanh(…)`,
-    /// `tanh²(…)`, `σ(…)` and parentheses.
-    struct Evaluator {
-        var s: [Character]
-        var k = 0
-
-        init(_ text: String) { s = Array(text) }
-
-        mutating func skip() { while k < s.count, s[k] == " " { k += 1 } }
-
-        mutating func eat(_ word: String) -> Bool {
-            skip()
-            let w = Array(word)
-            guard k + w.count <= s.count, Array(s[k..<(k + w.count)]) == w else { return false }
-            k += w.count
-            return true
-        }
-
-        static func zipWith(_ a: [Double], _ b: [Double], _ f: (Double, Double) -> Double) -> [Double] {
-            if a.count == 1 { return b.map { f(a[0], $0) } }
-            if b.count == 1 { return a.map { f($0, b[0]) } }
-            return zip(a, b).map(f)
-        }
-
-        mutating func expression() throws -> [Double] {
-            var v = try term()
-            while true {
-                if eat("+") { v = Self.zipWith(v, try term(), +) }
-                else if eat("−") { v = Self.zipWith(v, try term(), -) }
-                else { return v }
-            }
-        }
-
-        mutating func term() throws -> [Double] {
-            var v = try postfix()
-            while true {
-                if eat("·") {
-                    let w = try postfix()
-                    v = v.count > 1 && v.count == w.count ? [zip(v, w).map(*).reduce(0, +)] : Self.zipWith(v, w, *)
-                } else if eat("⊙") {
-                    v = Self.zipWith(v, try postfix(), *)
-                } else if eat("⊗") {
-                    // Outer product, row-major (a scalar factor broadcasts).
-                    let w = try postfix()
-                    v = v.count > 1 && w.count > 1 ? v.flatMap { a in w.map { a * $0 } } : Self.zipWith(v, w, *)
-                } else {
-                    return v
-                }
-            }
-        }
-
-        mutating func postfix() throws -> [Double] {
-            var v = try primary()
-            while true {
-                if eat("ᵀ") { continue }
-                if eat("²") { v = v.map { $0 * $0 } } else { return v }
-            }
-        }
-
-        mutating func primary() throws -> [Double] {
-            if eat("tanh²(") { let v = try closing(); return v.map { $0.tanhValue * $0.tanhValue } }
-            if eat("tanh(") { return try closing().map(\.tanhValue) }
-            if eat("σ(") { return try closing().map { 1 / (1 + (-$0).exponential) } }
-            if eat("softmax(") {
-                let z = try closing()
-                let m = z.max() ?? 0
-                let e = z.map { ($0 - m).exponential }
-                let sum = e.reduce(0, +)
-                return e.map { $0 / sum }
-            }
-            if eat("(") { return try closing() }
-            if eat("[") {
-                var xs: [Double] = []
-                while !eat("]") {
-                    if eat(";") { continue }
-                    xs.append(try number())
-                }
-                return xs
-            }
-            return [try number()]
-        }
-
-        mutating func closing() throws -> [Double] {
-            let v = try expression()
-            guard eat(")") else { throw CLIRunner.SpawnError(description: "expected ) at \(k) in \(String(s))") }
-            return v
-        }
-
-        mutating func number() throws -> Double {
-            skip()
-            let start = k
-            while k < s.count, "-0123456789.".contains(s[k]) { k += 1 }
-            guard let x = Double(String(s[start..<k])) else {
-                throw CLIRunner.SpawnError(description: "expected a number at \(start) in \(String(s))")
-            }
-            return x
-        }
-    }
-
     func numbers(_ text: String) throws -> [Double] {
-        var e = Evaluator(text.replacing(";", with: " "))
-        return try e.primary()
+        var e = Evaluator(text)
+        return try e.primary().v
     }
 
     /// The published example with each kind of head and loss on top (H = 1, so that the
@@ -146,7 +46,7 @@ import Glibc
             let parts = line.trimmingPrefix("  ").split(separator: " = ", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 4 else { continue }
             var e = Evaluator(parts[2])
-            let value = try e.expression()
+            let value = try e.expression().v
             e.skip()
             #expect(e.k == e.s.count, "unparsed text in \(parts[2])")
             let printed = try numbers(parts[3])
