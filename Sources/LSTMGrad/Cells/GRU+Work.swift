@@ -12,10 +12,7 @@ extension GRUCell {
         let pytorch = p.convention == .pytorch
         var work: [String: Work] = [:]
 
-        func op(_ base: String, _ t: Int? = nil, _ value: Value) -> Operand {
-            let q = names.quantity(base, t: t, value)
-            return Operand(key: q.key, label: q.label, value: value)
-        }
+        func op(_ base: String, _ t: Int? = nil, _ value: Value) -> Operand { names.operand(base, t: t, value) }
         func h(_ t: Int) -> Operand { op("h", t, .vector(t < 0 ? steps[0].prevOut : steps[t].out)) }
         func x(_ t: Int) -> Operand { op("x", t, .vector(steps[t].x)) }
         func gate(_ g: GRUGate, _ t: Int) -> Operand { op(g.rawValue, t, .vector(steps[t].gates[g])) }

@@ -9,10 +9,7 @@ extension LSTMCell {
         let problem = pass.problem
         var work: [String: Work] = [:]
 
-        func op(_ base: String, _ t: Int? = nil, _ value: Value) -> Operand {
-            let q = names.quantity(base, t: t, value)
-            return Operand(key: q.key, label: q.label, value: value)
-        }
+        func op(_ base: String, _ t: Int? = nil, _ value: Value) -> Operand { names.operand(base, t: t, value) }
         func gate(_ g: LSTMGate, _ t: Int) -> Operand { op(g.rawValue, t, .vector(steps[t].gates[g])) }
         func dgate(_ g: LSTMGate, _ t: Int) -> Operand { op("delta_" + g.rawValue, t, .vector(deltas[t].gates[g])) }
         func state(_ t: Int) -> Operand { op("state", t, .vector(t < 0 ? steps[0].prevState : steps[t].state)) }

@@ -9,10 +9,7 @@ extension Pass {
         let scale = loss.mean ? 1 / Double(T) : 1
         var work: [String: Work] = [:]
 
-        func op(_ base: String, _ t: Int? = nil, _ value: Value) -> Operand {
-            let q = names.quantity(base, t: t, value)
-            return Operand(key: q.key, label: q.label, value: value)
-        }
+        func op(_ base: String, _ t: Int? = nil, _ value: Value) -> Operand { names.operand(base, t: t, value) }
         func out(_ t: Int) -> Operand { op(problem.cell.outputName, t, .vector(problem.cell.output(of: steps[t]))) }
         func labels(_ t: Int) -> Vector? {
             switch problem.targets {

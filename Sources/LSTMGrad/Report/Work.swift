@@ -158,3 +158,11 @@ extension Report {
         return raw
     }
 }
+
+extension Notation {
+    /// An equation's operand: the canonical key and this notation's label of base at time t.
+    public func operand(_ base: String, t: Int? = nil, _ value: Value) -> Operand {
+        let q = quantity(base, t: t, value)
+        return Operand(key: q.key, label: q.label, value: value)
+    }
+}
