@@ -62,10 +62,8 @@ extension GRUCell {
         for t in 0..<T {
             let last = t == T - 1
             let received = !last && deltas[t].fromNext == deltas[t + 1].toPrevOut
-            work["delta_h[\(t)]"] = Work("{0} + {1}", [op("Delta", t, .vector(deltas[t].fromLoss)), op("Delta_h", t, .vector(deltas[t].fromNext))],
-                                         mistakes: received ? [Work.Mistake("forgot Δh from t+1 (δh_t = Δ_t)") { v in v[0] }] : []) { v in
-                .vector(v[0].vector + v[1].vector)
-            }
+            work["delta_h[\(t)]"] = Work.deltaH(op("Delta", t, .vector(deltas[t].fromLoss)), op("Delta_h", t, .vector(deltas[t].fromNext)),
+                                                received: received)
             // Through the update: ∂L/∂n, ∂L/∂z and the direct term of Δh_{t−1}.
             let flipped = "sign of ∂h/∂z flipped (the other update convention)"
             if pytorch {

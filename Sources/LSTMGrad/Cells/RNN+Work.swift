@@ -47,10 +47,8 @@ extension RNNCell {
             let last = t == T - 1
             // A Δh_t that reached t from t+1 (not with --no-recurrent-terms).
             let received = !last && deltas[t].fromNext == deltas[t + 1].toPrevOut
-            work["delta_h[\(t)]"] = Work("{0} + {1}", [op("Delta", t, .vector(deltas[t].fromLoss)), op("Delta_h", t, .vector(deltas[t].fromNext))],
-                                         mistakes: received ? [Work.Mistake("forgot Δh from t+1 (δh_t = Δ_t)") { v in v[0] }] : []) { v in
-                .vector(v[0].vector + v[1].vector)
-            }
+            work["delta_h[\(t)]"] = Work.deltaH(op("Delta", t, .vector(deltas[t].fromLoss)), op("Delta_h", t, .vector(deltas[t].fromNext)),
+                                                received: received)
             // δz_t = δh_t ⊙ act′(z_t), act′ written in terms of the output where the sheet does.
             let dh = op("delta_h", t, .vector(deltas[t].out))
             switch act {
@@ -109,5 +107,16 @@ func summedOverTime(_ T: Int, _ delta: (Int) -> Operand, _ with: ((Int) -> Opera
             return .matrix(sum)
         }
         return .vector(v.dropFirst().reduce(v[0].vector) { $0 + $1.vector })
+    }
+}
+
+extension Work {
+    /// δh_t = Δ_t + Δh_t for a cell whose only state is h (RNN, GRU), with the mistake "forgot Δh
+    /// from t+1" when a Δh_t did reach t.
+    static func deltaH(_ delta: Operand, _ fromNext: Operand, received: Bool) -> Work {
+        Work("{0} + {1}", [delta, fromNext],
+             mistakes: received ? [Work.Mistake("forgot Δh from t+1 (δh_t = Δ_t)") { v in v[0] }] : []) { v in
+            .vector(v[0].vector + v[1].vector)
+        }
     }
 }
