@@ -119,29 +119,38 @@ public struct Mutator: Sendable {
         return start..<min(b.count, start + length)
     }
 
+    /// The index just past the string literal that opens at `start` (best effort on broken input).
+    func stringEnd(_ b: [UInt8], from start: Int) -> Int {
+        var k = start + 1
+        while k < b.count {
+            if b[k] == UInt8(ascii: "\\") { k += 2; continue }
+            if b[k] == UInt8(ascii: "\"") { return k + 1 }
+            k += 1
+        }
+        return b.count
+    }
+
+    /// Visits every byte outside string literals from `start`, each string's opening quote
+    /// included (its contents are skipped); `visit` returns the next index, or nil to stop.
+    func scanOutsideStrings(_ b: [UInt8], from start: Int = 0, _ visit: (Int) -> Int?) {
+        var k = start
+        while k < b.count {
+            guard let next = visit(k) else { return }
+            k = b[k] == UInt8(ascii: "\"") && next == k + 1 ? stringEnd(b, from: k) : next
+        }
+    }
+
     /// The byte ranges of number literals (outside strings).
     func numberSpans(_ b: [UInt8]) -> [Range<Int>] {
         var spans: [Range<Int>] = []
-        var k = 0
-        var inString = false
-        while k < b.count {
+        scanOutsideStrings(b) { k in
             let c = b[k]
-            if inString {
-                if c == UInt8(ascii: "\\") { k += 2; continue }
-                if c == UInt8(ascii: "\"") { inString = false }
-                k += 1
-                continue
-            }
-            if c == UInt8(ascii: "\"") { inString = true; k += 1; continue }
-            if c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) {
-                let start = k
-                k += 1
-                while k < b.count, (b[k] >= 0x30 && b[k] <= 0x39) || [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"),
-                                                                     UInt8(ascii: "+"), UInt8(ascii: "-")].contains(b[k]) { k += 1 }
-                spans.append(start..<k)
-                continue
-            }
-            k += 1
+            guard c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) else { return k + 1 }
+            var end = k + 1
+            while end < b.count, (b[end] >= 0x30 && b[end] <= 0x39) || [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"),
+                                                                       UInt8(ascii: "+"), UInt8(ascii: "-")].contains(b[end]) { end += 1 }
+            spans.append(k..<end)
+            return end
         }
         return spans
     }
@@ -149,19 +158,9 @@ public struct Mutator: Sendable {
     /// The range of one JSON value: a number, a string, or a bracketed array or object.
     func valueSpan<G: RandomNumberGenerator>(_ b: [UInt8], using g: inout G) -> Range<Int>? {
         var starts: [Int] = []
-        var inString = false
-        var k = 0
-        while k < b.count {
-            let c = b[k]
-            if inString {
-                if c == UInt8(ascii: "\\") { k += 2; continue }
-                if c == UInt8(ascii: "\"") { inString = false }
-                k += 1
-                continue
-            }
-            switch c {
+        scanOutsideStrings(b) { k in
+            switch b[k] {
             case UInt8(ascii: "\""):
-                inString = true
                 starts.append(k)
             case UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "-"), 0x30...0x39, UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
                 if k == 0 || !(b[k - 1] >= 0x30 && b[k - 1] <= 0x39 || b[k - 1] == UInt8(ascii: ".") || b[k - 1] == UInt8(ascii: "-")
@@ -170,7 +169,7 @@ public struct Mutator: Sendable {
                 }
             default: break
             }
-            k += 1
+            return k + 1
         }
         guard let start = starts.randomElement(using: &g) else { return nil }
         return start..<valueEnd(b, from: start)
@@ -179,35 +178,23 @@ public struct Mutator: Sendable {
     /// Where the value starting at `start` ends (best effort on broken input).
     func valueEnd(_ b: [UInt8], from start: Int) -> Int {
         let c = b[start]
-        if c == UInt8(ascii: "\"") {
-            var k = start + 1
-            while k < b.count {
-                if b[k] == UInt8(ascii: "\\") { k += 2; continue }
-                if b[k] == UInt8(ascii: "\"") { return k + 1 }
-                k += 1
-            }
-            return b.count
-        }
+        if c == UInt8(ascii: "\"") { return stringEnd(b, from: start) }
         if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
             var depth = 0
-            var inString = false
-            var k = start
-            while k < b.count {
-                let d = b[k]
-                if inString {
-                    if d == UInt8(ascii: "\\") { k += 2; continue }
-                    if d == UInt8(ascii: "\"") { inString = false }
-                } else if d == UInt8(ascii: "\"") {
-                    inString = true
-                } else if d == UInt8(ascii: "[") || d == UInt8(ascii: "{") {
+            var end = b.count
+            scanOutsideStrings(b, from: start) { k in
+                if b[k] == UInt8(ascii: "[") || b[k] == UInt8(ascii: "{") {
                     depth += 1
-                } else if d == UInt8(ascii: "]") || d == UInt8(ascii: "}") {
+                } else if b[k] == UInt8(ascii: "]") || b[k] == UInt8(ascii: "}") {
                     depth -= 1
-                    if depth == 0 { return k + 1 }
+                    if depth == 0 {
+                        end = k + 1
+                        return nil
+                    }
                 }
-                k += 1
+                return k + 1
             }
-            return b.count
+            return end
         }
         var k = start + 1
         while k < b.count, ![UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: " "), UInt8(ascii: "\n")].contains(b[k]) {
