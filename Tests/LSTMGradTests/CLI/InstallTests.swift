@@ -111,7 +111,8 @@ import Glibc
         (try? CLIRunner.run(["--version"]).stdout.dropFirst("lstm-grad ".count).trimmingWhitespace()) ?? "?"
     }
 
-    /// Every script parses in its shell (bash always; zsh and fish when installed).
+    /// Every script parses in its shell (bash always; zsh and fish when installed, and the test
+    /// case is reported as skipped, with the reason, when the shell is not).
     @Test(arguments: ["bash", "zsh", "fish"])
     func completionScriptsParse(_ shell: String) throws {
         let r = try CLIRunner.run(["completions", shell])
@@ -121,8 +122,11 @@ import Glibc
         for option in ["format", "precision", "example", "color", "seed", "head", "loss"] {
             #expect(r.stdout.contains(option), "\(shell) completion lacks --\(option)")
         }
-        let which = try Shell.run("command -v \(shell)")
-        guard which.status == 0 else { return }
+        guard Shell.which(shell) != nil else {
+            let why = "\(shell) is not installed, so its completion script was checked for content but not parsed"
+            print("note: completionScriptsParse(\(shell)) skipped: \(why)")
+            try Test.cancel(Comment(rawValue: why))
+        }
         let path = "/tmp/lstm-grad-completion-\(getpid()).\(shell)"
         defer { _ = unlink(path) }
         _ = try Shell.run("\(Shell.quote(CLIRunner.binary)) completions \(shell) > \(path)")
