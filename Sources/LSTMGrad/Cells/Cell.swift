@@ -1,29 +1,84 @@
-/// Named parameter blocks, so that SGD, finite differences and the report treat every cell and
-/// head alike. Gradients have the parameters' own type.
-public protocol ParameterSet: Sendable {
-    /// Canonical block names in report order, e.g. `W.a`, `U.a`, `b.a`.
-    var blockNames: [String] { get }
-    /// A block's numbers (row-major for a matrix).
-    subscript(block name: String) -> [Double] { get set }
-    /// A block as the report shows it (matrix or vector).
-    func value(of name: String) -> Value
-    /// The same shapes, all zero.
-    var zeroed: Self { get }
+/// A recurrent cell as a plug-in: its parameters and its equations. The pass (`Pass`) evaluates
+/// the equations in order; the report, show-work, `check` (carried forward, mistakes),
+/// `gradcheck`, `--steps` and `--write-updated` all read the same equations and the values they
+/// gave, and never name a concrete cell.
+///
+/// Conventions: step t reads `x[t]`, the parameters, and the values of step t−1 named by
+/// `carried` (at t = 0 the initial state, `out[-1]`, `state[-1]`). Backward at t reads `Delta[t]`
+/// (∂L_t/∂h_t through the head) and what step t+1 passed back; the cell names the zero vectors a
+/// step starts from (`zeroDeltas`).
+public protocol Cell: Sendable {
+    associatedtype Parameters: ParameterSet
+    /// Everything forward computes at one t, as a typed record (read from the pass's values).
+    associatedtype Step: Sendable
+    /// Every δ at one t, as a typed record.
+    associatedtype StepDeltas: Sendable
+
+    var parameters: Parameters { get }
+    var hiddenSize: Int { get }
+    var inputSize: Int { get }
+
+    init(parameters: Parameters)
+
+    /// The model's one-line description for the report header.
+    var summary: String { get }
+    /// h_t (`out` for the LSTM, `h` for the RNN and GRU): what the head reads.
+    var outputSymbol: Symbol { get }
+    /// The recurrent state carried from t−1 to t: h first, then the cell's own (the LSTM's `state`).
+    var carried: [Symbol] { get }
+
+    /// Forward at t: every value with its equation, in evaluation order.
+    func forwardEquations(t: Int) -> [Equation]
+    /// The forward values the report prints at t, in the sheet's order.
+    func forwardLines(t: Int, names: Notation) -> [ReportLine]
+
+    /// Backward at t of T: every δ with its equation, in evaluation order.
+    func backwardEquations(t: Int, steps T: Int, options: BackwardOptions) -> [Equation]
+    /// δ values that are zero vectors of size H at step t (nothing reaches t = T−1 from t+1;
+    /// with `--no-recurrent-terms` nothing reaches any step).
+    func zeroDeltas(t: Int, steps T: Int, options: BackwardOptions) -> [QuantityName]
+    /// The gradients of the carried initial state (in the order of `carried`), as computed at t = 0.
+    func initialGradients(options: BackwardOptions) -> [QuantityName]
+    /// The δ values the report prints at t, in the sheet's order.
+    func backwardLines(t: Int, steps T: Int, options: BackwardOptions, names: Notation) -> [ReportLine]
+    /// Printed once after the t = 0 backward step (the gradients of the initial state).
+    func initialStateLines(names: Notation) -> [ReportLine]
+
+    /// The gradient of every parameter block, summed over t, then other views of them (the
+    /// stacked δW of the published example, PyTorch's stacked tensors).
+    func gradientEquations(steps T: Int) -> [Equation]
+    /// The views after the block totals that the report prints.
+    func gradientLines(names: Notation) -> [ReportLine]
+
+    /// The typed records, read from a pass's values.
+    func step(_ values: Trace, t: Int) -> Step
+    func deltas(_ values: Trace, t: Int) -> StepDeltas
 }
 
-extension ParameterSet {
-    /// θ ← θ − λ·δθ, block by block.
-    public func sgdStep(gradients: Self, learningRate: Double) -> Self {
-        var out = self
-        for name in blockNames {
-            let g = gradients[block: name]
-            out[block: name] = zip(self[block: name], g).map { $0 - learningRate * $1 }
-        }
-        return out
-    }
+extension Cell {
+    public func initialStateLines(names: Notation) -> [ReportLine] { [] }
+    public func gradientLines(names: Notation) -> [ReportLine] { [] }
+}
 
-    /// The number of scalar parameters.
-    public var parameterCount: Int { blockNames.reduce(0) { $0 + self[block: $1].count } }
+/// A line of the report: the quantity, and the note printed after its value.
+public struct ReportLine: Sendable {
+    public var name: QuantityName
+    public var note: String?
+    /// A label that is not the notation's (`Δout_2 (dropped)`).
+    public var label: String?
+
+    public init(_ name: QuantityName, note: String? = nil, label: String? = nil) {
+        self.name = name
+        self.note = note
+        self.label = label
+    }
+}
+
+/// Switches that change what backward computes, for teaching (truncated gradients).
+public struct BackwardOptions: Sendable, Equatable {
+    /// Drop every term that reaches t from t+1 (Δout_t and δstate_{t+1}·f_{t+1}).
+    public var recurrentTerms: Bool = true
+    public init(recurrentTerms: Bool = true) { self.recurrentTerms = recurrentTerms }
 }
 
 /// The recurrent state carried between timesteps: `out` (h) for every cell, and `state` (C)
@@ -36,61 +91,9 @@ public struct CellState: Sendable, Equatable {
         self.out = out
         self.state = state
     }
-}
 
-/// A recurrent cell: forward and backward through time, side by side, plus what the report
-/// prints of them. `Step` is everything forward computes at one t (backward reads only that);
-/// `StepDeltas` every δ at one t.
-public protocol Cell: Sendable {
-    associatedtype Parameters: ParameterSet
-    associatedtype Step: Sendable
-    associatedtype StepDeltas: Sendable
-
-    var parameters: Parameters { get }
-    var hiddenSize: Int { get }
-    var inputSize: Int { get }
-
-    init(parameters: Parameters)
-
-    /// Runs the sequence from `initial`; one `Step` per input.
-    func forward(_ inputs: [Vector], initial: CellState) -> [Step]
-
-    /// h_t of a step: what the head and the next step read.
-    func output(of step: Step) -> Vector
-
-    /// Backpropagation through time. `fromLoss[t]` is Δ_t = ∂L/∂out_t through the loss at t
-    /// only; the recurrent terms are the cell's business.
-    func backward(_ steps: [Step], fromLoss: [Vector], options: BackwardOptions) -> CellGradients<Self>
-
-    /// The forward values of step t, in the sheet's order.
-    func forwardQuantities(_ step: Step, t: Int, names: Notation) -> [Quantity]
-    /// The δ values of step t, in the sheet's order.
-    func backwardQuantities(_ deltas: StepDeltas, step: Step, t: Int, names: Notation) -> [Quantity]
-    /// Quantities printed once after the t = 0 backward step (gradients of the initial state).
-    func initialStateQuantities(_ gradients: CellGradients<Self>, names: Notation) -> [Quantity]
-    /// Extra views of the totals (e.g. the stacked δW of the published example).
-    func totalQuantities(_ gradients: Parameters, names: Notation) -> [Quantity]
-    /// The model's one-line description for the report header.
-    var summary: String { get }
-    /// How each reported quantity is computed, by canonical key (for show-work and `check`).
-    func work(for pass: Pass<Self>, names: Notation) -> [String: Work]
-    /// The canonical base name of h_t in the report (`out` for the LSTM, `h` for RNN and GRU):
-    /// the head's equations name their operand by it.
-    var outputName: String { get }
-}
-
-extension Cell {
-    /// A cell that does not describe its work: quantities print values only.
-    public func work(for pass: Pass<Self>, names: Notation) -> [String: Work] { [:] }
-
-    public var outputName: String { "out" }
-}
-
-/// Switches that change what backward computes, for teaching (issue: truncated gradients).
-public struct BackwardOptions: Sendable, Equatable {
-    /// Drop every term that reaches t from t+1 (Δout_t and δstate_{t+1}·f_{t+1}).
-    public var recurrentTerms: Bool = true
-    public init(recurrentTerms: Bool = true) { self.recurrentTerms = recurrentTerms }
+    /// The carried values in the order of `Cell.carried`.
+    public var vectors: [Vector] { [out] + (state.map { [$0] } ?? []) }
 }
 
 /// Everything backward produces: per-step deltas, parameter gradients (the parameters' type),

@@ -40,11 +40,11 @@ public protocol GatedParameterSet: ParameterSet {
     associatedtype VectorGates: GateValues where VectorGates.Gate == Gate, VectorGates.Element == Vector
 
     /// Block names in report order: the matrices, then the vectors.
-    static var matrixBlocks: [String] { get }
-    static var vectorBlocks: [String] { get }
+    static var matrixBlocks: [Symbol] { get }
+    static var vectorBlocks: [Symbol] { get }
     /// Where a matrix (vector) block's gates are stored; `block` is one of `matrixBlocks` (`vectorBlocks`).
-    static func matrices(_ block: String) -> WritableKeyPath<Self, MatrixGates>
-    static func vectors(_ block: String) -> WritableKeyPath<Self, VectorGates>
+    static func matrices(_ block: Symbol) -> WritableKeyPath<Self, MatrixGates>
+    static func vectors(_ block: Symbol) -> WritableKeyPath<Self, VectorGates>
 }
 
 /// Where one named block lives in a `GatedParameterSet`.
@@ -52,12 +52,11 @@ enum GatedBlock<P: GatedParameterSet> {
     case matrix(WritableKeyPath<P, P.MatrixGates>, P.Gate)
     case vector(WritableKeyPath<P, P.VectorGates>, P.Gate)
 
-    init(_ name: String) {
-        let parts = name.split(separator: ".")
-        guard parts.count == 2, let gate = P.Gate(rawValue: String(parts[1])) else {
+    init(_ name: QuantityName) {
+        guard let component = name.component, let gate = P.Gate(rawValue: component) else {
             preconditionFailure("unknown \(P.self) block \(name)")
         }
-        let block = String(parts[0])
+        let block = name.symbol
         if P.matrixBlocks.contains(block) {
             self = .matrix(P.matrices(block), gate)
         } else if P.vectorBlocks.contains(block) {
@@ -69,11 +68,11 @@ enum GatedBlock<P: GatedParameterSet> {
 }
 
 extension GatedParameterSet {
-    public var blockNames: [String] {
-        (Self.matrixBlocks + Self.vectorBlocks).flatMap { block in Gate.allCases.map { "\(block).\($0.rawValue)" } }
+    public var blockNames: [QuantityName] {
+        (Self.matrixBlocks + Self.vectorBlocks).flatMap { block in Gate.allCases.map { QuantityName(block, $0.rawValue) } }
     }
 
-    public subscript(block name: String) -> [Double] {
+    public subscript(block name: QuantityName) -> [Double] {
         get {
             switch GatedBlock<Self>(name) {
             case let .matrix(path, gate): return self[keyPath: path][gate].values
@@ -88,7 +87,7 @@ extension GatedParameterSet {
         }
     }
 
-    public func value(of name: String) -> Value {
+    public func value(of name: QuantityName) -> Value {
         switch GatedBlock<Self>(name) {
         case let .matrix(path, gate): return .matrix(self[keyPath: path][gate])
         case let .vector(path, gate): return .vector(self[keyPath: path][gate])

@@ -28,16 +28,18 @@ public struct HeadParameters: ParameterSet, Equatable {
         self.c = c
     }
 
-    public var blockNames: [String] { ["V", "c"] }
+    public static let vName = QuantityName(.V), cName = QuantityName(.c)
 
-    public subscript(block name: String) -> [Double] {
-        get { name == "V" ? V.values : c.values }
+    public var blockNames: [QuantityName] { [Self.vName, Self.cName] }
+
+    public subscript(block name: QuantityName) -> [Double] {
+        get { name == Self.vName ? V.values : c.values }
         set {
-            if name == "V" { V.values = newValue } else { c.values = newValue }
+            if name == Self.vName { V.values = newValue } else { c.values = newValue }
         }
     }
 
-    public func value(of name: String) -> Value { name == "V" ? .matrix(V) : .vector(c) }
+    public func value(of name: QuantityName) -> Value { name == Self.vName ? .matrix(V) : .vector(c) }
     public var zeroed: HeadParameters { HeadParameters(V: Matrix(zeros: V.rows, V.cols), c: Vector(zeros: c.count)) }
 }
 
@@ -59,40 +61,13 @@ public struct Head: Sendable, Equatable {
         public var y: Vector
     }
 
-    // v_t = V·out_t + c;  y_t = act(v_t)
-    public func forward(_ out: Vector) -> Step {
-        guard let p = parameters else { return Step(v: out, y: out) }
-        let v = p.V.times(out) + p.c
-        switch kind {
-        case .softmax: return Step(v: v, y: LSTMGrad.softmax(v))
-        default: return Step(v: v, y: (kind.activation ?? .identity).apply(v))
+    /// What the head computes at one t, read from a pass's values (y_t = h_t without a head).
+    public func step(_ values: Trace, t: Int, output: Symbol) -> Step {
+        guard parameters != nil else {
+            let h = values.vector(QuantityName(output, t: t))
+            return Step(v: h, y: h)
         }
-    }
-
-    /// Backward through the head. `dy` = ∂L/∂y_t; `dv` may be given directly when the loss and
-    /// the head fuse (softmax + cross-entropy, σ + binary cross-entropy: dv = ŷ − y).
-    /// Returns Δ_t = Vᵀ·dv_t and accumulates δV += dv ⊗ out_t, δc += dv.
-    public func backward(_ step: Step, out: Vector, dy: Vector, fusedDv: Vector?, grads: inout HeadParameters?) -> (dv: Vector, delta: Vector) {
-        guard let p = parameters else { return (dy, dy) }
-        let dv: Vector
-        if let f = fusedDv {
-            dv = f
-        } else {
-            switch kind {
-            case .softmax:
-                // ∂L/∂v = y ⊙ (dy − (y·dy))
-                let s = step.y.dot(dy)
-                dv = step.y * dy.map { $0 - s }
-            default:
-                let act = kind.activation ?? .identity
-                dv = Vector(zip(dy.values, zip(step.v.values, step.y.values)).map { d, vy in
-                    d * act.derivative(z: vy.0, y: vy.1)
-                })
-            }
-        }
-        grads?.V.addOuter(dv, out)
-        grads?.c += dv
-        return (dv, p.V.transposedTimes(dv))
+        return Step(v: values.vector(QuantityName(.v, t: t)), y: values.vector(QuantityName(.y, t: t)))
     }
 }
 
@@ -138,32 +113,29 @@ public struct Loss: Sendable, Equatable {
         }
     }
 
-    /// The loss at one t and its gradient: dy = ∂L_t/∂y_t, or dv directly where the head fuses.
-    /// `scale` is 1 or 1/T.
-    func evaluate(head: Head, step: Head.Step, t: Int, targets: Targets, scale: Double) -> (loss: Double, dy: Vector, fusedDv: Vector?) {
-        let y = step.y
+    /// The loss at one t (`scale` is 1 or 1/T): the value only; its gradient is an equation
+    /// (`Head+Equations.swift`).
+    func value(y: Vector, v: Vector, t: Int, targets: Targets, scale: Double) -> Double {
         switch (kind, targets) {
         case (.l2, .values(let labels)):
             let diff = y - labels[t]
             let factor = half ? 0.5 : 1.0
-            return (scale * factor * diff.dot(diff), (scale * 2 * factor) * diff, nil)
+            return scale * factor * diff.dot(diff)
         case (.crossEntropy, _):
             let p = probabilities(targets, t: t, count: y.count)
             // L = −Σ_k p_k log softmax(v)_k, skipping p_k = 0 (0 · log 0 = 0, not NaN)
-            let logY = logSoftmax(step.v)
+            let logY = logSoftmax(v)
             var loss = 0.0
             for k in 0..<y.count where p[k] != 0 { loss -= p[k] * logY[k] }
-            // dv = ŷ·Σp − p  (ŷ − p for a distribution)
-            let dv = p.sum * y - p
-            return (scale * loss, Vector(zeros: y.count), scale * dv)
+            return scale * loss
         case (.binaryCrossEntropy, .values(let labels)):
             let p = labels[t]
-            // L = Σ softplus(v) − p·v  (= −[p log σ(v) + (1−p) log(1−σ(v))]);  dv = σ(v) − p
+            // L = Σ softplus(v) − p·v  (= −[p log σ(v) + (1−p) log(1−σ(v))])
             var loss = 0.0
-            for k in 0..<y.count { loss += softplus(step.v[k]) - p[k] * step.v[k] }
-            return (scale * loss, Vector(zeros: y.count), scale * (y - p))
+            for k in 0..<y.count { loss += softplus(v[k]) - p[k] * v[k] }
+            return scale * loss
         case (.upstream, .gradients(let g)):
-            return (scale * g[t].dot(y), scale * g[t], nil)
+            return scale * g[t].dot(y)
         default:
             preconditionFailure("loss \(kind.rawValue) with mismatched targets (the decoder checks this)")
         }

@@ -1,15 +1,15 @@
 /// One answer of a student's answers file: the quantity it names and the numbers as written.
 public struct Answer: Sendable {
-    /// The canonical key (aliases resolved) and the key as written.
-    public var key: String
+    /// The canonical name (aliases resolved) and the key as written.
+    public var name: QuantityName
     public var written: String
     public var label: String
     public var numbers: [Double]
     /// The number literals as the student wrote them (their digits set the tolerance).
     public var literals: [String]
 
-    public init(key: String, written: String, label: String, numbers: [Double], literals: [String]) {
-        self.key = key
+    public init(name: QuantityName, written: String, label: String, numbers: [Double], literals: [String]) {
+        self.name = name
         self.written = written
         self.label = label
         self.numbers = numbers
@@ -57,14 +57,15 @@ public enum AnswerSheet {
             throw SpecErrors(reader.diagnostics)
         }
         let quantities = report.uniqueQuantities
-        let byKey = Dictionary(quantities.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        var seen: [String: Int] = [:]
+        let byName = Dictionary(quantities.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var seen: [QuantityName: Int] = [:]
         var answers: [Answer] = []
         for m in members {
             let path = JSONPath.root / m.key
             // A name the report itself uses wins over an alias (an RNN's or a GRU's h is h, not out).
-            let key = byKey[m.key] != nil ? m.key : notation.canonicalKey(m.key)
-            guard let q = byKey[key] else {
+            let written = QuantityName(parsing: m.key)
+            let key = written.map { byName[$0] != nil ? $0 : notation.canonical($0) }
+            guard let key, let q = byName[key] else {
                 reader.fail(.unknownQuantity(m.key, suggestion: suggestion(for: m.key, among: quantities.map(\.key))), at: m.keyOffset, path)
                 continue
             }
@@ -101,7 +102,7 @@ public enum AnswerSheet {
                                          meaning: "\(q.label) has \(count)"), m.value, path)
                 continue
             }
-            answers.append(Answer(key: key, written: m.key, label: q.label, numbers: numbers, literals: literals))
+            answers.append(Answer(name: key, written: m.key, label: q.label, numbers: numbers, literals: literals))
         }
         if reader.hasErrors { throw SpecErrors(reader.diagnostics) }
         return answers
@@ -141,15 +142,16 @@ public struct AnswerCheck: Sendable {
     /// `tolerance` overrides the digit-based tolerance; `rounded` replays the pass with every
     /// intermediate rounded to that many decimals.
     public init(answers: [Answer], report: Report, tolerance: Double? = nil, rounded: Int? = nil) {
-        let quantities = Dictionary(report.uniqueQuantities.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        var given: [String: Value] = [:]
+        let quantities = Dictionary(report.uniqueQuantities.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var given: [QuantityName: Value] = [:]
         for a in answers {
-            if let q = quantities[a.key] { given[a.key] = q.value.replacingNumbers(a.numbers) }
+            if let q = quantities[a.name] { given[a.name] = q.value.replacingNumbers(a.numbers) }
         }
+        let replay = Recomputation(report: report, given: given)
         // Hand rounding: half away from zero, and cut off (both are how hands round).
         let roundedPasses = rounded.map { d in [report.handRounded(decimals: d), report.handRounded(decimals: d, truncating: true)] } ?? []
         lines = answers.compactMap { a -> Line? in
-            guard let q = quantities[a.key] else { return nil }
+            guard let q = quantities[a.name] else { return nil }
             let truth = q.value.numbers
             let tols = a.literals.map { tolerance ?? Answer.tolerance(decimals: Answer.decimals(of: $0)) }
             func matches(_ values: [Double], at k: Int) -> Bool { abs(a.numbers[k] - values[k]) <= tols[k] }
@@ -158,30 +160,28 @@ public struct AnswerCheck: Sendable {
             // Error carried forward: the same equation from the student's own operands.
             var carried: [Double]?
             var from: [String] = []
-            if let w = q.work {
-                let args = w.operands.map { $0.value { given[$0] } }
-                if args != w.operands.map(\.value) {
-                    carried = w.evaluate(args).numbers
-                    // Name the student's operands that are not the true value rounded to the
-                    // digits they wrote (their slips); if every one is, the rounding of all of them.
-                    var slips: [String] = []
-                    var used: [String] = []
-                    for op in w.operands.flatMap(\.leaves) {
-                        guard let g = given[op.key], g != op.value, let ans = answers.first(where: { $0.key == op.key }) else { continue }
-                        let text = ans.literals.count == 1 ? ans.literals[0] : "[" + ans.literals.joined(separator: ", ") + "]"
-                        used.append("\(op.label) = \(text)")
-                        let truth = op.value.numbers
-                        let slipped = ans.literals.indices.contains { k in
-                            let d = Answer.decimals(of: ans.literals[k])
-                            return abs(Value.scalar(truth[k]).rounded(decimals: d).numbers[0] - ans.numbers[k]) > Answer.tolerance(decimals: d + 3)
-                        }
-                        if slipped { slips.append(used.last!) }
+            if let e = q.equation, let (value, used) = replay.evaluate(e.rhs) {
+                carried = value.numbers
+                // Name the student's operands that change the result (not those multiplied by
+                // zero) and are not the true value rounded to the digits they wrote (their
+                // slips); if every one is, the rounding of all of them.
+                var slips: [String] = []
+                var named: [String] = []
+                for name in used {
+                    guard let ans = answers.first(where: { $0.name == name }), replay.matters(name, in: e.rhs, result: value) else { continue }
+                    let text = ans.literals.count == 1 ? ans.literals[0] : "[" + ans.literals.joined(separator: ", ") + "]"
+                    named.append("\(ans.label) = \(text)")
+                    let truth = quantities[name]?.value.numbers ?? []
+                    let slipped = ans.literals.indices.contains { k in
+                        let d = Answer.decimals(of: ans.literals[k])
+                        return abs(Value.scalar(truth[k]).rounded(decimals: d).numbers[0] - ans.numbers[k]) > Answer.tolerance(decimals: d + 3)
                     }
-                    from = slips.isEmpty ? used : slips
-                    if from.count > 4 { from = Array(from.prefix(4)) + ["…"] }
+                    if slipped { slips.append(named.last!) }
                 }
+                from = slips.isEmpty ? named : slips
+                if from.count > 4 { from = Array(from.prefix(4)) + ["…"] }
             }
-            let roundedTruths = roundedPasses.compactMap { $0[a.key]?.numbers }
+            let roundedTruths = roundedPasses.compactMap { $0[a.name]?.numbers }
             var kinds: [Int] = []  // 0 exact, 1 carried, 2 rounding, 3 wrong
             for k in truth.indices {
                 if matches(truth, at: k) { kinds.append(0) }
@@ -194,7 +194,7 @@ public struct AnswerCheck: Sendable {
             if kinds.contains(3) {
                 let wrongEntries = kinds.indices.filter { kinds[$0] == 3 }
                 verdict = .wrong(entries: wrongEntries,
-                                 diagnosis: AnswerCheck.diagnose(a, quantity: q, given: given, report: report, matchesAll: matchesAll))
+                                 diagnosis: AnswerCheck.diagnose(a, quantity: q, replay: replay, report: report, matchesAll: matchesAll))
             } else if kinds.contains(1) {
                 verdict = .carriedForward(from: from)
             } else if kinds.contains(2) {
@@ -208,29 +208,27 @@ public struct AnswerCheck: Sendable {
 
     /// The first classic mistake whose value reproduces every entry the student gave, and
     /// differs from the true value: computed from the quantity's own equation, never guessed.
-    static func diagnose(_ a: Answer, quantity q: Quantity, given: [String: Value], report: Report,
+    static func diagnose(_ a: Answer, quantity q: Quantity, replay: Recomputation, report: Report,
                          matchesAll: ([Double]) -> Bool) -> String? {
         let truth = q.value.numbers
-        if let w = q.work {
-            let own = w.operands.map { $0.value { given[$0] } }
-            for m in w.mistakes {
-                for args in [own, w.operands.map(\.value)] {
-                    let v = m.evaluate(args).numbers
-                    if matchesAll(v) && !matchesAll(truth) { return m.description }
+        if let e = q.equation {
+            for m in e.mistakes {
+                // From the student's own operands, and from the true ones.
+                for own in [true, false] {
+                    guard let v = own ? replay.evaluate(m.rhs)?.value : replay.evaluateTrue(m.rhs) else { continue }
+                    if matchesAll(v.numbers) && !matchesAll(truth) { return m.description }
                 }
             }
         }
         let negated = truth.map { -$0 }
         if truth.contains(where: { $0 != 0 }), matchesAll(negated) {
-            return isGradient(q.key) ? "sign of the loss derivative flipped (matches −\(q.label))"
-                                     : "sign flipped (matches −\(q.label))"
+            return isGradient(q.name) ? "sign of the loss derivative flipped (matches −\(q.label))"
+                                      : "sign flipped (matches −\(q.label))"
         }
         // The same quantity at a neighbouring timestep.
-        if let open = q.key.firstIndex(of: "["), q.key.hasSuffix("]"),
-           let t = Int(q.key[q.key.index(after: open)..<q.key.index(before: q.key.endIndex)]) {
-            let base = q.key[..<open]
+        if let t = q.name.t {
             for (dt, name) in [(-1, "t−1"), (1, "t+1")] {
-                if let other = report.quantity("\(base)[\(t + dt)]"), other.value.numbers.count == truth.count,
+                if let other = report.quantity(q.name.at(t + dt)), other.value.numbers.count == truth.count,
                    matchesAll(other.value.numbers) {
                     return "matches the value at \(name) (\(other.label))"
                 }
@@ -240,7 +238,8 @@ public struct AnswerCheck: Sendable {
     }
 
     /// δ, Δ and d-names are gradients (their sign follows the loss derivative).
-    static func isGradient(_ key: String) -> Bool {
+    static func isGradient(_ name: QuantityName) -> Bool {
+        let key = name.symbol.base
         if key.hasPrefix("delta_") || key.hasPrefix("Delta") { return true }
         guard key.hasPrefix("d"), let second = key.dropFirst().first else { return false }
         return second.isUppercase || second == "b" || second == "c"
@@ -298,5 +297,52 @@ public struct AnswerCheck: Sendable {
         if rounding > 0 { extra.append("\(rounding) by rounding") }
         if !extra.isEmpty { out.write(" (" + extra.joined(separator: ", ") + ")") }
         out.newline()
+    }
+}
+
+/// A quantity's equation evaluated from a student's own numbers: each operand is the student's
+/// answer where they gave one; a value the report does not print (δgates_t) is recomputed from
+/// its own equation the same way; anything else is the pass's value.
+struct Recomputation {
+    var report: Report
+    var given: [QuantityName: Value]
+    /// The equations of values the report does not print.
+    var hidden: [QuantityName: Equation]
+
+    init(report: Report, given: [QuantityName: Value]) {
+        self.report = report
+        self.given = given
+        let printed = Set(report.uniqueQuantities.map(\.name))
+        hidden = Dictionary(report.equations.filter { !printed.contains($0.name) }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The value from the student's numbers and the answers it read; nil when it reads none.
+    func evaluate(_ rhs: Expr) -> (value: Value, used: [QuantityName])? {
+        var used: [QuantityName] = []
+        func lookup(_ name: QuantityName) -> Value? {
+            if let g = given[name] {
+                if !used.contains(name) { used.append(name) }
+                return g
+            }
+            if let e = hidden[name] { return try? e.rhs.evaluate(lookup) }
+            return report.values?[name]
+        }
+        guard let v = try? rhs.evaluate(lookup), !used.isEmpty else { return nil }
+        return (v, used)
+    }
+
+    /// The value from the pass's own numbers.
+    func evaluateTrue(_ rhs: Expr) -> Value? {
+        guard let values = report.values else { return nil }
+        return try? rhs.evaluate { values[$0] }
+    }
+
+    /// Whether the student's value of `name` changes the result (an operand multiplied by a
+    /// zero, such as out_{−1} = 0, does not).
+    func matters(_ name: QuantityName, in rhs: Expr, result: Value) -> Bool {
+        var without = self
+        without.given[name] = nil
+        guard let other = without.evaluate(rhs)?.value ?? evaluateTrue(rhs) else { return true }
+        return other != result
     }
 }

@@ -1,46 +1,23 @@
-/// A printable value: a scalar, a vector or a matrix.
-public enum Value: Sendable, Equatable {
-    case scalar(Double)
-    case vector(Vector)
-    case matrix(Matrix)
-
-    /// All numbers, row-major.
-    public var numbers: [Double] {
-        switch self {
-        case .scalar(let x): return [x]
-        case .vector(let v): return v.values
-        case .matrix(let m): return m.values
-        }
-    }
-
-    /// The same shape with other numbers.
-    public func replacingNumbers(_ numbers: [Double]) -> Value {
-        switch self {
-        case .scalar: return .scalar(numbers[0])
-        case .vector: return .vector(Vector(numbers))
-        case .matrix(let m): return .matrix(Matrix(rows: m.rows, cols: m.cols, values: numbers))
-        }
-    }
-}
-
-/// One named value of the report. `key` is the canonical name (`delta_state[1]`, `dW.a`,
-/// `W.a'`) used by JSON output, answers files and messages; `label` is how the spec's notation
-/// writes it (`δstate_1`).
+/// One value of the report: its typed name, how the spec's notation writes it (`δstate_1`),
+/// the value, a note, and the equation that computed it (when the report carries the work).
 public struct Quantity: Sendable, Equatable {
-    public var key: String
+    public var name: QuantityName
     public var label: String
     public var value: Value
     /// Shown after the value in text output (e.g. "= δstate_0 ⊙ f_0").
     public var note: String?
-    /// How it is computed (equation, operands, evaluation), when the cell provides it.
-    public var work: Work? = nil
+    /// How it is computed: its equation (operands' values in `Report.values`).
+    public var equation: Equation? = nil
 
-    public init(key: String, label: String, value: Value, note: String? = nil) {
-        self.key = key
+    public init(name: QuantityName, label: String, value: Value, note: String? = nil) {
+        self.name = name
         self.label = label
         self.value = value
         self.note = note
     }
+
+    /// The canonical key, as JSON, CSV and answers files write it.
+    public var key: String { name.description }
 }
 
 /// How a sheet writes each canonical symbol. The canonical names never change; a notation only
@@ -59,17 +36,12 @@ public struct Notation: Sendable {
         self.aliases = aliases
     }
 
-    /// The canonical key for a name given in this notation (`C[0]` → `state[0]`); unchanged if
-    /// it is not an alias.
-    public func canonicalKey(_ key: String) -> String {
-        var base = Substring(key)
-        var rest = Substring("")
-        if let bracket = key.firstIndex(of: "[") {
-            base = key[..<bracket]
-            rest = key[bracket...]
-        }
-        guard let canonical = aliases[String(base)] else { return key }
-        return canonical + rest
+    /// The canonical name for a name given in this notation (`C[0]` → `state[0]`); unchanged
+    /// if its symbol is not an alias.
+    public func canonical(_ name: QuantityName) -> QuantityName {
+        var n = name
+        if let canonical = aliases[name.symbol.base] { n.symbol = Symbol(canonical) }
+        return n
     }
 
     /// The published numerical example's notation (a, i, f, o, state, out, Δ, δ).
@@ -125,6 +97,7 @@ public struct Notation: Sendable {
     /// `dW.a` → `δW_a`, `W.a'` → `W_a`.
     public func label(_ base: String) -> String {
         if let l = labels[base] { return l }
+        if base == Symbol.learningRate.base { return "λ" }
         var s = base
         if s.hasSuffix("'") { s.removeLast() }
         if s.hasPrefix("delta_") {
@@ -139,11 +112,18 @@ public struct Notation: Sendable {
         return s.replacingDots()
     }
 
-    /// The canonical key and label of base at time t.
-    public func quantity(_ base: String, t: Int? = nil, _ value: Value, note: String? = nil) -> Quantity {
-        let key = t.map { "\(base)[\($0)]" } ?? base
-        let label = t.map { "\(self.label(base))_\($0)" } ?? self.label(base)
-        return Quantity(key: key, label: label, value: value, note: note)
+    /// How this notation writes a name: `δstate_1`, `W_a` (after the update too), `Δout^a_0`.
+    /// A parameter block is labelled as the notation writes its update (`W^xc` in colah's).
+    public func label(_ name: QuantityName) -> String {
+        var base = name.base
+        if name.updated || (name.t == nil && labels[base] == nil && labels[base + "'"] != nil) { base += "'" }
+        let l = label(base)
+        return name.t.map { "\(l)_\($0)" } ?? l
+    }
+
+    /// The quantity `name` with its label in this notation.
+    public func quantity(_ name: QuantityName, _ value: Value, note: String? = nil) -> Quantity {
+        Quantity(name: name, label: label(name), value: value, note: note)
     }
 }
 
@@ -170,6 +150,13 @@ public struct Report: Sendable {
     public var sections: [Section]
     /// Notes printed after the sections (e.g. "two biases receive the same gradient").
     public var notes: [String]
+    /// Every value of the pass by name, when the report carries the work (the operands of
+    /// each equation), and the notation that labels them.
+    public var values: Trace? = nil
+    public var notation: Notation = .published
+    /// Every equation of the pass in evaluation order (with the work), printed or not: `check`
+    /// replays them.
+    public var equations: [Equation] = []
 
     public init(header: [String], sections: [Section], notes: [String] = []) {
         self.header = header
@@ -179,17 +166,17 @@ public struct Report: Sendable {
 
     /// Every quantity once, by canonical key, first occurrence first.
     public var uniqueQuantities: [Quantity] {
-        var seen = Set<String>()
+        var seen = Set<QuantityName>()
         var out: [Quantity] = []
         for s in sections {
-            for q in s.quantities where seen.insert(q.key).inserted { out.append(q) }
+            for q in s.quantities where seen.insert(q.name).inserted { out.append(q) }
         }
         return out
     }
 
-    public func quantity(_ key: String) -> Quantity? {
+    public func quantity(_ name: QuantityName) -> Quantity? {
         for s in sections {
-            if let q = s.quantities.first(where: { $0.key == key }) { return q }
+            if let q = s.quantities.first(where: { $0.name == name }) { return q }
         }
         return nil
     }

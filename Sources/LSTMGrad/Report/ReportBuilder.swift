@@ -1,72 +1,83 @@
-/// Collects a pass into the ordered report of named quantities, in the sheet's order:
-/// forward per t, the loss, backward from T−1 down to 0, the gradient totals, the SGD update.
+/// Collects a pass into the ordered report of named quantities, in the sheet's order: forward
+/// per t, the loss, backward from T−1 down to 0, the gradient totals, the update; in the
+/// spec's notation and layout, built once in its final form.
 public enum ReportBuilder {
-    /// `work`: attach each quantity's equation (for show-work and `check`; it costs time on
-    /// large networks, so plain runs leave it out).
+    /// `work`: attach each quantity's equation (show-work, `check`); the pass must have kept
+    /// its equations.
     public static func build<C: Cell>(_ pass: Pass<C>, names: Notation, source: String? = nil, work withWork: Bool = false) throws(NumericError) -> Report {
         let problem = pass.problem
         let cell = problem.cell
-        let T = pass.steps.count
+        let head = problem.headEquations
+        let T = problem.inputs.count
         let hasHead = problem.head.kind != .none
+        let values = pass.values
+        let λ = shortest(problem.learningRate)
         var header = [
             "\(cell.summary)   X = \(cell.inputSize), H = \(cell.hiddenSize), T = \(T)"
                 + (hasHead ? ", head: \(problem.head.kind.rawValue) (\(problem.head.parameters!.V.rows) outputs)" : ""),
             "loss: L = \(problem.loss.formula)\(hasHead ? "" : ", y_t = out_t")",
-            "SGD: θ ← θ − λ·δθ, λ = \(shortest(problem.learningRate))",
+            "SGD: θ ← θ − λ·δθ, λ = \(λ)",
         ]
         if let s = source { header.insert("spec: \(s)", at: 0) }
 
+        func quantity(_ line: ReportLine) -> Quantity {
+            var q = names.quantity(line.name, values.value(line.name), note: line.note)
+            if let l = line.label { q.label = l }
+            return q
+        }
         var sections: [Section] = []
         for t in 0..<T {
-            var qs = cell.forwardQuantities(pass.steps[t], t: t, names: names)
-            if hasHead {
-                qs.append(names.quantity("v", t: t, .vector(pass.headSteps[t].v)))
-                qs.append(names.quantity("y", t: t, .vector(pass.headSteps[t].y)))
-            }
-            qs.append(names.quantity("loss", t: t, .scalar(pass.losses[t])))
-            sections.append(Section(title: "Forward @ t=\(t)", quantities: qs))
+            let lines = cell.forwardLines(t: t, names: names) + head.forwardLines(t: t)
+            sections.append(Section(title: "Forward @ t=\(t)", quantities: lines.map(quantity)))
         }
-        sections.append(Section(title: "Loss", quantities: [names.quantity("loss", .scalar(pass.loss))]))
+        sections.append(Section(title: "Loss", quantities: [quantity(ReportLine(QuantityName(.loss)))]))
         for t in (0..<T).reversed() {
-            var qs: [Quantity] = []
-            if hasHead {
-                if problem.loss.kind != .crossEntropy && problem.loss.kind != .binaryCrossEntropy {
-                    qs.append(names.quantity("dy", t: t, .vector(pass.dy[t])))
-                }
-                qs.append(names.quantity("dv", t: t, .vector(pass.dv[t])))
-            }
-            qs += cell.backwardQuantities(pass.gradients.deltas[t], step: pass.steps[t], t: t, names: names)
-            if t == 0 { qs += cell.initialStateQuantities(pass.gradients, names: names) }
-            sections.append(Section(title: "Backward @ t=\(t)", quantities: qs))
+            var lines = head.backwardLines(t: t) + cell.backwardLines(t: t, steps: T, options: pass.options, names: names)
+            if t == 0 { lines += cell.initialStateLines(names: names) }
+            sections.append(Section(title: "Backward @ t=\(t)", quantities: lines.map(quantity)))
         }
 
-        var totals: [Quantity] = []
-        let g = pass.gradients.parameters
-        for block in g.blockNames { totals.append(names.quantity("d" + block, g.value(of: block))) }
-        totals += cell.totalQuantities(g, names: names)
-        if let hg = pass.headGradients {
-            for block in hg.blockNames { totals.append(names.quantity("d" + block, hg.value(of: block))) }
+        let blocks = cell.parameters.blockNames
+        let headBlocks = problem.head.parameters?.blockNames ?? []
+        var totals = blocks.map { quantity(ReportLine($0.gradient)) }
+        totals += cell.gradientLines(names: names).map(quantity)
+        totals += headBlocks.map { quantity(ReportLine($0.gradient)) }
+        var updated = (blocks + headBlocks).map { quantity(ReportLine($0.afterUpdate, note: problem.update.note(for: $0))) }
+        var notes: [String] = []
+        if let layout = problem.layout {
+            header.append("weights: \(layout.name) layout; gradients and updated parameters are also given in it")
+        }
+        if let layout = problem.layout, layout.showsBlocks(in: names) {
+            for (name, value) in layout.blocks(pass.gradients.parameters) {
+                totals.append(Quantity(name: layoutName("d_" + name), label: names.gradientSymbol + name, value: value, note: "\(layout.name) layout"))
+            }
+            for (name, value) in layout.updatedBlocks(updated: pass.updated, gradients: pass.gradients.parameters, learningRate: problem.learningRate) {
+                updated.append(Quantity(name: layoutName(name).afterUpdate, label: name, value: value, note: "\(layout.name) layout"))
+            }
+            if let note = layout.note(learningRate: problem.learningRate) { notes.append(note) }
         }
         sections.append(Section(title: "Gradients (summed over t)", quantities: totals))
+        sections.append(Section(title: "Updated parameters (SGD, λ = \(λ))", quantities: updated))
 
-        var updated: [Quantity] = []
-        for block in pass.updated.blockNames {
-            updated.append(names.quantity(block + "'", pass.updated.value(of: block)))
-        }
-        if let uh = pass.updatedHead {
-            for block in uh.blockNames { updated.append(names.quantity(block + "'", uh.value(of: block))) }
-        }
-        sections.append(Section(title: "Updated parameters (SGD, λ = \(shortest(problem.learningRate)))", quantities: updated))
-
-        let work = withWork ? cell.work(for: pass, names: names).merging(pass.headWork(names: names)) { cellWork, _ in cellWork } : [:]
-        if !work.isEmpty {
-            for s in sections.indices {
-                for k in sections[s].quantities.indices { sections[s].quantities[k].work = work[sections[s].quantities[k].key] }
+        var report = Report(header: header, sections: sections, notes: notes)
+        report.notation = names
+        if withWork {
+            let equations = Dictionary(pass.equations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            for s in report.sections.indices {
+                for k in report.sections[s].quantities.indices {
+                    report.sections[s].quantities[k].equation = equations[report.sections[s].quantities[k].name]
+                }
             }
+            report.values = values
+            report.equations = pass.equations
         }
-        let report = Report(header: header, sections: sections)
         try checkFinite(report)
         return report
+    }
+
+    /// A block in a layout's own spelling (`weight_ih_l0`, `Wx.f`) as a name.
+    static func layoutName(_ spelling: String) -> QuantityName {
+        QuantityName(parsing: spelling) ?? QuantityName(Symbol(spelling))
     }
 
     /// Stops at the first quantity (in report order: forward before backward) that is not finite.
@@ -88,27 +99,27 @@ public func shortest(_ x: Double) -> String {
 }
 
 extension ReportBuilder {
-    /// With `--no-recurrent-terms` (seed 000 drops "the next level"): the full gradient of every
-    /// block beside the truncated one the report printed, and how far apart they are.
+    /// With `--no-recurrent-terms` (the univariate sheet drops "the next level"): the full
+    /// gradient of every block beside the truncated one the report printed, and how far apart
+    /// they are.
     public static func addTruncationComparison<C: Cell>(_ report: Report, truncated: Pass<C>, full: Pass<C>, names: Notation) -> Report {
         var r = report
         var qs: [Quantity] = []
         var gapSquared = 0.0, sizeSquared = 0.0
-        func compare(_ name: String, _ t: [Double], _ f: [Double], _ value: Value) {
-            let diff = zip(t, f).map { $0 - $1 }
-            let gap = diff.reduce(0) { $0 + $1 * $1 }
+        var blocks = full.problem.cell.parameters.blockNames
+        if let hp = full.problem.head.parameters { blocks += hp.blockNames }
+        for block in blocks {
+            let name = block.gradient
+            let t = truncated.values.value(name), f = full.values.value(name)
+            let gap = zip(t.numbers, f.numbers).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
             gapSquared += gap
-            sizeSquared += f.reduce(0) { $0 + $1 * $1 }
-            qs.append(Quantity(key: "full." + name, label: names.label(name) + " (full)", value: value))
-            qs.append(Quantity(key: "gap." + name, label: "‖\(names.label(name)) − \(names.label(name)) (full)‖", value: .scalar(gap.squareRoot())))
+            sizeSquared += f.numbers.reduce(0) { $0 + $1 * $1 }
+            let label = names.label(name)
+            qs.append(Quantity(name: name.inView(.full), label: label + " (full)", value: f))
+            qs.append(Quantity(name: name.inView(.gap), label: "‖\(label) − \(label) (full)‖", value: .scalar(gap.squareRoot())))
         }
-        let tg = truncated.gradients.parameters, fg = full.gradients.parameters
-        for block in fg.blockNames { compare("d" + block, tg[block: block], fg[block: block], fg.value(of: block)) }
-        if let th = truncated.headGradients, let fh = full.headGradients {
-            for block in fh.blockNames { compare("d" + block, th[block: block], fh[block: block], fh.value(of: block)) }
-        }
-        qs.append(Quantity(key: "gap_relative", label: "‖truncated − full‖ / ‖full‖", value: .scalar(sizeSquared > 0 ? (gapSquared / sizeSquared).squareRoot() : 0),
-                           note: "over every parameter block"))
+        qs.append(Quantity(name: QuantityName(.gapRelative), label: "‖truncated − full‖ / ‖full‖",
+                           value: .scalar(sizeSquared > 0 ? (gapSquared / sizeSquared).squareRoot() : 0), note: "over every parameter block"))
         r.header.append("truncated gradient (--no-recurrent-terms): Δout_t and δstate_{t+1}⊙f_{t+1} are dropped; the full gradient is printed after it")
         r.sections.append(Section(title: "Full gradient (with the recurrent terms) and its distance from the truncated one", quantities: qs))
         return r

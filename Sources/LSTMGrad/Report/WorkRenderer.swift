@@ -37,11 +37,11 @@ public struct WorkRenderer: Sendable {
             for q in section.quantities {
                 switch format {
                 case .text:
-                    out.write("  " + line(q))
+                    out.write("  " + line(q, in: report))
                     if let n = note(q) { out.write("   (" + n + ")") }
                     out.write("\n")
                 case .markdown, .latex:
-                    out.write("$" + line(q) + "$")
+                    out.write("$" + line(q, in: report) + "$")
                     if let n = note(q) { out.write(" (" + (format == .latex ? latexText(n) : n) + ")") }
                     out.write(format == .latex ? "\n\n" : "\n\n")
                 }
@@ -63,7 +63,7 @@ public struct WorkRenderer: Sendable {
     /// A note that only restates the equation the work already prints is left out.
     func note(_ q: Quantity) -> String? {
         guard let n = q.note else { return nil }
-        if q.work != nil, n.hasPrefix("= ") {
+        if q.equation != nil, n.hasPrefix("= ") {
             guard let colon = n.firstIndex(of: ":") else { return nil }
             return String(n[n.index(after: colon)...].drop(while: { $0 == " " }))
         }
@@ -71,21 +71,11 @@ public struct WorkRenderer: Sendable {
     }
 
     /// `label = symbols = numbers = result`, or `label = result` without work.
-    func line(_ q: Quantity) -> String {
+    func line(_ q: Quantity, in report: Report) -> String {
         var parts = [label(q.label)]
-        if let w = q.work {
-            parts.append(w.pieces.map { piece in
-                switch piece {
-                case .text(let s): return symbols(s)
-                case .operand(let k): return label(w.operands[k].label)
-                }
-            }.joined())
-            parts.append(w.pieces.map { piece in
-                switch piece {
-                case .text(let s): return symbols(s)
-                case .operand(let k): return value(w.operands[k].value, trimmed: true)
-                }
-            }.joined())
+        if let e = q.equation, let values = report.values {
+            parts.append(e.rhs.rendered(leaf: { label(report.notation.label($0)) }, text: symbols))
+            parts.append(e.rhs.rendered(leaf: { value(values.value($0), trimmed: true) }, text: symbols))
         }
         parts.append(value(q.value, trimmed: false))
         return parts.joined(separator: " = ")

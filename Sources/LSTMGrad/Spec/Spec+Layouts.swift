@@ -61,7 +61,7 @@ public enum LSTMLayouts {
 
 /// How a spec wrote the LSTM's weights. Decoding converts every layout to `LSTMParameters`;
 /// the report and `--write-updated` convert back, here and nowhere else.
-public enum LSTMLayout: Sendable, Equatable {
+public enum LSTMLayout: ParameterLayout, Equatable {
     /// `{"W": {"a": …}, "U": {…}, "b": {…}}` (the published example, seed 001).
     case perGate(candidate: String)
     /// Seed 000's W^{xg}, W^{hg}, W^g_0: `{"Wx": {"f","i","o","c"}, "Wh": {…}, "W0": {…}}`.
@@ -90,11 +90,11 @@ public enum LSTMLayout: Sendable, Equatable {
     static let kerasOrder: [LSTMGate] = [.i, .f, .a, .o]
 
     /// The spec's blocks of a parameter set (or of its gradients), in the spec's spelling and
-    /// order; nil for the per-gate layout, whose blocks are the canonical ones.
-    public func blocks(_ p: LSTMParameters) -> [(name: String, value: Value)]? {
+    /// order; none for the per-gate layout, whose blocks are the canonical ones.
+    public func blocks(_ p: LSTMParameters) -> [(name: String, value: Value)] {
         switch self {
         case .perGate:
-            return nil
+            return []
         case .seed000(let c):
             let gates: [(String, LSTMGate)] = [("f", .f), ("i", .i), ("o", .o), (c, .a)]
             return gates.map { ("Wx.\($0.0)", Value.matrix(p.W[$0.1])) }
@@ -107,30 +107,40 @@ public enum LSTMLayout: Sendable, Equatable {
             }
         case .stacked(let order, _):
             return [("W", .matrix(Matrix.stack(order.map { p.W[$0] }))),
-                    ("U", .matrix(Matrix.stack(order.map { p.U[$0] }))),
-                    ("b", .vector(Vector(order.flatMap { p.b[$0].values })))]
+                    ("U", .matrix(Matrix.stack(order.map { p.U[$0] })))]
+                + (p.hasBias ? [("b", .vector(Vector(order.flatMap { p.b[$0].values })))] : [])
         case .pytorch:
             let b = Vector(Self.pytorchOrder.flatMap { p.b[$0].values })
             return [("weight_ih_l0", .matrix(Matrix.stack(Self.pytorchOrder.map { p.W[$0] }))),
-                    ("weight_hh_l0", .matrix(Matrix.stack(Self.pytorchOrder.map { p.U[$0] }))),
-                    ("bias_ih_l0", .vector(b)), ("bias_hh_l0", .vector(b))]
+                    ("weight_hh_l0", .matrix(Matrix.stack(Self.pytorchOrder.map { p.U[$0] })))]
+                + (p.hasBias ? [("bias_ih_l0", .vector(b)), ("bias_hh_l0", .vector(b))] : [])
         case .keras:
             return [("kernel", .matrix(Matrix.stack(Self.kerasOrder.map { p.W[$0] }).transposed)),
-                    ("recurrent_kernel", .matrix(Matrix.stack(Self.kerasOrder.map { p.U[$0] }).transposed)),
-                    ("bias", .vector(Vector(Self.kerasOrder.flatMap { p.b[$0].values })))]
+                    ("recurrent_kernel", .matrix(Matrix.stack(Self.kerasOrder.map { p.U[$0] }).transposed))]
+                + (p.hasBias ? [("bias", .vector(Vector(Self.kerasOrder.flatMap { p.b[$0].values })))] : [])
         }
     }
 
     /// The SGD-updated blocks in the spec's layout. Only PyTorch differs from `blocks(updated)`:
     /// each of its two biases takes its own step b ← b − λ·δb.
-    public func updatedBlocks(updated: LSTMParameters, gradients: LSTMParameters, learningRate: Double) -> [(name: String, value: Value)]? {
-        guard var out = blocks(updated) else { return nil }
-        if case .pytorch(let bih, let bhh) = self {
+    public func updatedBlocks(updated: LSTMParameters, gradients: LSTMParameters, learningRate: Double) -> [(name: String, value: Value)] {
+        var out = blocks(updated)
+        if case .pytorch(let bih, let bhh) = self, updated.hasBias {
             let g = Vector(Self.pytorchOrder.flatMap { gradients.b[$0].values })
             out[2] = ("bias_ih_l0", .vector(bih - learningRate * g))
             out[3] = ("bias_hh_l0", .vector(bhh - learningRate * g))
         }
         return out
+    }
+
+    /// PyTorch stores the bias twice (b = b_ih + b_hh, each stepped by −λ·δb): the effective
+    /// bias moves by 2λ·δb.
+    public var update: UpdateRule { if case .pytorch = self { return UpdateRule(doubled: [.b]) } else { return .sgd } }
+
+    /// In colah's notation the univariate sheet's names already are the labels.
+    public func showsBlocks(in notation: Notation) -> Bool {
+        if case .seed000 = self { return notation.name != Notation.colah.name }
+        return true
     }
 
     /// A note the report prints for this layout, if any.
@@ -396,7 +406,7 @@ extension LSTMLayouts {
         let b = f[names.b].map { reader.vector($0, path / names.b, count: 4 * H, meaning: "4H = \(4 * H), the gates' biases stacked") } ?? Vector(zeros: 4 * H)
         guard let W, let U, let b else { return nil }
         let w = split(W, order: order, H: H), u = split(U, order: order, H: H), bb = split(b, order: order, H: H)
-        return LSTMParameters(W: PerGate { w[$0]! }, U: PerGate { u[$0]! }, b: PerGate { bb[$0]! })
+        return LSTMParameters(W: PerGate { w[$0]! }, U: PerGate { u[$0]! }, b: PerGate { bb[$0]! }, hasBias: f[names.b] != nil)
     }
 
     static func decodeStacked(_ f: SpecReader.Fields, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> (LSTMParameters, LSTMLayout)? {
@@ -416,6 +426,7 @@ extension LSTMLayouts {
         guard let bhh else { return nil }
         let extra = split(bhh, order: LSTMLayout.pytorchOrder, H: H)
         for gate in LSTMGate.allCases { p.b[gate] = p.b[gate] + extra[gate]! }
+        p.hasBias = p.hasBias || f["bias_hh_l0"] != nil
         return (p, .pytorch(biasIH: bih, biasHH: bhh))
     }
 

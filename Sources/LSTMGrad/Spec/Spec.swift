@@ -159,7 +159,13 @@ public enum SpecDecoder {
             LSTMLayouts.decodeAny($0, .root / "weights", inputSize: c.inputSize, reader: reader)
         }
         layout = decodedWeights?.1
-        return decodeProblem(c, weights: decodedWeights?.0, as: LSTMCell.self, hasState: true, reader: reader).map { .lstm($0) }
+        guard var problem = decodeProblem(c, weights: decodedWeights?.0, as: LSTMCell.self, hasState: true, reader: reader) else { return nil }
+        if let l = layout {
+            problem.update = l.update
+            // A per-gate spec's blocks are the canonical ones: no second view.
+            if case .perGate = l {} else { problem.layout = l }
+        }
+        return .lstm(problem)
     }
 
     static func decodeNotation(_ fields: SpecReader.Fields, reader: SpecReader) -> Notation {

@@ -25,7 +25,8 @@ public enum UpdatedSpec {
 
     static func weights(_ layout: LSTMLayout, updated p: LSTMParameters, gradients g: LSTMParameters, learningRate: Double) -> String {
         var fields: [(String, String)] = []
-        if let blocks = layout.updatedBlocks(updated: p, gradients: g, learningRate: learningRate) {
+        let blocks = layout.updatedBlocks(updated: p, gradients: g, learningRate: learningRate)
+        if !blocks.isEmpty {
             // Dotted names (Wx.f, Wz.a) are one object per prefix.
             var groups: [(String, [(String, Value)])] = []
             for (name, value) in blocks {
@@ -52,9 +53,9 @@ public enum UpdatedSpec {
                 fields.insert(("order", quoted(spelling.joined())), at: 0)
             }
         } else {
-            for block in ["W", "U", "b"] {
-                let gates = LSTMGate.allCases.map { g in quoted(g.rawValue) + ": " + value(p.value(of: "\(block).\(g.rawValue)"), indent: "    ") }
-                fields.append((block, "{" + gates.joined(separator: ", ") + "}"))
+            for block in [Symbol.W, .U, .b] {
+                let gates = LSTMGate.allCases.map { g in quoted(g.rawValue) + ": " + value(p.value(of: QuantityName(block, g.rawValue)), indent: "    ") }
+                fields.append((block.base, "{" + gates.joined(separator: ", ") + "}"))
             }
         }
         return "{\n" + fields.map { "    " + quoted($0.0) + ": " + $0.1 }.joined(separator: ",\n") + "\n  }"

@@ -11,35 +11,32 @@ public func monotonicSeconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
-/// The head and the loss at every t, given the cell outputs: losses, ∂L/∂y, ∂L/∂v, Δ_t (flat
-/// T×H) and the head gradients. The same code for the fast and the reference pass.
+/// The head and the loss at every t, given the cell outputs: the head's equations evaluated on
+/// their own (for the fast kernel, which computes the cell). Holds h_t, v_t, y_t, L_t, ∂L/∂y_t,
+/// ∂L/∂v_t, Δ_t and the head's gradients by name.
 struct HeadPass {
-    var headSteps: [Head.Step] = []
-    var losses: [Double] = []
-    var dy: [Vector] = []
-    var dv: [Vector] = []
+    var values = Trace()
+    /// Δ_t for every t, flat T×H (what the kernel's backward reads).
     var fromLoss: [Double] = []
-    var headGradients: HeadParameters?
+    var losses: [Double] = []
 
-    init<C: Cell>(_ problem: Problem<C>, outputs: (Int) -> Vector, keep: Bool) {
-        let head = problem.head
+    init<C: Cell>(_ problem: Problem<C>, outputs: (Int) -> Vector) {
+        let equations = problem.headEquations
         let T = problem.inputs.count
-        let scale = problem.loss.mean ? 1 / Double(T) : 1
-        headGradients = head.parameters?.zeroed
+        let K = problem.head.parameters?.V.rows ?? problem.cell.hiddenSize
+        if let hp = problem.head.parameters { values.store(hp) }
         fromLoss.reserveCapacity(T * problem.cell.hiddenSize)
         for t in 0..<T {
-            let out = outputs(t)
-            let hs = head.forward(out)
-            let l = problem.loss.evaluate(head: head, step: hs, t: t, targets: problem.targets, scale: scale)
-            let (dvt, delta) = head.backward(hs, out: out, dy: l.dy, fusedDv: l.fusedDv, grads: &headGradients)
-            losses.append(l.loss)
-            fromLoss += delta.values
-            if keep {
-                headSteps.append(hs)
-                dy.append(l.dy)
-                dv.append(dvt)
-            }
+            values[QuantityName(equations.output, t: t)] = .vector(outputs(t))
+            for (name, value) in equations.leaves(t, outputs: K) { values[name] = value }
+            for eq in equations.forwardEquations(t: t) { values.evaluate(eq) }
+            let s = problem.head.step(values, t: t, output: equations.output)
+            let l = problem.loss.value(y: s.y, v: s.v, t: t, targets: problem.targets, scale: equations.scale)
+            losses.append(l)
+            for eq in equations.backwardEquations(t: t, outputs: K) { values.evaluate(eq) }
+            fromLoss += values.vector(.Delta(t)).values
         }
+        for eq in equations.gradientEquations() { values.evaluate(eq) }
     }
 }
 
@@ -54,59 +51,49 @@ extension LSTMFast {
 }
 
 extension Pass where C == LSTMCell {
-    /// The same pass as `Pass(problem)`, through the fast kernel (`LSTMFast`): every value of
-    /// the report, equal to the reference up to rounding.
-    public init(fast problem: Problem<LSTMCell>, options: BackwardOptions = BackwardOptions()) {
+    /// The same pass as `Pass(problem)`, with the values the fast kernel (`LSTMFast`) computes
+    /// (gates, state, out, every δ of the cell, the parameter gradients) taken from it and the
+    /// rest (the head, the decompositions, the stacked views, the update) from the equations:
+    /// equal to the reference up to rounding.
+    public init(fast problem: Problem<LSTMCell>, options: BackwardOptions = BackwardOptions(), keepEquations: Bool = false) {
+        typealias Name = QuantityName
         let kernel = LSTMFast(problem.cell.parameters)
         let H = kernel.H, X = kernel.X, T = problem.inputs.count
         let xs = LSTMFast.flatten(problem.inputs, width: X)
-        var f = kernel.forward(inputs: xs, steps: T, initial: problem.initial, keepPre: true)
-        var steps: [LSTMStep] = []
-        steps.reserveCapacity(T)
-        func slice(_ a: [Double], _ from: Int, _ n: Int) -> Vector { Vector(Array(a[from..<(from + n)])) }
+        var f = kernel.forward(inputs: xs, steps: T, initial: problem.initial)
+        func slice(_ a: [Double], _ from: Int, _ n: Int) -> Value { .vector(Vector(Array(a[from..<(from + n)]))) }
+        var provided = Trace()
         for t in 0..<T {
-            let gates = PerGate { g in slice(f.gates, t * 4 * H + Self.offset(g) * H, H) }
-            let pre = PerGate { g in slice(f.pre, t * 4 * H + Self.offset(g) * H, H) }
-            steps.append(LSTMStep(
-                x: problem.inputs[t],
-                prevOut: t == 0 ? Vector(f.initialOut) : slice(f.out, (t - 1) * H, H),
-                prevState: t == 0 ? Vector(f.initialState) : slice(f.state, (t - 1) * H, H),
-                pre: pre, gates: gates, state: slice(f.state, t * H, H),
-                tanhState: slice(f.tanhState, t * H, H), out: slice(f.out, t * H, H)))
+            for g in LSTMGate.allCases { provided[Name(g.symbol, t: t)] = slice(f.gates, t * 4 * H + Self.offset(g) * H, H) }
+            provided[Name(.state, t: t)] = slice(f.state, t * H, H)
+            provided[Name(.out, t: t)] = slice(f.out, t * H, H)
         }
-        let hp = HeadPass(problem, outputs: { steps[$0].out }, keep: true)
-        let b = kernel.backward(&f, inputs: xs, fromLoss: hp.fromLoss, options: options, keepDeltas: true)
-        var deltas: [LSTMStepDeltas] = []
-        deltas.reserveCapacity(T)
+        var pass = Pass.forward(problem, keepEquations: keepEquations, provided: provided)
+        // Δ_t from the head's equations, then the kernel's backward from them.
+        let K = problem.head.parameters?.V.rows ?? H
+        let head = problem.headEquations
+        var fromLoss: [Double] = []
+        fromLoss.reserveCapacity(T * H)
         for t in 0..<T {
-            let s = steps[t]
-            let dState = slice(b.dState, t * H, H), dOut = slice(b.dOut, t * H, H)
-            let dGates = PerGate { g in slice(b.dGates, t * 4 * H + Self.offset(g) * H, H) }
-            let post = PerGate(a: dState * s.gates.i, i: dState * s.gates.a, f: dState * s.prevState, o: dOut * s.tanhState)
-            let terms = PerGate { g in slice(b.toPrevOutTerms, t * 4 * H + Self.offset(g) * H, H) }
-            // δstate_t's two terms: through out_t, and δstate_{t+1} ⊙ f_{t+1} (what the kernel added).
-            let throughOut = dOut * s.gates.o * oneMinus(s.tanhState * s.tanhState)
-            let fromNextState = options.recurrentTerms && t + 1 < T
-                ? slice(b.dState, (t + 1) * H, H) * steps[t + 1].gates.f : Vector(zeros: H)
-            deltas.append(LSTMStepDeltas(
-                fromLoss: slice(hp.fromLoss, t * H, H), fromNext: slice(b.fromNext, t * H, H), out: dOut,
-                state: dState, gates: dGates, gateOutputs: post, x: slice(b.dx, t * X, X),
-                toPrevOut: slice(b.toPrevOut, t * H, H), toPrevOutTerms: terms, toPrevState: dState * s.gates.f,
-                stateThroughOut: throughOut, stateFromNext: fromNextState, passedBack: options.recurrentTerms))
+            for eq in head.backwardEquations(t: t, outputs: K) { pass.values.evaluate(eq) }
+            fromLoss += pass.values.vector(.Delta(t)).values
         }
-        let grads = Self.parameters(b, H: H, X: X)
-        self.problem = problem
-        self.steps = steps
-        headSteps = hp.headSteps
-        losses = hp.losses
-        dy = hp.dy
-        dv = hp.dv
-        gradients = CellGradients(deltas: deltas, parameters: grads,
-                                  initial: CellState(out: Vector(b.dInitialOut), state: Vector(b.dInitialState)),
-                                  inputs: (0..<T).map { slice(b.dx, $0 * X, X) })
-        headGradients = hp.headGradients
-        updated = problem.cell.parameters.sgdStep(gradients: grads, learningRate: problem.learningRate)
-        updatedHead = problem.head.parameters.map { $0.sgdStep(gradients: hp.headGradients!, learningRate: problem.learningRate) }
+        let b = kernel.backward(&f, inputs: xs, fromLoss: fromLoss, options: options, keepDeltas: true)
+        for t in 0..<T {
+            pass.values[Name(.deltaOut, t: t)] = slice(b.dOut, t * H, H)
+            pass.values[Name(.deltaState, t: t)] = slice(b.dState, t * H, H)
+            for g in LSTMGate.allCases {
+                pass.values[Name(g.deltaSymbol, t: t)] = slice(b.dGates, t * 4 * H + Self.offset(g) * H, H)
+                pass.values[Name(.DeltaOut, g.rawValue, t: t - 1)] = slice(b.toPrevOutTerms, t * 4 * H + Self.offset(g) * H, H)
+            }
+            pass.values[Name(options.recurrentTerms ? .DeltaOut : .DeltaOutDropped, t: t - 1)] = slice(b.toPrevOut, t * H, H)
+            pass.values[Name(.deltaX, t: t)] = slice(b.dx, t * X, X)
+        }
+        pass.values[Name(.deltaState, t: -1)] = .vector(Vector(b.dInitialState))
+        pass.values.store(Self.parameters(b, H: H, X: X), as: \.gradient)
+        pass.options = options
+        pass.backward(keepEquations: keepEquations)
+        self = pass
     }
 
     static func offset(_ g: LSTMGate) -> Int {

@@ -44,7 +44,7 @@ public enum FiniteDifferences {
 
         let params = problem.cell.parameters
         for name in params.blockNames {
-            probe("d" + name, analytic: pass.gradients.parameters[block: name]) { k, d in
+            probe(name.gradient.description, analytic: pass.gradients.parameters[block: name]) { k, d in
                 var p = params
                 p[block: name][k] += d
                 return problem.with(cell: p)
@@ -52,20 +52,22 @@ public enum FiniteDifferences {
         }
         if let hp = problem.head.parameters, let hg = pass.headGradients {
             for name in hp.blockNames {
-                probe("d" + name, analytic: hg[block: name]) { k, d in
+                probe(name.gradient.description, analytic: hg[block: name]) { k, d in
                     var p = hp
                     p[block: name][k] += d
                     return problem.with(head: p)
                 }
             }
         }
-        probe("d_initial.out", analytic: pass.gradients.initial.out.values) { k, d in
+        // The initial state's gradients, named as `run` names them (Δout_{−1}, δstate_{−1}).
+        let initialNames = problem.cell.initialGradients(options: pass.options).map(\.description)
+        probe(initialNames[0], analytic: pass.gradients.initial.out.values) { k, d in
             var s = problem.initial
             s.out[k] += d
             return problem.with(initial: s)
         }
         if let state = problem.initial.state, let g = pass.gradients.initial.state {
-            probe("d_initial.state", analytic: g.values) { k, d in
+            probe(initialNames[1], analytic: g.values) { k, d in
                 var s = problem.initial
                 var v = state
                 v[k] += d
@@ -74,7 +76,7 @@ public enum FiniteDifferences {
             }
         }
         for t in 0..<problem.inputs.count {
-            probe("delta_x[\(t)]", analytic: pass.gradients.inputs[t].values) { k, d in
+            probe(QuantityName(.deltaX, t: t).description, analytic: pass.gradients.inputs[t].values) { k, d in
                 var xs = problem.inputs
                 xs[t][k] += d
                 return problem.with(inputs: xs)

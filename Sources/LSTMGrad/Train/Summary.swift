@@ -2,14 +2,19 @@
 /// without keeping the per-step values of the full report.
 public struct GradientSummary: Sendable {
     public struct Block: Sendable, Equatable {
-        /// Canonical key: `dW.a`, `dU.o`, `db.f`, `dV`, `dc`, `d_initial.out`, `d_initial.state`, `dx`.
+        /// Canonical key, as `run` names the quantity: `dW.a`, `dU.o`, `db.f`, `dV`, `dc`, the initial
+        /// state's gradients (`Delta_out[-1]`, `delta_state[-1]`), and `delta_x` for every δx_t.
         public var name: String
         public var count: Int
         public var norm: Double
         public var sum: Double
 
-        public init(name: String, values: [Double]) {
+        /// A parameter block's gradient (not the initial state's nor the inputs').
+        public var isParameterGradient: Bool
+
+        public init(name: String, values: [Double], isParameterGradient: Bool = true) {
             self.name = name
+            self.isParameterGradient = isParameterGradient
             count = values.count
             var s = 0.0, q = 0.0
             for v in values {
@@ -34,7 +39,7 @@ public struct GradientSummary: Sendable {
 
     /// ‖all parameter gradients‖₂ (cell and head blocks).
     public var totalNorm: Double {
-        blocks.filter { $0.name.hasPrefix("d") && !$0.name.hasPrefix("d_") && $0.name != "dx" }
+        blocks.filter { $0.isParameterGradient }
             .reduce(0) { $0 + $1.norm * $1.norm }.squareRoot()
     }
 
@@ -76,7 +81,7 @@ extension GradientSummary {
         let xs = LSTMFast.flatten(problem.inputs, width: X)
         var f = kernel.forward(inputs: xs, steps: T, initial: problem.initial)
         let hp = f.out.withUnsafeBufferPointer { o in
-            HeadPass(problem, outputs: { t in Vector(Array(o[(t * H)..<((t + 1) * H)])) }, keep: false)
+            HeadPass(problem, outputs: { t in Vector(Array(o[(t * H)..<((t + 1) * H)])) })
         }
         let stored = f.storedCount + xs.count
         let t1 = monotonicSeconds()
@@ -88,13 +93,13 @@ extension GradientSummary {
                 blocks.append(Block(name: "\(name).\(g.rawValue)", values: Array(all[from..<(from + H * cols)])))
             }
         }
-        if let hg = hp.headGradients {
-            blocks.append(Block(name: "dV", values: hg.V.values))
-            blocks.append(Block(name: "dc", values: hg.c.values))
+        for block in problem.head.parameters?.blockNames ?? [] {
+            blocks.append(Block(name: block.gradient.description, values: hp.values.value(block.gradient).numbers))
         }
-        blocks.append(Block(name: "d_initial.out", values: b.dInitialOut))
-        blocks.append(Block(name: "d_initial.state", values: b.dInitialState))
-        blocks.append(Block(name: "dx", values: b.dx))
+        let initial = problem.cell.initialGradients(options: options)
+        blocks.append(Block(name: initial[0].description, values: b.dInitialOut, isParameterGradient: false))
+        blocks.append(Block(name: initial[1].description, values: b.dInitialState, isParameterGradient: false))
+        blocks.append(Block(name: Symbol.deltaX.base, values: b.dx, isParameterGradient: false))
         let t2 = monotonicSeconds()
         self.init(model: model, hidden: H, input: X, steps: T, loss: hp.losses.reduce(0, +), blocks: blocks,
                   forwardSeconds: t1 - t0, backwardSeconds: t2 - t1, storedActivations: stored,
@@ -107,14 +112,12 @@ extension GradientSummary {
         let pass = Pass(problem, options: options)
         let t1 = monotonicSeconds()
         var blocks: [Block] = []
-        let g = pass.gradients.parameters
-        for name in g.blockNames { blocks.append(Block(name: "d" + name, values: g[block: name])) }
-        if let hg = pass.headGradients {
-            for name in hg.blockNames { blocks.append(Block(name: "d" + name, values: hg[block: name])) }
+        let parameterBlocks = problem.cell.parameters.blockNames + (problem.head.parameters?.blockNames ?? [])
+        for name in parameterBlocks { blocks.append(Block(name: name.gradient.description, values: pass.values.value(name.gradient).numbers)) }
+        for name in problem.cell.initialGradients(options: options) {
+            blocks.append(Block(name: name.description, values: pass.values.value(name).numbers, isParameterGradient: false))
         }
-        blocks.append(Block(name: "d_initial.out", values: pass.gradients.initial.out.values))
-        if let s = pass.gradients.initial.state { blocks.append(Block(name: "d_initial.state", values: s.values)) }
-        blocks.append(Block(name: "dx", values: pass.gradients.inputs.flatMap(\.values)))
+        blocks.append(Block(name: Symbol.deltaX.base, values: pass.gradients.inputs.flatMap(\.values), isParameterGradient: false))
         self.init(model: model, hidden: problem.cell.hiddenSize, input: problem.cell.inputSize, steps: problem.inputs.count,
                   loss: pass.loss, blocks: blocks, forwardSeconds: t1 - t0, backwardSeconds: 0, storedActivations: 0,
                   parameterCount: problem.cell.parameters.parameterCount + (problem.head.parameters?.parameterCount ?? 0))

@@ -5,13 +5,13 @@ public enum Training {
     public static func report<C: Cell>(_ problem: Problem<C>, steps: Int, names: Notation, source: String?,
                                        lastReport: Bool, work: Bool = false) throws(NumericError) -> Report {
         var p = problem
-        var losses: [Quantity] = [names.quantity("loss_step", t: 0, .scalar(p.lossValue()))]
+        var losses: [Quantity] = [names.quantity(QuantityName(.lossStep, t: 0), .scalar(p.lossValue()))]
         var last: Pass<C>?
         for k in 1...max(1, steps) {
             let pass = Pass(p)
             last = pass
             p = p.with(cell: pass.updated, head: pass.updatedHead)
-            losses.append(Quantity(key: "loss_step[\(k)]", label: "L after step \(k)", value: .scalar(p.lossValue())))
+            losses.append(Quantity(name: QuantityName(.lossStep, t: k), label: "L after step \(k)", value: .scalar(p.lossValue())))
         }
         losses[0].label = "L before training"
         var final: [Quantity] = []

@@ -1,0 +1,25 @@
+/// How a spec wrote a cell's parameters when not in the canonical blocks (PyTorch's state dict,
+/// Keras, stacked, concatenated, the univariate sheet's names). Decoding converts the layout to
+/// the canonical parameters; this converts back, for the report and `--write-updated`.
+public protocol ParameterLayout<Parameters>: Sendable {
+    associatedtype Parameters: ParameterSet
+    /// The layout's name in the report (`pytorch`, `stacked (order a, i, f, o)`).
+    var name: String { get }
+    /// The spec's blocks of a parameter set (or of its gradients), in the spec's spelling and
+    /// order.
+    func blocks(_ p: Parameters) -> [(name: String, value: Value)]
+    /// The updated blocks in the spec's layout (a layout that stores a block twice updates
+    /// each copy by its own step).
+    func updatedBlocks(updated: Parameters, gradients: Parameters, learningRate: Double) -> [(name: String, value: Value)]
+    /// A note the report prints for this layout, if any.
+    func note(learningRate: Double) -> String?
+    /// The update rule the layout implies for the canonical blocks.
+    var update: UpdateRule { get }
+    /// False where the notation's own labels already are the layout's names (the univariate
+    /// sheet's W^{xc} in colah's notation): the blocks are not printed twice.
+    func showsBlocks(in notation: Notation) -> Bool
+}
+
+extension ParameterLayout {
+    public func showsBlocks(in notation: Notation) -> Bool { true }
+}

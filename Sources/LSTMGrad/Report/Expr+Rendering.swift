@@ -1,0 +1,98 @@
+/// Printing an expression: in symbols (each leaf its label) or with the numbers (each leaf
+/// its value), with the parentheses precedence needs and no others. Operators are written as
+/// a solution writes them (`+`, `−`, `⊙`, `·`, `ᵀ·`, `⊗`, `²`); a renderer maps each piece of
+/// operator text through `text` (LaTeX) and each leaf through `leaf`.
+extension Expr {
+    /// `leaf` gives a leaf's text; `number` a constant's; `text` maps operator text. A leaf
+    /// whose text starts with a minus sign is put in parentheses where it follows an operator
+    /// (`0.03631 + (-0.01828)`, not `0.03631 + -0.01828`).
+    public func rendered(leaf: (QuantityName) -> String, number: (Double) -> String = { shortest($0) },
+                         text: (String) -> String = { $0 }) -> String {
+        var out = ""
+        write(into: &out, leading: true, leaf: leaf, number: number, text: text)
+        return out
+    }
+
+    /// Binding strength: sums 1, products ⊙ 2, ·-products 3, atoms 4.
+    var precedence: Int {
+        switch self {
+        case .sum, .difference: return 1
+        case .hadamard: return 2
+        case .scaled, .matVec, .transposedMatVec, .outer, .dot: return 3
+        case .ref, .number, .function, .square, .stack: return 4
+        }
+    }
+
+    private func write(into out: inout String, leading: Bool, leaf: (QuantityName) -> String,
+                       number: (Double) -> String, text: (String) -> String) {
+        func child(_ e: Expr, atLeast p: Int, leading l: Bool) {
+            if e.precedence < p {
+                out += text("(")
+                e.write(into: &out, leading: true, leaf: leaf, number: number, text: text)
+                out += text(")")
+            } else {
+                e.write(into: &out, leading: l, leaf: leaf, number: number, text: text)
+            }
+        }
+        func list(_ es: [Expr], _ op: String, atLeast p: Int) {
+            for (k, e) in es.enumerated() {
+                if k > 0 { out += text(op) }
+                child(e, atLeast: p, leading: leading && k == 0)
+            }
+        }
+        switch self {
+        case .ref(let name):
+            let s = leaf(name)
+            out += !leading && s.hasPrefix("-") ? text("(") + s + text(")") : s
+        case .number(let x):
+            let s = number(x)
+            out += !leading && s.hasPrefix("-") ? text("(") + s + text(")") : s
+        case .sum(let terms):
+            list(terms, " + ", atLeast: 1)
+        case .difference(let a, let b):
+            child(a, atLeast: 1, leading: leading)
+            out += text(" − ")
+            child(b, atLeast: 2, leading: false)
+        case .hadamard(let factors):
+            list(factors, " ⊙ ", atLeast: 2)
+        case .scaled(let factors):
+            list(factors, "·", atLeast: 3)
+        case .matVec(let m, let v):
+            child(m, atLeast: 4, leading: leading)
+            out += text("·")
+            child(v, atLeast: 4, leading: false)
+        case .transposedMatVec(let m, let v):
+            child(m, atLeast: 4, leading: leading)
+            out += text("ᵀ·")
+            child(v, atLeast: 4, leading: false)
+        case .outer(let u, let v):
+            child(u, atLeast: 4, leading: leading)
+            out += text(" ⊗ ")
+            child(v, atLeast: 4, leading: false)
+        case .dot(let u, let v):
+            child(u, atLeast: 4, leading: leading)
+            out += text("·")
+            child(v, atLeast: 4, leading: false)
+        case .function(let f, let e):
+            out += text(f.rawValue + "(")
+            e.write(into: &out, leading: true, leaf: leaf, number: number, text: text)
+            out += text(")")
+        case .square(let e):
+            if case .function(let f, let inner) = e {
+                out += text(f.rawValue + "²(")
+                inner.write(into: &out, leading: true, leaf: leaf, number: number, text: text)
+                out += text(")")
+            } else {
+                child(e, atLeast: 4, leading: leading)
+                out += text("²")
+            }
+        case .stack(let parts):
+            out += text("[")
+            for (k, p) in parts.enumerated() {
+                if k > 0 { out += text("; ") }
+                p.write(into: &out, leading: true, leaf: leaf, number: number, text: text)
+            }
+            out += text("]")
+        }
+    }
+}
