@@ -213,12 +213,8 @@ import Testing
 @Suite struct JacobianTests {
     /// ∂h_t/∂h_k by central differences: rerun the cell from step k + 1 with h_k perturbed.
     static func numeric<C: Cell>(_ p: Problem<C>, t: Int, k: Int, state: Bool, wrt stateInput: Bool) -> Matrix {
-        let steps = p.cell.forward(p.inputs, initial: p.initial)
-        let start: CellState = k < 0 ? p.initial : {
-            let s = steps[k] as Any
-            if let l = s as? LSTMStep { return CellState(out: l.out, state: l.state) }
-            return CellState(out: p.cell.output(of: steps[k]))
-        }()
+        let values = p.cell.forwardValues(p.inputs, initial: p.initial)
+        let start: CellState = k < 0 ? p.initial : p.cell.state(values, t: k)
         let H = p.cell.hiddenSize
         let rest = Array(p.inputs[(k + 1)...t])
         var m = Matrix(zeros: H, H)
@@ -227,9 +223,8 @@ import Testing
             func run(_ d: Double) -> Vector {
                 var s = start
                 if stateInput { s.state![j] += d } else { s.out[j] += d }
-                let last = p.cell.forward(rest, initial: s).last!
-                if state, let l = last as? LSTMStep { return l.state }
-                return p.cell.output(of: last)
+                let last = p.cell.state(p.cell.forwardValues(rest, initial: s), t: rest.count - 1)
+                return state ? last.state! : last.out
             }
             let col = (1 / (2 * h)) * (run(h) - run(-h))
             for r in 0..<H { m[r, j] = col[r] }

@@ -16,7 +16,7 @@ import Testing
     /// Grades one answer given as a literal.
     func grade(_ key: String, _ literal: String, report: Report, rounded: Int? = nil) throws -> AnswerCheck.Verdict {
         let q = try #require(report.quantity(key))
-        let answer = Answer(key: key, written: key, label: q.label, numbers: [try #require(Double(literal))], literals: [literal])
+        let answer = Answer(name: name(key), written: key, label: q.label, numbers: [try #require(Double(literal))], literals: [literal])
         let check = AnswerCheck(answers: [answer], report: report, rounded: rounded)
         return try #require(check.lines.first).verdict
     }
@@ -63,8 +63,8 @@ import Testing
         #expect(abs(fromSlip - truth) > 5e-6)  // the slip matters at 5 decimals
         let q = try #require(r.quantity("delta_state[0]"))
         let answers = [
-            Answer(key: "delta_out[0]", written: "delta_out[0]", label: "δout_0", numbers: [0.02], literals: ["0.02000"]),
-            Answer(key: "delta_state[0]", written: "delta_state[0]", label: q.label, numbers: [fromSlip], literals: [literal(fromSlip)]),
+            Answer(name: name("delta_out[0]"), written: "delta_out[0]", label: "δout_0", numbers: [0.02], literals: ["0.02000"]),
+            Answer(name: name("delta_state[0]"), written: "delta_state[0]", label: q.label, numbers: [fromSlip], literals: [literal(fromSlip)]),
         ]
         let check = AnswerCheck(answers: answers, report: r)
         #expect(check.lines[0].verdict == .wrong(entries: [0], diagnosis: nil))
@@ -116,7 +116,7 @@ import Testing
         let names = Notation(name: "sheet", aliases: ["C": "state", "h": "out"])
         let text = "{\"C[0]\": 0.78573, \"h[1]\": 0.77198, \"dW.a\": [-0.02672, -0.0922]}"
         let answers = try AnswerSheet.decode(SourceText(name: "a.json", bytes: Array(text.utf8)), report: r, notation: names)
-        #expect(answers.map(\.key) == ["state[0]", "out[1]", "dW.a"])
+        #expect(answers.map(\.name.description) == ["state[0]", "out[1]", "dW.a"])
         #expect(answers.map(\.written) == ["C[0]", "h[1]", "dW.a"])
         #expect(AnswerCheck(answers: answers, report: r).wrong == 0)
     }

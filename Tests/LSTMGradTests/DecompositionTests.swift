@@ -104,9 +104,9 @@ import Glibc
         #expect(report.quantity("state[0]")?.label == "C_0")
         #expect(report.quantity("delta_post_i[1]")?.label == "∇i_1")
         #expect(report.quantity("delta_i[1]")?.label == "∇z^i_1")
-        #expect(Notation.colah.canonicalKey("C[2]") == "state[2]")
-        #expect(Notation.colah.canonicalKey("h[0]") == "out[0]")
-        #expect(Notation.published.canonicalKey("out[0]") == "out[0]")
+        #expect(Notation.colah.canonical(name("C[2]")) == name("state[2]"))
+        #expect(Notation.colah.canonical(name("h[0]")) == name("out[0]"))
+        #expect(Notation.published.canonical(name("out[0]")) == name("out[0]"))
     }
 }
 
@@ -117,6 +117,6 @@ import Glibc
         #expect(report.quantity("delta_a[0]")?.label == "δâ_0")
         #expect(report.quantity("delta_post_a[0]")?.label == "δa_0")
         #expect(report.quantity("Delta_out.i[0]")?.label == "h^i_0")
-        #expect(Notation.hat.canonicalKey("c[1]") == "state[1]")
+        #expect(Notation.hat.canonical(name("c[1]")) == name("state[1]"))
     }
 }

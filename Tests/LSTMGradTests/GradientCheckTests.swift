@@ -9,23 +9,29 @@ struct BrokenLSTM: Cell {
     var hiddenSize: Int { inner.hiddenSize }
     var inputSize: Int { inner.inputSize }
     var summary: String { "broken LSTM" }
+    var outputSymbol: Symbol { inner.outputSymbol }
+    var carried: [Symbol] { inner.carried }
 
     init(parameters: LSTMParameters) { inner = LSTMCell(parameters: parameters) }
 
-    func forward(_ inputs: [Vector], initial: CellState) -> [LSTMStep] { inner.forward(inputs, initial: initial) }
-    func output(of step: LSTMStep) -> Vector { inner.output(of: step) }
+    func forwardEquations(t: Int) -> [Equation] { inner.forwardEquations(t: t) }
+    func forwardLines(t: Int, names: Notation) -> [ReportLine] { [] }
+    func backwardEquations(t: Int, steps T: Int, options: BackwardOptions) -> [Equation] {
+        inner.backwardEquations(t: t, steps: T, options: options)
+    }
+    func zeroDeltas(t: Int, steps T: Int, options: BackwardOptions) -> [QuantityName] { inner.zeroDeltas(t: t, steps: T, options: options) }
+    func initialGradients(options: BackwardOptions) -> [QuantityName] { inner.initialGradients(options: options) }
+    func backwardLines(t: Int, steps T: Int, options: BackwardOptions, names: Notation) -> [ReportLine] { [] }
 
-    func backward(_ steps: [LSTMStep], fromLoss: [Vector], options: BackwardOptions) -> CellGradients<BrokenLSTM> {
-        let g = inner.backward(steps, fromLoss: fromLoss, options: options)
-        var p = g.parameters
-        p.U.f = 1.01 * p.U.f
-        return CellGradients(deltas: g.deltas, parameters: p, initial: g.initial, inputs: g.inputs)
+    /// The one wrong equation: δU_f = 1.01 · Σ_t δf_t ⊗ out_{t−1}.
+    func gradientEquations(steps T: Int) -> [Equation] {
+        inner.gradientEquations(steps: T).map { e in
+            e.name == name("dU.f") ? Equation(e.name, .scaled([.number(1.01), e.rhs])) : e
+        }
     }
 
-    func forwardQuantities(_ step: LSTMStep, t: Int, names: Notation) -> [Quantity] { [] }
-    func backwardQuantities(_ deltas: LSTMStepDeltas, step: LSTMStep, t: Int, names: Notation) -> [Quantity] { [] }
-    func initialStateQuantities(_ gradients: CellGradients<BrokenLSTM>, names: Notation) -> [Quantity] { [] }
-    func totalQuantities(_ gradients: LSTMParameters, names: Notation) -> [Quantity] { [] }
+    func step(_ values: Trace, t: Int) -> LSTMStep { inner.step(values, t: t) }
+    func deltas(_ values: Trace, t: Int) -> LSTMStepDeltas { inner.deltas(values, t: t) }
 }
 
 struct LSTMProblem: ProblemVisitor {

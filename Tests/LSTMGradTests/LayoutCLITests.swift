@@ -49,7 +49,7 @@ import Testing
         let firstReport = try original.report()
         guard case .lstm(let p) = spec.model else { Issue.record("not an LSTM"); return }
         for block in p.cell.parameters.blockNames {
-            let printed = try #require(firstReport.quantity(block + "'")).value.numbers
+            let printed = try #require(firstReport.quantity(block.afterUpdate)).value.numbers
             // Exact, except PyTorch's effective bias b_ih' + b_hh' (summed after the step).
             for (a, b) in zip(printed, p.cell.parameters[block: block]) { #expect(abs(a - b) <= 1e-15, "\(name): \(block)") }
         }

@@ -18,7 +18,7 @@ import Glibc
         let T = report.sections.filter { $0.title.hasPrefix("Forward") }.count
         var withWork = 0
         for q in report.uniqueQuantities {
-            guard let w = q.work else {
+            guard let e = q.equation, let r = try q.evaluated(in: report)?.numbers else {
                 // Only the losses, the zero recurrent term at T−1 and given upstream gradients
                 // have no equation.
                 let upstream = name == "rnn-vanishing.json" && q.key.hasPrefix("Delta[")
@@ -26,13 +26,13 @@ import Glibc
                 continue
             }
             withWork += 1
-            let r = w.result.numbers
             #expect(r.count == q.value.numbers.count, "\(name): \(q.key)")
             for (a, b) in zip(r, q.value.numbers) {
                 #expect(abs(a - b) <= 1e-12, "\(name): \(q.key): equation gives \(a), cell computed \(b)")
             }
-            for piece in w.pieces { if case .operand(let k) = piece { #expect(k < w.operands.count, "\(q.key)") } }
-            for mistake in w.mistakes { #expect(mistake.evaluate(w.operands.map(\.value)).numbers.count == r.count, "\(q.key)") }
+            for mistake in e.mistakes {
+                #expect(try mistake.rhs.evaluate { report.values![$0] }.numbers.count == r.count, "\(q.key)")
+            }
         }
         #expect(withWork >= 5 * T, "\(name): only \(withWork) quantities carry their work")
     }
@@ -40,10 +40,10 @@ import Glibc
     @Test(arguments: specs)
     func replayWithoutRoundingIsTheExactPass(_ name: String) throws {
         let report = try Fixtures.spec(name).report(work: true)
-        var raw: [String: Value] = [:]
+        var raw: [QuantityName: Value] = [:]
         let values = report.replay(finish: { $0 }, raw: &raw)
-        for q in report.uniqueQuantities {
-            let v = try #require(values[q.key])
+        for q in report.uniqueQuantities where q.equation != nil {
+            let v = try #require(values[q.name])
             for (a, b) in zip(v.numbers, q.value.numbers) { #expect(abs(a - b) <= 1e-12, "\(name): \(q.key)") }
         }
     }
@@ -55,11 +55,12 @@ import Glibc
         let report = try Fixtures.spec(name).report(work: true)
         let keys = Set(report.uniqueQuantities.map(\.key))
         for q in report.uniqueQuantities {
-            for op in q.work?.operands ?? [] where op.key.hasPrefix("out[") {
-                Issue.record("\(name): \(q.key) reads \(op.key), which the report calls h")
+            let operands = q.equation?.rhs.operands.map(\.description) ?? []
+            for op in operands where op.hasPrefix("out[") {
+                Issue.record("\(name): \(q.key) reads \(op), which the report calls h")
             }
-            for op in q.work?.operands ?? [] where op.key.hasPrefix("delta_") || op.key.hasPrefix("Delta") {
-                #expect(keys.contains(op.key) || op.key.hasPrefix("delta_gates"), "\(name): \(q.key) reads \(op.key)")
+            for op in operands where op.hasPrefix("delta_") || op.hasPrefix("Delta") {
+                #expect(keys.contains(op) || op.hasPrefix("delta_gates"), "\(name): \(q.key) reads \(op)")
             }
         }
     }
@@ -67,17 +68,21 @@ import Glibc
     @Test func carriedForwardAndMistakes() throws {
         let report = try Fixtures.spec("gru-pytorch.json").report(work: true)
         // A wrong h_0 carried into r_1 gives the r_1 that follows from it.
-        var raw: [String: Value] = [:]
+        var raw: [QuantityName: Value] = [:]
         let h0 = try #require(report.quantity("h[0]")).value
         let wrong = h0.replacingNumbers(h0.numbers.map { $0 + 0.1 })
-        let carried = report.replay(substitute: { $0 == "h[0]" ? wrong : nil }, finish: { $0 }, raw: &raw)
-        let r1 = try #require(report.quantity("r[1]")?.work)
-        var ops = r1.operands.map(\.value)
-        ops[4] = wrong
-        #expect(carried["r[1]"] == r1.evaluate(ops))
-        #expect(carried["r[1]"] != nil && carried["r[1]"] != report.quantity("r[1]")?.value)
+        let carried = report.replay(substitute: { $0 == name("h[0]") ? wrong : nil }, finish: { $0 }, raw: &raw)
+        let r1 = try #require(report.quantity("r[1]")?.equation)
+        // By hand: r_1 = σ(W_r·x_1 + b_r + U_r·h_0 + bh_r) with the wrong h_0.
+        let p = try #require(report.values)
+        let byHand = Activation.sigmoid.apply(p.value(name("W.r")).matrix.times(p.vector(name("x[1]"))) + p.vector(name("b.r"))
+            + p.value(name("U.r")).matrix.times(wrong.vector) + p.vector(name("bh.r")))
+        #expect(r1.rhs.operands.contains(name("h[0]")))
+        let got = try #require(carried[name("r[1]")]).numbers
+        for (a, b) in zip(got, byHand.values) { #expect(abs(a - b) < 1e-15) }
+        #expect(carried[name("r[1]")] != report.quantity("r[1]")?.value)
         // The other update convention is diagnosed.
-        let h1 = try #require(report.quantity("h[1]")?.work)
+        let h1 = try #require(report.quantity("h[1]")?.equation)
         #expect(h1.mistakes.contains { $0.description.hasPrefix("used the other update convention") })
     }
 
@@ -108,7 +113,7 @@ import Glibc
             checked += 1
         }
         let report = try Fixtures.spec(name).report(work: true)
-        let withWork = report.sections.reduce(0) { $0 + $1.quantities.filter { $0.work != nil }.count }
+        let withWork = report.sections.reduce(0) { $0 + $1.quantities.filter { $0.equation != nil }.count }
         #expect(checked == withWork, "\(name): \(checked) equations printed, \(withWork) carry their work")
     }
 
@@ -152,9 +157,9 @@ import Glibc
         var withWork = 0
         for section in report.sections {
             for q in section.quantities {
-                guard let w = q.work else { continue }
+                guard let r = try q.evaluated(in: report) else { continue }
                 withWork += 1
-                for (a, b) in zip(w.result.numbers, q.value.numbers) {
+                for (a, b) in zip(r.numbers, q.value.numbers) {
                     #expect(abs(a - b) <= 1e-12, "\(name): \(section.title): \(q.key): equation gives \(a), value \(b)")
                 }
             }

@@ -63,8 +63,9 @@ import Glibc
         if name == "fixtures/seed000-univariate.json" {
             #expect(checked > 80, "\(checked) equations")
         } else if name == "fixtures/gomez.json" {
-            // and the decomposition: δstate's two terms (one at T−1), ∂L/∂a…∂L/∂o, Δout^a…Δout^o.
-            #expect(checked == 6 * 2 + 9 * 2 + 1 + 12 + 3 + 12 + (2 + 1) + 4 * 2 + 4 * 2, "\(checked) equations")
+            // and the decomposition: δstate's two terms (one at T−1), ∂L/∂a…∂L/∂o, Δout^a…Δout^o,
+            // and δstate_{−1} = δstate_0 ⊙ f_0.
+            #expect(checked == 6 * 2 + 9 * 2 + 1 + 12 + 3 + 12 + (2 + 1) + 4 * 2 + 4 * 2 + 1, "\(checked) equations")
         } else {
             // and v_t, y_t, dv_t per t, δV, δc, V', c' (dy_t for l2).
             #expect(checked >= 6 * 2 + 9 * 2 + 1 + 12 + 3 + 12 + 3 + 16 + 3 * 2 + 4, "\(name): \(checked) equations")
@@ -76,14 +77,14 @@ import Glibc
         let lines = out.stdout.split(separator: "\n").map { String($0.trimmingPrefix("  ")) }
         #expect(lines.contains("a_0 = tanh(W_a·x_0 + U_a·out_-1 + b_a) = tanh([0.45 0.25]·[1 2] + 0.15·0 + 0.2) = 0.81775"))
         #expect(lines.contains("state_0 = a_0 ⊙ i_0 + f_0 ⊙ state_-1 = 0.81775 ⊙ 0.96083 + 0.85195 ⊙ 0 = 0.78573"))
-        #expect(lines.contains { $0.hasPrefix("δout_0 = Δ_0 + Δout_0 = 0.03631 + -0.01828 = 0.01804") })
+        #expect(lines.contains { $0.hasPrefix("δout_0 = Δ_0 + Δout_0 = 0.03631 + (-0.01828) = 0.01804") })
         #expect(lines.contains("Δ_0 = out_0 − label_0 = 0.53631 − 0.5 = 0.03631"))
     }
 
     @Test func equationsUseTheSpecsNotation() throws {
         let out = try CLIRunner.run(["run", "fixtures/seed000-univariate.json", "--show-work"])
         let lines = out.stdout.split(separator: "\n").map { String($0.trimmingPrefix("  ")) }
-        #expect(lines.contains { $0.hasPrefix("C̃_0 = tanh(W^xc·x_0 + W^hc·h_-1 + W^c_0) = tanh(0.19·0.5 + 0.61·0.1 + -0.05) = ") })
+        #expect(lines.contains { $0.hasPrefix("C̃_0 = tanh(W^xc·x_0 + W^hc·h_-1 + W^c_0) = tanh(0.19·0.5 + 0.61·0.1 + (-0.05)) = ") })
         #expect(lines.contains { $0.hasPrefix("W^xc = W^xc − λ·∇W^xc = 0.19 − 0.1·") })
         let tex = try CLIRunner.run(["run", "fixtures/seed000-univariate.json", "--format", "latex"]).stdout
         #expect(tex.contains("\\nabla W^{xc} = "))

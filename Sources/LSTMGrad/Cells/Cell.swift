@@ -111,3 +111,32 @@ public struct CellGradients<C: Cell>: Sendable {
         self.inputs = inputs
     }
 }
+
+extension Cell {
+    /// The forward equations alone, from `initial` over `inputs`: every forward value by name.
+    public func forwardValues(_ inputs: [Vector], initial: CellState) -> Trace {
+        var v = Trace()
+        v.store(parameters)
+        for (t, x) in inputs.enumerated() { v[.x(t)] = .vector(x) }
+        let start = initial.vectors
+        for (k, symbol) in carried.enumerated() {
+            v[QuantityName(symbol, t: -1)] = .vector(k < start.count ? start[k] : Vector(zeros: hiddenSize))
+        }
+        for t in inputs.indices {
+            for eq in forwardEquations(t: t) { v.evaluate(eq) }
+        }
+        return v
+    }
+
+    /// The typed forward records of a sequence from `initial`.
+    public func forward(_ inputs: [Vector], initial: CellState) -> [Step] {
+        let v = forwardValues(inputs, initial: initial)
+        return inputs.indices.map { step(v, t: $0) }
+    }
+
+    /// The carried state after step t of a forward run (h_t, and the LSTM's state_t).
+    public func state(_ values: Trace, t: Int) -> CellState {
+        let vs = carried.map { values.vector(QuantityName($0, t: t)) }
+        return CellState(out: vs[0], state: vs.count > 1 ? vs[1] : nil)
+    }
+}

@@ -54,6 +54,7 @@ public struct Notation: Sendable {
         "delta_state_from_out": "δstate^out", "delta_state_from_next": "δstate^next",
         "delta_post_a": "∂L/∂a", "delta_post_i": "∂L/∂i", "delta_post_f": "∂L/∂f", "delta_post_o": "∂L/∂o",
         "Delta_out.a": "Δout^a", "Delta_out.i": "Δout^i", "Delta_out.f": "Δout^f", "Delta_out.o": "Δout^o",
+        "delta_gates_hh": "δgates^hh",
     ]
 
     /// Seed 000 / colah's notation: C̃, C, h, y = σ(W^y h + W^y_0), ∇ for gradients; the

@@ -45,10 +45,10 @@ import Testing
         let loss = try #require(root.members?.first { $0.key == "loss" }?.value.number)
         #expect(relativeError(loss, pass.loss) < 1e-12)
         let g = pass.gradients.parameters
-        var expected: [(String, [Double])] = g.blockNames.map { ("d" + $0, g[block: $0]) }
-        expected.append(("d_initial.out", pass.gradients.initial.out.values))
-        expected.append(("d_initial.state", pass.gradients.initial.state!.values))
-        expected.append(("dx", pass.gradients.inputs.flatMap(\.values)))
+        var expected: [(String, [Double])] = g.blockNames.map { ($0.gradient.description, g[block: $0]) }
+        expected.append(("Delta_out[-1]", pass.gradients.initial.out.values))
+        expected.append(("delta_state[-1]", pass.gradients.initial.state!.values))
+        expected.append(("delta_x", pass.gradients.inputs.flatMap(\.values)))
         #expect(blocks.map(\.key) == expected.map(\.0))
         for (name, values) in expected {
             let b = try #require(blocks.first { $0.key == name }?.value.members, "\(name) missing")
