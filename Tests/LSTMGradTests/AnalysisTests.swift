@@ -242,7 +242,7 @@ import Testing
     func rnnJacobians(activation: String) throws {
         let spec = try Fixtures.spec(json: RNNGRUGradientTests.rnnSpec(activation: activation, bias: true, head: nil, loss: "\"l2\"",
                                                                    labels: RNNGRUGradientTests.heads[0].3))
-        guard case .rnn(let p) = spec.model else { Issue.record("not an RNN"); return }
+        guard let p = spec.problem(as: RNNCell.self) else { Issue.record("not an RNN"); return }
         let flow = GradientFlow.rnn(p)
         for t in 0..<p.steps {
             for k in -1..<t {
@@ -259,7 +259,7 @@ import Testing
     @Test func lstmJacobians() throws {
         for name in ["lstm-carousel.json", "gomez.json"] {
             let spec = try Fixtures.spec(name)
-            guard case .lstm(let p) = spec.model else { Issue.record("not an LSTM"); return }
+            guard let p = spec.problem(as: LSTMCell.self) else { Issue.record("not an LSTM"); return }
             let flow = GradientFlow.lstm(p)
             for t in 0..<p.steps {
                 for k in -1..<t {
@@ -273,7 +273,7 @@ import Testing
     /// Seed 004, 3(c): f = 1 and i = 0 give ∂C_t/∂C_k = 1 exactly on the cell path.
     @Test func constantErrorCarousel() throws {
         let spec = try Fixtures.spec("lstm-carousel.json")
-        guard case .lstm(let p) = spec.model else { Issue.record("not an LSTM"); return }
+        guard let p = spec.problem(as: LSTMCell.self) else { Issue.record("not an LSTM"); return }
         let flow = GradientFlow.lstm(p)
         for row in flow.cellPath! { for v in row { #expect(v.values.allSatisfy { $0 == 1 }) } }
         for t in 0..<p.steps { #expect(abs(flow.cNorm(t, -1)! - 1) < 1e-15) }

@@ -158,6 +158,9 @@ public struct Report: Sendable {
     /// Every equation of the pass in evaluation order (with the work), printed or not: `check`
     /// replays them.
     public var equations: [Equation] = []
+    /// The parameters the report ends with, by canonical block name: after the update (or
+    /// after `--steps N`); what `--write-updated` writes.
+    public var finalParameters: Trace? = nil
 
     public init(header: [String], sections: [Section], notes: [String] = []) {
         self.header = header

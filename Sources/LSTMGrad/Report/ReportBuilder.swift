@@ -44,14 +44,14 @@ public enum ReportBuilder {
         totals += headBlocks.map { quantity(ReportLine($0.gradient)) }
         var updated = (blocks + headBlocks).map { quantity(ReportLine($0.afterUpdate, note: problem.update.note(for: $0))) }
         var notes: [String] = []
-        if let layout = problem.layout {
+        if let layout = problem.layout, layout.isShownInReport {
             header.append("weights: \(layout.name) layout; gradients and updated parameters are also given in it")
         }
-        if let layout = problem.layout, layout.showsBlocks(in: names) {
+        if let layout = problem.layout, layout.isShownInReport, layout.showsBlocks(in: names) {
             for (name, value) in layout.blocks(pass.gradients.parameters) {
                 totals.append(Quantity(name: layoutName("d_" + name), label: names.gradientSymbol + name, value: value, note: "\(layout.name) layout"))
             }
-            for (name, value) in layout.updatedBlocks(updated: pass.updated, gradients: pass.gradients.parameters, learningRate: problem.learningRate) {
+            for (name, value) in layout.updatedBlocks(pass.updated) {
                 updated.append(Quantity(name: layoutName(name).afterUpdate, label: name, value: value, note: "\(layout.name) layout"))
             }
             if let note = layout.note(learningRate: problem.learningRate) { notes.append(note) }
@@ -61,6 +61,9 @@ public enum ReportBuilder {
 
         var report = Report(header: header, sections: sections, notes: notes)
         report.notation = names
+        var final = Trace()
+        for block in blocks + headBlocks { final[block] = values.value(block.afterUpdate) }
+        report.finalParameters = final
         if withWork {
             let equations = Dictionary(pass.equations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             for s in report.sections.indices {

@@ -45,13 +45,12 @@ enum AnalyzeCommand: Command {
         let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
         let flow: GradientFlow
         var matrix: MatrixAnalysis?
-        switch spec.model {
-        case .rnn(let p):
+        if let p = spec.problem(as: RNNCell.self) {
             flow = GradientFlow.rnn(p)
             matrix = (try? MatrixAnalysis(p.cell.parameters.W, power: power)).flatMap { $0.isFinite ? $0 : nil }
-        case .lstm(let p):
+        } else if let p = spec.problem(as: LSTMCell.self) {
             flow = GradientFlow.lstm(p)
-        default:
+        } else {
             throw .usage("analyze handles \"rnn\" and \"lstm\" specs; \(spec.file) is a \"\(spec.modelName)\" spec", command: name)
         }
         // The forward pass must be finite before its Jacobians mean anything.

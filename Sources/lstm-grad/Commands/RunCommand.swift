@@ -87,8 +87,9 @@ enum RunCommand: Command {
             throw .numeric(file: spec.file, error)
         }
         if let path = args.value("write-updated") {
-            guard let text = UpdatedSpec.json(spec) else {
-                throw .usage("--write-updated needs a spec file with an LSTM", command: name)
+            // The parameters the report ends with: after the update, or after --steps N.
+            guard let parameters = report.finalParameters, let text = UpdatedSpec.json(spec, parameters: parameters) else {
+                throw .usage("--write-updated needs a spec file (not stdin or a built-in example)", command: name)
             }
             do {
                 try OutputFile.write(path, Array(text.utf8))
