@@ -94,7 +94,9 @@ import Testing
             """
         let out = try CLIRunner.run(["check", "fixtures/gomez.json", "-"], stdin: nil)
         #expect(out.status == 2)  // stdin is the answers file here, and it is empty
-        let path = "/tmp/lstm-grad-answers-\(getpid()).json"
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
+        let path = dir + "/answers.json"
         try writeFile(path, json)
         let res = try CLIRunner.run(["check", "fixtures/gomez.json", path])
         #expect(res.status == 1, "\(res.stderr)")
@@ -122,7 +124,9 @@ import Testing
     }
 
     @Test func mistypedNamesAndShapesAreBadInput() throws {
-        let path = "/tmp/lstm-grad-bad-\(getpid()).json"
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
+        let path = dir + "/bad.json"
         try writeFile(path, "{\n  \"a[0]\": 0.81775,\n  \"delta_stat[0]\": -0.05348,\n  \"delta_x[0]\": 0.1\n}\n")
         let out = try CLIRunner.run(["check", "fixtures/gomez.json", path])
         #expect(out.status == 2)
