@@ -66,7 +66,7 @@ enum AnalyzeCommand: Command {
         }
         for line in report.header.prefix(2) { out.write(line + "\n") }
         out.write("\n")
-        out.write(AnalysisText.render(flow, decimals: precision, matrix: matrix))
+        out.write(AnalysisText.render(flow, decimals: precision, matrix: matrix, width: CLI.outputWidth()))
         if let path = args.value("svg") {
             let title = "Gradient norms back from t = \(flow.steps - 1): \(spec.file)"
             do {
@@ -89,6 +89,6 @@ enum AnalyzeCommand: Command {
         guard analysis.isFinite else {
             throw .usage("\(source): the eigendecomposition or W^\(power) overflows a double; use smaller entries or a smaller --power", command: name)
         }
-        return AnalysisText.render(analysis, decimals: precision)
+        return AnalysisText.render(analysis, decimals: precision, width: CLI.outputWidth())
     }
 }
