@@ -106,7 +106,7 @@ setup:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq groff-base; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq groff-base; fi; }
 
-# Benchmarks (README, "Speed"): lstm-grad against the numpy program, in one run.
+# Benchmarks (docs/speed.md): lstm-grad against the numpy program, in one run.
 BENCH_SCRATCH := .build-bench
 PYTHON ?= python3
 # Extra flags for the benchmark's release build, e.g. for this machine's vector units:
