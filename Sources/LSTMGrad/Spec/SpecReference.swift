@@ -196,7 +196,7 @@ public enum SpecReference {
     static let layoutTail = "\"inputs\": [1.0, 0.5], \"labels\": [0.2, -0.1]}"
 
     public static let layouts = Section(topic: "layouts", title: "Weight layouts of the LSTM", summary: "the six ways an LSTM's weights can be written", blocks: [
-        .text("Sheets, tutorials and frameworks write the same LSTM differently. The layout is recognised from the keys of \"weights\", converted once to per-gate W_g, U_g, b_g, and the gradients and updated parameters are given back in it as well ('lstm-grad init --layout NAME' writes each one; --write-updated keeps it). In a gate object the candidate may be called a, c, C or g. Every example below is the network of the \"lstm\" example above, and gives the same numbers."),
+        .text("Sheets, tutorials and frameworks write the same LSTM differently. The layout is recognised from the keys of \"weights\", converted once to per-gate W_g, U_g, b_g, and the gradients and updated parameters are given back in it as well ('lstm-grad init --layout NAME' writes each one; --write-updated keeps it). In a gate object the candidate may be called a, c, C or g. Every example below is the network of the \"lstm\" example ('lstm-grad help lstm') and gives the same numbers."),
         .fields([
             Field("per-gate", "{\"W\": {gate: H×X}, \"U\": {gate: H×H}, \"b\": {gate: H}}, as the published example; b optional."),
             Field("seed000", "{\"Wx\": {gate: H×X}, \"Wh\": {gate: H×H}, \"W0\": {gate: H}}: the names W^{xg}, W^{hg}, W^g_0 of the univariate LSTM sheet; the candidate is c."),
