@@ -75,7 +75,8 @@ public struct SpecTemplate: Sendable {
             let p = lstmParameters(X: X, H: H, draw: &draw)
             return [("", UpdatedSpec.weights(target(p), updated: p, gradients: p.zeroed, learningRate: 0))]
         },
-        ModelTemplate(name: "rnn", layouts: ["tanh", "sigmoid", "relu"], hasState: false) { activation, X, H, draw in
+        // The first activation is init's default: sigmoid, the default of a spec without one.
+        ModelTemplate(name: "rnn", layouts: ["sigmoid", "tanh", "relu"], hasState: false) { activation, X, H, draw in
             // h_t = act(W·h_{t−1} + U·x_t + b): the layout names the activation.
             [("activation", "\"\(activation)\""), ("W", draw.matrix(H, H)), ("U", draw.matrix(H, X)), ("b", draw.vector(H))]
         },
