@@ -66,8 +66,11 @@ import Testing
         #expect(both.status == 2)
         let gru = try CLIRunner.run(["analyze", "fixtures/gru-pytorch.json"])
         #expect(gru.status == 2 && gru.stderr.contains("\"gru\""))
-        let svgMatrix = try CLIRunner.run(["analyze", "--matrix", "[[1]]", "--svg", "/tmp/x.svg"])
-        #expect(svgMatrix.status == 2)
+        try withTemporaryDirectory { dir in
+            let svgMatrix = try CLIRunner.run(["analyze", "--matrix", "[[1]]", "--svg", dir + "/x.svg"])
+            #expect(svgMatrix.status == 2)
+            #expect(access(dir + "/x.svg", F_OK) != 0, "nothing is written on a usage error")
+        }
         let overflow = try CLIRunner.run(["analyze", "--matrix", "[[3]]", "--power", "1000"])
         #expect(overflow.status == 2 && overflow.stdout.isEmpty && overflow.stderr.contains("overflows"))
         let unwritable = try CLIRunner.run(["analyze", "fixtures/seed004-rnn.json", "--svg", "/nonexistent-dir/x.svg"])
@@ -371,11 +374,12 @@ import Testing
     /// The SVG written by `analyze --svg` is well-formed, and its points are the printed norms.
     @Test(arguments: ["rnn-vanishing", "lstm-carousel", "seed004-rnn"])
     func svgMatchesPrintedNorms(_ name: String) throws {
-        let path = "/tmp/lstm-grad-test-\(name)-\(getpid()).svg"
-        let out = try CLIRunner.run(["analyze", "fixtures/\(name).json", "--svg", path])
+        let (out, svg) = try withTemporaryDirectory { dir in
+            let path = dir + "/\(name).svg"
+            let out = try CLIRunner.run(["analyze", "fixtures/\(name).json", "--svg", path])
+            return (out, String(decoding: try InputFile.read(path), as: UTF8.self))
+        }
         #expect(out.status == 0, "\(out.stderr)")
-        let svg = String(decoding: try InputFile.read(path), as: UTF8.self)
-        unlink(path)
         #expect(Self.wellFormed(svg) == nil, "\(Self.wellFormed(svg) ?? "")")
         #expect(svg.contains("<title>") && svg.contains("norm (log scale)") && svg.contains("k (timestep"))
         // Points: data-series, data-k, data-norm.

@@ -39,7 +39,9 @@ import Testing
 
     @Test(arguments: fixtures.map(\.0))
     func writeUpdatedThenRunAgain(_ name: String) throws {
-        let path = "/tmp/lstm-grad-layout-cli-\(name).json"
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
+        let path = dir + "/updated.json"
         let out = try CLIRunner.run(["run", "fixtures/\(name).json", "--write-updated", path])
         #expect(out.status == 0, "\(out.stderr)")
         let spec = try SpecDecoder.decode(SourceText(name: path, bytes: try InputFile.read(path)))

@@ -19,6 +19,9 @@ public enum ReportBuilder {
             "SGD: θ ← θ − λ·δθ, λ = \(λ)",
         ]
         if let s = source { header.insert("spec: \(s)", at: 0) }
+        if !pass.options.recurrentTerms {
+            header.append("truncated gradient (--no-recurrent-terms): Δout_t and δstate_{t+1}⊙f_{t+1} are dropped; the full gradient is printed after it")
+        }
 
         func quantity(_ line: ReportLine) -> Quantity {
             var q = names.quantity(line.name, values.value(line.name), note: line.note)
@@ -123,7 +126,6 @@ extension ReportBuilder {
         }
         qs.append(Quantity(name: QuantityName(.gapRelative), label: "‖truncated − full‖ / ‖full‖",
                            value: .scalar(sizeSquared > 0 ? (gapSquared / sizeSquared).squareRoot() : 0), note: "over every parameter block"))
-        r.header.append("truncated gradient (--no-recurrent-terms): Δout_t and δstate_{t+1}⊙f_{t+1} are dropped; the full gradient is printed after it")
         r.sections.append(Section(title: "Full gradient (with the recurrent terms) and its distance from the truncated one", quantities: qs))
         return r
     }
