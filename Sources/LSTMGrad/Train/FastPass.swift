@@ -90,7 +90,13 @@ extension Pass where C == LSTMCell {
             pass.values[Name(.deltaX, t: t)] = slice(b.dx, t * X, X)
         }
         pass.values[Name(.deltaState, t: -1)] = .vector(Vector(b.dInitialState))
-        pass.values.store(Self.parameters(b, H: H, X: X), as: \.gradient)
+        var gradients = Self.parameters(b, H: H, X: X)
+        gradients.hasBias = problem.cell.parameters.hasBias
+        pass.values.store(gradients, as: \.gradient)
+        // The stacked views δW, δU, δb are the kernel's blocks one above the other.
+        pass.values[Name(.dW)] = .matrix(gradients.stackedW)
+        pass.values[Name(.dU)] = .matrix(gradients.stackedU)
+        if gradients.hasBias { pass.values[Name(.db)] = .vector(gradients.stackedB) }
         pass.options = options
         pass.backward(keepEquations: keepEquations)
         self = pass
