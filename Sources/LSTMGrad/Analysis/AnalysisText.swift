@@ -44,6 +44,8 @@ public struct AnalysisText: Sendable {
         }
         if let pe = a.powerEigen {
             s += "\n" + eigenvalueLines(pe, name: "W^\(p)", symbol: "μ", beside: a.eigenvaluePowers, power: p)
+            s += "  (μ_i, from the matrix W^\(p), are accurate to about ε·‖W^\(p)‖₂ = \(sci(Eigen.eps * pe.norm, digits: 3)) in absolute terms;\n"
+            s += "  λ_i^\(p) keeps the relative accuracy of λ_i)\n"
         }
         return s
     }
@@ -216,9 +218,10 @@ public struct AnalysisText: Sendable {
         s += "  γ = sup \(act)′ = \(full(c.gamma))   (\(gammaReason(f.activation!)))\n\n"
 
         s += "One step back: ∂h_t/∂h_{t−1} = diag(\(act)′(z_t))·W\n"
+        let indent = String(repeating: " ", count: "  t = \(f.window.last):  ".count)
         for t in f.window.timesteps {
-            s += "  t = \(t):  \(act)′(z_\(t)) = [ " + f.derivatives![t].values.map { fixed($0) }.joined(separator: "  ") + " ]\n"
-            if printMatrices { s += labeled("∂h_\(t)/∂h_\(t - 1)", f.stepJacobians[t], indent: "          ", norm: f.stepNorms[t]) }
+            s += "  t = \(t):".padded(indent.count) + "\(act)′(z_\(t)) = [ " + f.derivatives![t].values.map { fixed($0) }.joined(separator: "  ") + " ]\n"
+            if printMatrices { s += labeled("∂h_\(t)/∂h_\(t - 1)", f.stepJacobians[t], indent: indent, norm: f.stepNorms[t]) }
         }
         s += productSections(f, printMatrices: printMatrices, formula: "Π_{j=k+1..t} diag(\(act)′(z_j))·W")
         s += termSections(f, printMatrices: printMatrices)
@@ -265,12 +268,13 @@ public struct AnalysisText: Sendable {
         s += "  out_t = tanh(state_t) ⊙ o_t:  ∂out_t/∂· = diag(o_t ⊙ (1 − tanh² state_t))·∂state_t/∂· (+ diag(tanh(state_t) ⊙ o_t(1 − o_t))·U_o for out_{t−1})\n"
         s += "  (rows: out_t then state_t; columns: out_{t−1} then state_{t−1}; the bars separate the blocks)\n\n"
         s += "One step back\n"
+        let indent = String(repeating: " ", count: "  t = \(f.window.last):  ".count)
         for t in f.window.timesteps {
-            s += "  t = \(t):  f_\(t) = [ " + f.forget![t].values.map { fixed($0) }.joined(separator: "  ") + " ]\n"
+            s += "  t = \(t):".padded(indent.count) + "f_\(t) = [ " + f.forget![t].values.map { fixed($0) }.joined(separator: "  ") + " ]\n"
             if printMatrices {
-                s += labeled(jacobianName(f, t, t - 1), f.stepJacobians[t], indent: "          ", norm: f.stepNorms[t], split: H)
+                s += labeled(jacobianName(f, t, t - 1), f.stepJacobians[t], indent: indent, norm: f.stepNorms[t], split: H)
             } else {
-                s += "          ‖\(jacobianName(f, t, t - 1))‖₂ = \(sci(f.stepNorms[t]))\n"
+                s += indent + "‖\(jacobianName(f, t, t - 1))‖₂ = \(sci(f.stepNorms[t]))\n"
             }
         }
         s += productSections(f, printMatrices: printMatrices, formula: "∂(out_t, state_t)/∂(out_{t−1}, state_{t−1}) ⋯ (the step from k + 1)")
