@@ -15,7 +15,9 @@ public enum AnalysisDocument {
     }
 
     /// `analyze SPEC`.
-    public static func flow(_ f: GradientFlow, header: [String], model: String, matrix: MatrixAnalysis?) -> AnalysisValue {
+    /// `powersNote`: why the eigenvalue section of an RNN is missing (Wⁿ overflows).
+    public static func flow(_ f: GradientFlow, header: [String], model: String, matrix: MatrixAnalysis?,
+                            powersNote: String? = nil) -> AnalysisValue {
         var top: [(String, AnalysisValue)] = [
             ("command", .string("analyze")),
             ("model", .string(model)),
@@ -77,6 +79,8 @@ public enum AnalysisDocument {
             top.append(("powers", .object(matrixQuantities(a))))
             top.append(("eigen", eigenPair(a)))
             top.append(("powers_verdict", .object(powerVerdict(a))))
+        } else if let note = powersNote {
+            top.append(("powers_note", .string(note)))
         }
         return .object(top)
     }

@@ -221,7 +221,11 @@ public struct AnalysisText: Sendable {
         let indent = String(repeating: " ", count: "  t = \(f.window.last):  ".count)
         for t in f.window.timesteps {
             s += "  t = \(t):".padded(indent.count) + "\(act)′(z_\(t)) = [ " + f.derivatives![t].values.map { fixed($0) }.joined(separator: "  ") + " ]\n"
-            if printMatrices { s += labeled("∂h_\(t)/∂h_\(t - 1)", f.stepJacobians[t], indent: indent, norm: f.stepNorms[t]) }
+            if printMatrices {
+                s += labeled("∂h_\(t)/∂h_\(t - 1)", f.stepJacobians[t], indent: indent, norm: f.stepNorms[t])
+            } else {
+                s += indent + "‖∂h_\(t)/∂h_\(t - 1)‖₂ = \(sci(f.stepNorms[t]))\n"
+            }
         }
         s += productSections(f, printMatrices: printMatrices, formula: "Π_{j=k+1..t} diag(\(act)′(z_j))·W")
         s += termSections(f, printMatrices: printMatrices)
@@ -343,6 +347,8 @@ public struct AnalysisText: Sendable {
         if hw {
             s += labeled("Σ_t Σ_k term(t, k)", terms.sum, indent: "  ", width: 20)
             s += labeled("δW from BPTT", terms.dW, indent: "  ", width: 20)
+        } else {
+            s += "  (the \(f.hidden)×\(f.hidden) terms, their sum and δW are in --format json and csv)\n"
         }
         if terms.outside == nil {
             s += "  the terms add up to BPTT's δW: max |Σ − δW| = \(sci(terms.totalResidual, digits: 3)); "

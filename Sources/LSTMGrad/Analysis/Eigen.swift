@@ -262,7 +262,7 @@ public enum Eigen {
         let n = values.count
         var grouped = [Bool](repeating: false, count: n)
         var out: [Group] = []
-        if n >= 2 && norm > 0 {
+        if n >= 2 {
             for m in stride(from: n, through: 2, by: -1) {
                 let tau = groupTolerance(multiplicity: m, norm: norm)
                 let free = (0..<n).filter { !grouped[$0] }

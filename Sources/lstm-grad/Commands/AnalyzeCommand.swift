@@ -97,7 +97,7 @@ enum AnalyzeCommand: Command {
             if let a = try? MatrixAnalysis(p.cell.parameters.W, power: power), a.isFinite {
                 matrix = a
             } else {
-                matrixNote = "\nEigenvalues of the recurrent W: W^\(power) overflows a double; use a smaller --power.\n"
+                matrixNote = "W^\(power) or its eigendecomposition overflows a double; use a smaller --power"
             }
         case .gru(let p):
             flow = GradientFlow.gru(p, window: windowSize, lastRow: svg != nil)
@@ -115,13 +115,13 @@ enum AnalyzeCommand: Command {
         out.stream = 1
         switch format {
         case "json":
-            AnalysisDocument.flow(flow, header: header, model: spec.modelName, matrix: matrix).writeJSON(into: &out)
+            AnalysisDocument.flow(flow, header: header, model: spec.modelName, matrix: matrix, powersNote: matrixNote).writeJSON(into: &out)
             out.newline()
         case "csv":
-            AnalysisDocument.flow(flow, header: header, model: spec.modelName, matrix: matrix).writeCSV(into: &out)
+            AnalysisDocument.flow(flow, header: header, model: spec.modelName, matrix: matrix, powersNote: matrixNote).writeCSV(into: &out)
         default:
             out.write(AnalysisText(decimals: precision).render(flow, header: header, matrix: matrix))
-            if let note = matrixNote { out.write(note) }
+            if let note = matrixNote { out.write("\nEigenvalues of the recurrent W: \(note).\n") }
             if let path = svg { out.write("\nwrote \(path)\n") }
         }
         return 0
