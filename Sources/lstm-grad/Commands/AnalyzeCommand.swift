@@ -26,7 +26,7 @@ enum AnalyzeCommand: Command {
         "lstm-grad analyze --matrix '[[0.58,0.24],[0.24,0.72]]' --power 30",
         "lstm-grad analyze fixtures/seed004-rnn.json",
         "lstm-grad analyze fixtures/seed004-rnn.json --format json",
-        "lstm-grad analyze fixtures/rnn-vanishing.json --svg decay.svg",
+        "lstm-grad analyze fixtures/rnn-vanishing.json --svg decay.svg > vanishing.txt",
         "lstm-grad analyze fixtures/lstm-carousel.json",
         "lstm-grad analyze fixtures/gru-pytorch.json --window 3",
     ]
