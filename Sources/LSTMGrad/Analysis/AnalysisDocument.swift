@@ -189,9 +189,8 @@ public enum AnalysisDocument {
             members.append(("Q", .complexMatrix(q)))
             members.append(("Lambda", .complexVector(e.eigenvalues)))
             members.append(("Q_inverse", .complexMatrix(qi)))
-            if let p = e.power(1) {
-                members.append(("reconstruction_error", .number(zip(p.values, e.matrix.values).map { ($0 - Complex($1)).magnitude }.max() ?? 0)))
-            }
+            if let r = e.reconstructionError { members.append(("reconstruction_error", .number(r))) }
+            if let r = e.maxResidual { members.append(("max_residual", .number(r))) }
         }
         return .object(members)
     }

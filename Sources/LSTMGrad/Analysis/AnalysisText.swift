@@ -43,7 +43,7 @@ public struct AnalysisText: Sendable {
             if let diff = a.powerDifference { s += "  max |Q·Λ^\(p)·Q⁻¹ − W^\(p)| = \(sci(diff, digits: 3))\n" }
         }
         if let pe = a.powerEigen {
-            s += "\n" + eigenvalueLines(pe, name: "W^\(p)", symbol: "μ", beside: a.eigenvaluePowers, power: p)
+            s += "\n" + eigenvalueLines(pe, name: "W^\(p)", symbol: "μ", beside: a.sortedEigenvaluePowers, power: p)
             s += "  (μ_i, from the matrix W^\(p), are accurate to about ε·‖W^\(p)‖₂ = \(sci(Eigen.eps * pe.norm, digits: 3)) in absolute terms;\n"
             s += "  λ_i^\(p) keeps the relative accuracy of λ_i)\n"
         }
@@ -58,13 +58,10 @@ public struct AnalysisText: Sendable {
         let labels = (0..<n).map { "\(symbol)_\($0 + 1)" }
         let values = e.eigenvalues.map(complexFull)
         let width = values.map { $0.unicodeScalars.count }.max() ?? 0
-        let sortedBeside = beside.map { $0.sorted { a, b in
-            a.re != b.re ? a.re < b.re : (abs(a.im) != abs(b.im) ? abs(a.im) < abs(b.im) : a.im > b.im)
-        } }
         for k in 0..<n {
             s += "  \(labels[k]) = " + values[k].padded(width)
             s += "   |\(labels[k])| = \(full(e.eigenvalues[k].magnitude))"
-            if let b = sortedBeside { s += "   λ_\(k + 1)^\(power) = \(complexFull(b[k]))" }
+            if let b = beside { s += "   λ_\(k + 1)^\(power) = \(complexFull(b[k]))" }
             s += "\n"
         }
         if e.hasComplexEigenvalues {
@@ -110,7 +107,6 @@ public struct AnalysisText: Sendable {
     /// Q, Λ, Q⁻¹ when they exist; otherwise the defect and the eigenvectors that do exist.
     func vectorLines(_ e: EigenDecomposition, name: String) -> String {
         var s = ""
-        let n = e.eigenvalues.count
         if e.isDefective {
             for d in e.defects {
                 s += "\(name) is defective: eigenvalue \(complexFull(d.center)) has algebraic multiplicity \(d.algebraic) "
@@ -135,8 +131,7 @@ public struct AnalysisText: Sendable {
         s += "  Q =\n" + complexMatrixLines(q, indent: "    ")
         s += "  Λ =\n" + complexMatrixLines(e.lambda, indent: "    ")
         s += "  Q⁻¹ =\n" + complexMatrixLines(qi, indent: "    ")
-        let residual = (0..<n).compactMap { e.residual($0) }.max() ?? 0
-        if let r = e.power(1).map({ p in zip(p.values, e.matrix.values).map { ($0 - Complex($1)).magnitude }.max() ?? 0 }) {
+        if let r = e.reconstructionError, let residual = e.maxResidual {
             s += "  max |Q·Λ·Q⁻¹ − \(name)| = \(sci(r, digits: 3)),  max_k ‖\(name)·q_k − λ_k·q_k‖₂ = \(sci(residual, digits: 3))\n"
         }
         return s
@@ -197,10 +192,6 @@ public struct AnalysisText: Sendable {
             s += "\nEigenvalues of the recurrent W and of W^\(m.power) (exercise 2(c))\n\n" + render(m, forRNN: act)
         }
         return s
-    }
-
-    func stateName(_ f: GradientFlow, _ t: Int) -> String {
-        f.kind == .lstm ? "(out_\(t), state_\(t))" : "h_\(t)"
     }
 
     func jacobianName(_ f: GradientFlow, _ t: Int, _ k: Int) -> String {

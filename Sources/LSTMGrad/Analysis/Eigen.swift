@@ -80,15 +80,22 @@ public struct EigenDecomposition: Sendable {
         return m
     }
 
-    /// The eigenspace λ_k belongs to.
-    public func eigenspace(of k: Int) -> Eigenspace { eigenspaces.first { $0.members.contains(k) }! }
-
     /// QΛⁿQ⁻¹, or nil without an eigendecomposition.
     public func power(_ n: Int) -> ComplexMatrix? {
         guard let q = vectors, let qi = inverseVectors else { return nil }
         var ln = ComplexMatrix(zeros: eigenvalues.count, eigenvalues.count)
         for (k, l) in eigenvalues.enumerated() { ln[k, k] = l.power(n) }
         return q.times(ln).times(qi)
+    }
+
+    /// max |Q·Λ·Q⁻¹ − A| (nil without an eigendecomposition).
+    public var reconstructionError: Double? {
+        power(1).map { p in zip(p.values, matrix.values).map { ($0 - Complex($1)).magnitude }.max() ?? 0 }
+    }
+
+    /// max_k ‖A·q_k − λ_k·q_k‖₂ over the columns of Q (nil without Q).
+    public var maxResidual: Double? {
+        vectors == nil ? nil : (0..<eigenvalues.count).compactMap(residual).max() ?? 0
     }
 
     /// ‖A·q − λ·q‖₂ for eigenvalue k's column of Q (nil without Q).
@@ -122,6 +129,14 @@ public enum Eigen {
     }
 
     public static let eps = Double.ulpOfOne
+
+    /// The order eigenvalues are listed in: real part ascending, then |imaginary part|
+    /// ascending, the positive imaginary part first.
+    public static func listedBefore(_ a: Complex, _ b: Complex) -> Bool {
+        if a.re != b.re { return a.re < b.re }
+        if abs(a.im) != abs(b.im) { return abs(a.im) < abs(b.im) }
+        return a.im > b.im
+    }
 
     /// τ_m = 10·ε^(1/m)·‖A‖₂.
     public static func groupTolerance(multiplicity m: Int, norm: Double) -> Double {
@@ -179,10 +194,7 @@ public enum Eigen {
         // Sorted order, remembering each value's place in the Schur form.
         let order = (0..<n).sorted { i, j in
             let a = schur.eigenvalues[i], b = schur.eigenvalues[j]
-            if a.re != b.re { return a.re < b.re }
-            if abs(a.im) != abs(b.im) { return abs(a.im) < abs(b.im) }
-            if a.im != b.im { return a.im > b.im }
-            return i < j
+            return a == b ? i < j : listedBefore(a, b)
         }
         let eigenvalues = order.map { schur.eigenvalues[$0] }
         var place = [Int](repeating: 0, count: n)  // Schur index → sorted index

@@ -12,8 +12,6 @@ public struct MatrixAnalysis: Sendable {
     public var eigenvaluePowers: [Complex]
     /// QΛⁿQ⁻¹ (nil when W is defective).
     public var byEigen: ComplexMatrix?
-    /// max |QΛQ⁻¹ − W| (nil when defective).
-    public var reconstructionError: Double?
 
     public init(_ m: Matrix, power n: Int) throws(Eigen.Failure) {
         matrix = m
@@ -23,10 +21,10 @@ public struct MatrixAnalysis: Sendable {
         powerEigen = byMultiplication.values.allSatisfy(\.isFinite) ? try Eigen.decompose(byMultiplication) : nil
         eigenvaluePowers = eigen.eigenvalues.map { $0.power(n) }
         byEigen = eigen.power(n)
-        reconstructionError = eigen.power(1).map { r in
-            zip(r.values, m.values).map { ($0 - Complex($1)).magnitude }.max() ?? 0
-        }
     }
+
+    /// λᵢⁿ in the order eigenvalues are listed (to set beside the eigenvalues of Wⁿ).
+    public var sortedEigenvaluePowers: [Complex] { eigenvaluePowers.sorted(by: Eigen.listedBefore) }
 
     /// Whether every printed number is finite (huge entries or powers overflow a double).
     public var isFinite: Bool {
