@@ -267,6 +267,24 @@ import Testing
         #expect(out.status == 0 && !out.stdout.contains("defective") && !out.stdout.contains("but 0 independent"))
     }
 
+    /// ‖M‖₂ by tridiagonalization and bisection against the one-sided Jacobi SVD, on matrices
+    /// of every shape up to 12 (square, wide, tall) with entries over several magnitudes.
+    @Test func spectralNormAgreesWithTheSVD() {
+        var seed: UInt64 = 11
+        func next() -> Double {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Double(seed >> 11) / Double(1 << 53) * 2 - 1
+        }
+        for rows in 1...12 {
+            for cols in [1, 2, 5, 12] {
+                let scale = [1e-8, 1.0, 1e6][(rows + cols) % 3]
+                let m = Matrix(rows: rows, cols: cols, values: (0..<(rows * cols)).map { _ in scale * next() })
+                let svd = SingularValues(m)
+                #expect(relativeError(Eigen.spectralNorm(m), svd.values[0]) <= 1e-14, "\(rows)×\(cols)")
+            }
+        }
+    }
+
     @Test func singularValuesAndNorms() {
         // [[3, 0], [4, 5]]: singular values √45 and √5.
         #expect(abs(Eigen.spectralNorm(Matrix([[3, 0], [4, 5]])) - 45.0.squareRoot()) < 1e-14)

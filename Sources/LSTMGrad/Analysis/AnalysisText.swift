@@ -213,9 +213,9 @@ public struct AnalysisText: Sendable {
         for t in f.window.timesteps {
             s += "  t = \(t):".padded(indent.count) + "\(act)′(z_\(t)) = [ " + f.derivatives![t].values.map { fixed($0) }.joined(separator: "  ") + " ]\n"
             if printMatrices {
-                s += labeled("∂h_\(t)/∂h_\(t - 1)", f.stepJacobians[t], indent: indent, norm: f.stepNorms[t])
+                s += labeled("∂h_\(t)/∂h_\(t - 1)", f.stepJacobians[t], indent: indent, norm: f.productNorm(t, t - 1))
             } else {
-                s += indent + "‖∂h_\(t)/∂h_\(t - 1)‖₂ = \(sci(f.stepNorms[t]))\n"
+                s += indent + "‖∂h_\(t)/∂h_\(t - 1)‖₂ = \(sci(f.productNorm(t, t - 1)))\n"
             }
         }
         s += productSections(f, printMatrices: printMatrices, formula: "Π_{j=k+1..t} diag(\(act)′(z_j))·W")
@@ -243,9 +243,9 @@ public struct AnalysisText: Sendable {
                 s += labeled("update", p.update, indent: "    ", width: 14)
                 s += labeled("candidate", p.candidate, indent: "    ", width: 14)
                 s += labeled("reset", p.reset, indent: "    ", width: 14)
-                s += labeled("∂h_\(t)/∂h_\(t - 1)", f.stepJacobians[t], indent: "    ", width: 14, norm: f.stepNorms[t])
+                s += labeled("∂h_\(t)/∂h_\(t - 1)", f.stepJacobians[t], indent: "    ", width: 14, norm: f.productNorm(t, t - 1))
             } else {
-                s += "    ‖∂h_\(t)/∂h_\(t - 1)‖₂ = \(sci(f.stepNorms[t]))\n"
+                s += "    ‖∂h_\(t)/∂h_\(t - 1)‖₂ = \(sci(f.productNorm(t, t - 1)))\n"
             }
         }
         s += productSections(f, printMatrices: printMatrices, formula: "∂h_t/∂h_{t−1} ⋯ ∂h_{k+1}/∂h_k")
@@ -267,9 +267,9 @@ public struct AnalysisText: Sendable {
         for t in f.window.timesteps {
             s += "  t = \(t):".padded(indent.count) + "f_\(t) = [ " + f.forget![t].values.map { fixed($0) }.joined(separator: "  ") + " ]\n"
             if printMatrices {
-                s += labeled(jacobianName(f, t, t - 1), f.stepJacobians[t], indent: indent, norm: f.stepNorms[t], split: H)
+                s += labeled(jacobianName(f, t, t - 1), f.stepJacobians[t], indent: indent, norm: f.productNorm(t, t - 1), split: H)
             } else {
-                s += indent + "‖\(jacobianName(f, t, t - 1))‖₂ = \(sci(f.stepNorms[t]))\n"
+                s += indent + "‖\(jacobianName(f, t, t - 1))‖₂ = \(sci(f.productNorm(t, t - 1)))\n"
             }
         }
         s += productSections(f, printMatrices: printMatrices, formula: "∂(out_t, state_t)/∂(out_{t−1}, state_{t−1}) ⋯ (the step from k + 1)")

@@ -435,12 +435,85 @@ public enum Eigen {
         return result
     }
 
-    /// ‖M‖₂ = σ_max(M) = √(largest eigenvalue of MᵀM) (Jacobi on the symmetric MᵀM; σ_max
-    /// keeps full relative precision this way, only tiny singular values would not).
+    /// ‖M‖₂ = σ_max(M) = √(largest eigenvalue of MᵀM). σ_max keeps full relative precision this
+    /// way (only tiny singular values would not): MᵀM is reduced to tridiagonal form by
+    /// Householder reflections, and its largest eigenvalue found by bisection on Sturm counts.
     public static func spectralNorm(_ m: Matrix) -> Double {
         if m.rows == 1 || m.cols == 1 { return m.values.reduce(0.0) { hypot($0, $1) } }
-        let g = m.transposed.times(m)
-        return max(0, jacobi(g).values.max() ?? 0).squareRoot()
+        let g = m.rows >= m.cols ? m.transposed.times(m) : m.times(m.transposed)
+        return max(0, largestSymmetricEigenvalue(g)).squareRoot()
+    }
+
+    /// The largest eigenvalue of a symmetric matrix: Householder tridiagonalization, then
+    /// bisection with Sturm sequence counts (the number of eigenvalues below x is the number of
+    /// negative pivots of T − xI), to the last bit the bracket allows.
+    static func largestSymmetricEigenvalue(_ s: Matrix) -> Double {
+        let n = s.rows
+        var a = s.values
+        var d = [Double](repeating: 0, count: n), e = [Double](repeating: 0, count: n)
+        // A ← P·A·P with P = I − τ·v·vᵀ zeroing column k below the subdiagonal:
+        // p = τ·A·v, w = p − (τ/2)(pᵀv)·v, A ← A − v·wᵀ − w·vᵀ (trailing block only).
+        for k in 0..<max(0, n - 2) {
+            var norm = 0.0
+            for r in (k + 1)..<n { norm = hypot(norm, a[r * n + k]) }
+            if norm == 0 { continue }
+            let x0 = a[(k + 1) * n + k]
+            let beta = x0 >= 0 ? -norm : norm
+            var v = [Double](repeating: 0, count: n)
+            v[k + 1] = 1
+            for r in (k + 2)..<n { v[r] = a[r * n + k] / (x0 - beta) }
+            let tau = (beta - x0) / beta
+            var p = [Double](repeating: 0, count: n)
+            for r in (k + 1)..<n {
+                var sum = 0.0
+                for c in (k + 1)..<n { sum += a[r * n + c] * v[c] }
+                p[r] = tau * sum
+            }
+            var pv = 0.0
+            for r in (k + 1)..<n { pv += p[r] * v[r] }
+            let half = tau * pv / 2
+            for r in (k + 1)..<n { p[r] -= half * v[r] }
+            for r in (k + 1)..<n {
+                for c in (k + 1)..<n { a[r * n + c] -= v[r] * p[c] + p[r] * v[c] }
+            }
+            a[(k + 1) * n + k] = beta
+            a[k * n + k + 1] = beta
+            for r in (k + 2)..<n {
+                a[r * n + k] = 0
+                a[k * n + r] = 0
+            }
+        }
+        for k in 0..<n {
+            d[k] = a[k * n + k]
+            if k + 1 < n { e[k] = a[(k + 1) * n + k] }
+        }
+        // Gershgorin bounds on the spectrum.
+        var lo = Double.infinity, hi = -Double.infinity
+        for k in 0..<n {
+            let r = (k > 0 ? abs(e[k - 1]) : 0) + (k + 1 < n ? abs(e[k]) : 0)
+            lo = min(lo, d[k] - r)
+            hi = max(hi, d[k] + r)
+        }
+        guard lo.isFinite && hi.isFinite else { return hi }
+        // Eigenvalues of T below x: negative pivots of the LDLᵀ factorization of T − xI.
+        func below(_ x: Double) -> Int {
+            var count = 0
+            var q = d[0] - x
+            if q < 0 { count += 1 }
+            for k in 1..<max(1, n) {
+                let prev = q == 0 ? Double.leastNonzeroMagnitude : q
+                q = d[k] - x - e[k - 1] * e[k - 1] / prev
+                if q < 0 { count += 1 }
+            }
+            return count
+        }
+        // The largest eigenvalue is the x where the count reaches n.
+        for _ in 0..<2200 {
+            let mid = lo + (hi - lo) / 2
+            if mid <= lo || mid >= hi { break }
+            if below(mid) == n { hi = mid } else { lo = mid }
+        }
+        return hi
     }
 }
 

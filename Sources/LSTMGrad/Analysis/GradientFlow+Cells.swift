@@ -46,7 +46,7 @@ extension GradientFlow {
         let conditions = PascanuConditions(activation: p.activation, sigmaMax: Eigen.spectralNorm(p.W))
         return GradientFlow(
             kind: .rnn, steps: T, hidden: H, stateSize: H, window: window, stepJacobians: step,
-            stepNorms: step.map(Eigen.spectralNorm), products: prods, productNorms: prods.map { $0.map(Eigen.spectralNorm) },
+            products: prods, productNorms: prods.map { $0.map(Eigen.spectralNorm) },
             reach: lastRow ? checkpoints(reach) : reach, lastRow: lastRow ? reach : nil,
             derivatives: derivatives, recurrent: p.W, activation: p.activation, conditions: conditions,
             terms: Terms(firstK: firstK, terms: terms, contributions: contributions, bpttContributions: bptt, dW: dW, sum: sum,
@@ -94,7 +94,7 @@ extension GradientFlow {
         let reach = self.reach(step, all: lastRow)
         return GradientFlow(
             kind: .gru, steps: T, hidden: H, stateSize: H, window: window, stepJacobians: step,
-            stepNorms: step.map(Eigen.spectralNorm), products: prods, productNorms: prods.map { $0.map(Eigen.spectralNorm) },
+            products: prods, productNorms: prods.map { $0.map(Eigen.spectralNorm) },
             reach: lastRow ? checkpoints(reach) : reach, lastRow: lastRow ? reach : nil,
             derivatives: nil, recurrent: nil, activation: nil, conditions: nil, terms: nil,
             gruPaths: paths, gruConvention: p.convention, forget: nil, outNorms: nil, stateNorms: nil, spectralRadius: nil,
@@ -132,7 +132,7 @@ extension GradientFlow {
         let reach = self.reach(step, all: lastRow, blocks: H)
         return GradientFlow(
             kind: .lstm, steps: T, hidden: H, stateSize: 2 * H, window: window, stepJacobians: step,
-            stepNorms: step.map(Eigen.spectralNorm), products: prods, productNorms: prods.map { $0.map(Eigen.spectralNorm) },
+            products: prods, productNorms: prods.map { $0.map(Eigen.spectralNorm) },
             reach: lastRow ? checkpoints(reach) : reach, lastRow: lastRow ? reach : nil,
             derivatives: nil, recurrent: nil, activation: nil, conditions: nil, terms: nil,
             gruPaths: nil, gruConvention: nil, forget: pass.steps.map(\.gates.f),

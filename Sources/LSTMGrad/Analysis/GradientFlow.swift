@@ -103,9 +103,7 @@ public struct GradientFlow: Sendable {
     public var window: Window
     /// J_t = ∂s_t/∂s_{t−1} for t = 0…T−1.
     public var stepJacobians: [Matrix]
-    /// ‖J_t‖₂ for t = 0…T−1.
-    public var stepNorms: [Double]
-    /// ∂s_t/∂s_k for the window's pairs, index [t − first − 1][k − first] (k < t).
+    /// ∂s_t/∂s_k for the window's pairs, index [t − first − 1][k − first] (k < t; k = t − 1 is J_t).
     public var products: [[Matrix]]
     /// Their ‖·‖₂, same index.
     public var productNorms: [[Double]]
