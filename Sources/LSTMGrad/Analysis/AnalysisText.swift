@@ -272,7 +272,7 @@ public struct AnalysisText: Sendable {
                 s += indent + "‖\(jacobianName(f, t, t - 1))‖₂ = \(sci(f.productNorm(t, t - 1)))\n"
             }
         }
-        s += productSections(f, printMatrices: printMatrices, formula: "∂(out_t, state_t)/∂(out_{t−1}, state_{t−1}) ⋯ (the step from k + 1)")
+        s += productSections(f, printMatrices: printMatrices, formula: "J_t·J_{t−1} ⋯ J_{k+1} with J_j = ∂(out_j, state_j)/∂(out_{j−1}, state_{j−1})")
         // The blocks' norms and the cell path, as tables.
         let w = f.window
         s += "\n‖∂out_t/∂out_k‖₂ (the out block), row t, column k\n"
