@@ -1,198 +1,223 @@
-/// Seed 004: how gradients flow back through time. For an RNN the Jacobians
-/// ∂h_t/∂h_k = Π_{j=k+1..t} diag(act′(z_j))·W, their spectral norms, and the term of each (t, k)
-/// in ∂L/∂W = Σ_t Σ_k ∂L_t/∂h_t · ∂h_t/∂h_k · ∂h_k/∂W; for an LSTM the cell path
-/// ∂C_t/∂C_k = Π f_j and the full Jacobians of the state (h, C).
+/// Seed 004: how gradients flow back through time, for every cell.
+///
+/// The recurrent state s_t is h_t for the RNN and the GRU and (out_t, state_t) for the LSTM. The
+/// one-step Jacobians J_t = ∂s_t/∂s_{t−1} are kept for every t (O(T·S²) numbers); their products
+/// ∂s_t/∂s_k = J_t·J_{t−1}⋯J_{k+1} only inside a window of the last N timesteps (all pairs
+/// when N ≥ T), since all T²/2 of them would not fit for long sequences. The long-range growth
+/// is measured along ∂s_{T−1}/∂s_k for k at distances 1, 2, 4, … and T, with a running scale so
+/// that products far below the smallest double still have a norm.
 public struct GradientFlow: Sendable {
-    public enum Kind: Sendable { case rnn, lstm }
-    public enum Verdict: String, Sendable { case vanishing, exploding, neither }
+    public enum Kind: String, Sendable { case rnn, gru, lstm }
+
+    /// The pairs (t, k) with first ≤ k < t ≤ last = T − 1.
+    public struct Window: Sendable, Equatable {
+        public var first: Int
+        public var last: Int
+
+        /// The last `size` timesteps of a sequence of T (every pair when size is nil or ≥ T).
+        public init(steps T: Int, size: Int?) {
+            last = T - 1
+            first = max(-1, T - 1 - (size ?? T))
+        }
+
+        /// How many timesteps t the window holds.
+        public var count: Int { last - first }
+        public var pairs: Int { count * (count + 1) / 2 }
+        /// Whether it reaches back to the initial state (k = −1): every pair is in it.
+        public var isComplete: Bool { first == -1 }
+        public var timesteps: ClosedRange<Int> { (first + 1)...last }
+    }
+
+    /// ‖∂s_{T−1}/∂s_k‖₂ as log₁₀ (exact far below the smallest double).
+    public struct Reach: Sendable, Equatable {
+        public var k: Int
+        /// T − 1 − k.
+        public var distance: Int
+        public var log10Norm: Double
+        /// LSTM: log₁₀ of ‖∂out_{T−1}/∂out_k‖₂ and ‖∂state_{T−1}/∂state_k‖₂ (the diagonal blocks).
+        public var log10OutNorm: Double? = nil
+        public var log10StateNorm: Double? = nil
+
+        /// The norm as a double (0 once it underflows).
+        public var norm: Double { log10Norm == -.infinity ? 0 : pow(10, log10Norm) }
+        /// The average factor per step, ‖·‖^(1/distance).
+        public var perStep: Double { log10Norm == -.infinity ? 0 : pow(10, log10Norm / Double(distance)) }
+    }
+
+    /// The four ways h_{t−1} reaches h_t in a GRU; their sum is ∂h_t/∂h_{t−1}.
+    public struct GRUPaths: Sendable {
+        /// Through the update's carry: diag(z_t) (PyTorch) or diag(1 − z_t) (z_new).
+        public var carry: Matrix
+        /// Through the update gate z_t (U_z).
+        public var update: Matrix
+        /// Through the candidate's recurrent term U_n·h_{t−1} (U_n, scaled by r_t).
+        public var candidate: Matrix
+        /// Through the reset gate r_t inside the candidate (U_r).
+        public var reset: Matrix
+
+        public var sum: Matrix { carry + update + candidate + reset }
+    }
+
+    /// Exercise 1(b): ∂L/∂W = Σ_t Σ_k ∂L_t/∂h_t · ∂h_t/∂h_k · ∂⁺h_k/∂W, each term a matrix:
+    /// term(t, k) = (act′(z_k) ⊙ (∂h_t/∂h_k)ᵀ·Δ_t) ⊗ h_{k−1}, Δ_t = ∂L_t/∂h_t (the loss at t
+    /// only), ∂⁺ the derivative through W's use at step k only.
+    public struct Terms: Sendable {
+        /// The smallest k with terms (max(window.first, 0)).
+        public var firstK: Int
+        /// term(t, k) for k = firstK…t, t in the window: index [t − firstK][k − firstK].
+        public var terms: [[Matrix]]
+        /// Σ_t term(t, k) for each k ≥ firstK (every t ≥ k lies in the window).
+        public var contributions: [Matrix]
+        /// BPTT's piece of δW at step k, δz_k ⊗ h_{k−1}, for each k ≥ firstK.
+        public var bpttContributions: [Matrix]
+        /// δW from BPTT.
+        public var dW: Matrix
+        /// Σ of every listed term.
+        public var sum: Matrix
+        /// max over k of max |Σ_t term(t, k) − δz_k ⊗ h_{k−1}|, and, when the window reaches
+        /// k = 0, max |Σ_t Σ_k term(t, k) − δW| too.
+        public var residual: Double
+        /// δW − Σ (the steps before the window), nil when every term is listed.
+        public var outside: Matrix?
+
+        public func term(_ t: Int, _ k: Int) -> Matrix { terms[t - firstK][k - firstK] }
+        public func contribution(_ k: Int) -> Matrix { contributions[k - firstK] }
+        public func termNorm(_ t: Int, _ k: Int) -> Double { term(t, k).frobeniusNorm }
+        /// ‖Σ_t term(t, k)‖_F for k = firstK…T−1.
+        public var contributionNorms: [Double] { contributions.map(\.frobeniusNorm) }
+        /// Each k's share of Σ_k ‖contribution_k‖_F, in percent.
+        public var contributionShares: [Double] {
+            let norms = contributionNorms
+            let total = norms.reduce(0, +)
+            return norms.map { total == 0 ? 0 : 100 * $0 / total }
+        }
+        /// max |Σ − δW| (meaningful when every term is listed).
+        public var totalResidual: Double { zip(sum.values, dW.values).reduce(0) { max($0, abs($1.0 - $1.1)) } }
+    }
 
     public var kind: Kind
+    /// T, H and the state size S (H, or 2H for the LSTM).
     public var steps: Int
-    /// ∂h_t/∂h_k for t = 0…T−1, k = −1…t (k = −1 is the initial state); index [t][k + 1].
-    public var hJacobians: [[Matrix]]
-    /// LSTM: full ∂C_t/∂C_k (through h as well), index [t][k + 1].
-    public var cJacobians: [[Matrix]]?
-    /// LSTM: the cell path alone, Π_{j=k+1..t} f_j (elementwise), index [t][k + 1].
-    public var cellPath: [[Vector]]?
-    /// RNN: the (t, k) term of ∂L/∂W, (D_k·J(t,k)ᵀ·Δ_t) ⊗ h_{k−1}, for k = 0…t; index [t][k].
-    public var terms: [[Matrix]]?
-    /// RNN: ∂L/∂W from BPTT, to show that the terms add up to it.
-    public var dW: Matrix?
-    /// RNN: W's spectral radius and norm, sup act′ (γ) and the largest act′ met on this sequence.
+    public var hidden: Int
+    public var stateSize: Int
+    public var window: Window
+    /// J_t = ∂s_t/∂s_{t−1} for t = 0…T−1.
+    public var stepJacobians: [Matrix]
+    /// ∂s_t/∂s_k for the window's pairs, index [t − first − 1][k − first] (k < t; k = t − 1 is J_t).
+    public var products: [[Matrix]]
+    /// Their ‖·‖₂, same index.
+    public var productNorms: [[Double]]
+    /// ‖∂s_{T−1}/∂s_k‖ at distances 1, 2, 4, … and T.
+    public var reach: [Reach]
+    /// ‖∂s_{T−1}/∂s_k‖ for every k = −1…T−2 (only when asked for, e.g. to draw it).
+    public var lastRow: [Reach]?
+    /// RNN: act′(z_t) for t = 0…T−1, the recurrent W, and the Pascanu conditions.
+    public var derivatives: [Vector]?
+    public var recurrent: Matrix?
+    public var activation: Activation?
+    public var conditions: PascanuConditions?
+    public var terms: Terms?
+    /// GRU: the four paths of every step, and its convention.
+    public var gruPaths: [GRUPaths]?
+    public var gruConvention: GRUConvention?
+    /// LSTM: f_t for t = 0…T−1 (∂state_t/∂state_{t−1} along the cell path is diag(f_t)).
+    public var forget: [Vector]?
+    /// LSTM: ‖∂out_t/∂out_k‖₂ and ‖∂state_t/∂state_k‖₂ (the diagonal blocks), same index as products.
+    public var outNorms: [[Double]]?
+    public var stateNorms: [[Double]]?
+    /// RNN: ρ(W).
     public var spectralRadius: Double?
-    public var normW: Double?
-    public var gamma: Double?
-    public var largestDerivative: Double?
-    public var eigen: EigenDecomposition?
+    public var verdict: GradientVerdict
 
-    // Norms for the report, computed once here (the renderer only formats them).
+    public func product(_ t: Int, _ k: Int) -> Matrix { products[t - window.first - 1][k - window.first] }
+    public func productNorm(_ t: Int, _ k: Int) -> Double { productNorms[t - window.first - 1][k - window.first] }
 
-    /// ‖∂h_t/∂h_k‖₂, index [t][k + 1].
-    public var hNorms: [[Double]] { hJacobians.map { $0.map(Eigen.spectralNorm) } }
-    /// ‖∂C_t/∂C_k‖₂ (full), index [t][k + 1].
-    public var cNorms: [[Double]]? { cJacobians.map { $0.map { $0.map(Eigen.spectralNorm) } } }
-    /// max_i |Π f_j|_i, index [t][k + 1].
-    public var cellPathMax: [[Double]]? { cellPath.map { $0.map { $0.map { $0.values.map(abs).max() ?? 0 } } } }
-    /// Whether every f_j is exactly 1: ∂C_t/∂C_k = 1 on the cell path for all t, k.
-    public var cellPathIsExactlyOne: Bool {
-        cellPath?.allSatisfy { $0.allSatisfy { $0.values.allSatisfy { $0 == 1 } } } ?? false
-    }
-    /// ‖term (t, k)‖_F, index [t][k].
-    public var termNorms: [[Double]]? { terms.map { $0.map { $0.map(\.frobeniusNorm) } } }
-    /// ‖Σ_t term (t, k)‖_F for k = 0…T−1.
-    public var contributionNorms: [Double]? { terms == nil ? nil : (0..<steps).map { contribution(k: $0)!.frobeniusNorm } }
-    /// Each k's share of Σ_k ‖contribution_k‖_F, in percent.
-    public var contributionShares: [Double]? {
-        guard let norms = contributionNorms else { return nil }
-        let total = norms.reduce(0, +)
-        return norms.map { total == 0 ? 0 : 100 * $0 / total }
-    }
-    /// max |Σ_k Σ_t term (t, k) − δW|: the terms add up to BPTT's gradient.
-    public var contributionResidual: Double? {
-        guard let dW, terms != nil else { return nil }
-        var total = Matrix(zeros: dW.rows, dW.cols)
-        for k in 0..<steps { total = total + contribution(k: k)! }
-        return zip(total.values, dW.values).map { abs($0 - $1) }.max() ?? 0
+    /// LSTM: Π_{j=k+1..t} f_j, elementwise (the cell path alone).
+    public func cellPath(_ t: Int, _ k: Int) -> Vector? {
+        guard let forget else { return nil }
+        var p = Vector([Double](repeating: 1, count: hidden))
+        if k + 1 <= t { for j in (k + 1)...t { p = p * forget[j] } }
+        return p
     }
 
-    public func h(_ t: Int, _ k: Int) -> Matrix { hJacobians[t][k + 1] }
-    public func hNorm(_ t: Int, _ k: Int) -> Double { Eigen.spectralNorm(h(t, k)) }
-    public func cNorm(_ t: Int, _ k: Int) -> Double? { cJacobians.map { Eigen.spectralNorm($0[t][k + 1]) } }
+    /// LSTM: the largest entry of Π_{j=k+1..t} f_j.
+    public func cellPathMax(_ t: Int, _ k: Int) -> Double? { cellPath(t, k).map { $0.values.map(abs).max() ?? 0 } }
 
-    /// ‖∂h_{T−1}/∂h_{−1}‖^(1/T): the average factor per step back through time.
-    public var observedRate: Double {
-        let n = hNorm(steps - 1, -1)
-        return n == 0 ? 0 : pow(n, 1 / Double(steps))
+    /// LSTM: whether every f_j is exactly 1 (the constant error carousel).
+    public var forgetIsExactlyOne: Bool { forget?.allSatisfy { $0.values.allSatisfy { $0 == 1 } } ?? false }
+
+    /// A block of an S×S matrix: rows r0 ..< r0+n, columns c0 ..< c0+n.
+    public static func block(_ m: Matrix, _ r0: Int, _ c0: Int, _ n: Int) -> Matrix {
+        var out = Matrix(zeros: n, n)
+        for r in 0..<n { for c in 0..<n { out[r, c] = m[r0 + r, c0 + c] } }
+        return out
     }
 
-    /// LSTM: ‖∂C_{T−1}/∂C_{−1}‖^(1/T).
-    public var observedCellRate: Double? {
-        guard let n = cNorm(steps - 1, -1) else { return nil }
-        return n == 0 ? 0 : pow(n, 1 / Double(steps))
+    /// Bytes the window's matrices take (products, and the terms of an RNN), for the memory
+    /// check before building them: each matrix is its doubles plus about 64 bytes of header.
+    public static func estimatedBytes(steps T: Int, stateSize S: Int, hidden H: Int, window: Window, withTerms: Bool) -> Double {
+        let pairs = Double(window.pairs)
+        var bytes = pairs * (Double(S * S) * 8 + 64) * 1.2
+        if withTerms { bytes += (pairs + Double(window.count + 1)) * (Double(H * H) * 8 + 64) }
+        // One-step Jacobians and the pass itself, O(T·S²).
+        bytes += Double(T) * (Double(S * S) * 8 + 64) * 3
+        return bytes
     }
 
-    /// RNN: Σ_t of the terms at k.
-    public func contribution(k: Int) -> Matrix? {
-        guard let terms else { return nil }
-        var sum = Matrix(zeros: terms[0][0].rows, terms[0][0].cols)
-        for t in k..<steps { sum = sum + terms[t][k] }
-        return sum
-    }
+    // MARK: building blocks shared by the cells
 
-    /// The verdict and the numbers behind it.
-    public var verdict: (Verdict, String) {
-        let rate = observedRate
-        if let gamma, let normW, let rho = spectralRadius {
-            let bound = gamma * normW
-            let because = "γ = sup act′ = \(fixed(gamma, 4)), ρ(W) = \(fixed(rho, 6)), ‖W‖₂ = \(fixed(normW, 6))"
-            if bound < 1 {
-                return (.vanishing, "γ·‖W‖₂ = \(fixed(bound, 6)) < 1, so ‖∂h_t/∂h_k‖ ≤ \(fixed(bound, 6))^(t−k) for every sequence (\(because))")
-            }
-            if rate > 1.05 {
-                return (.exploding, "observed factor per step \(fixed(rate, 6)) > 1; γ·ρ(W) = \(fixed(gamma * rho, 6)) ≥ 1 allows growth (\(because))")
-            }
-            if rate < 0.95 {
-                return (.vanishing, "observed factor per step \(fixed(rate, 6)) < 1 on this sequence (largest act′ met: \(fixed(largestDerivative ?? 0, 6))), though γ·‖W‖₂ = \(fixed(bound, 6)) ≥ 1 does not force it (\(because))")
-            }
-            return (.neither, "observed factor per step \(fixed(rate, 6)) within [0.95, 1.05] (\(because))")
-        }
-        // LSTM: the gradient reaches early steps through h and through the cell C.
-        let cRate = observedCellRate ?? 0
-        let both = max(rate, cRate)
-        let because = "factor per step back, ‖∂h_\(steps - 1)/∂h_-1‖^(1/T) = \(fixed(rate, 6)) through h, ‖∂C_\(steps - 1)/∂C_-1‖^(1/T) = \(fixed(cRate, 6)) through the cell"
-        if both > 1.05 { return (.exploding, because) }
-        if both < 0.95 { return (.vanishing, because) }
-        return (.neither, because + (cRate >= rate ? "; the cell path carries the gradient back undiminished" : ""))
-    }
-
-    // MARK: RNN
-
-    public static func rnn(_ problem: Problem<RNNCell>) -> GradientFlow {
-        let pass = Pass(problem)
-        let p = problem.cell.parameters
-        let T = pass.steps.count
-        let H = p.hiddenSize
-        // One-step Jacobians ∂h_j/∂h_{j−1} = diag(act′(z_j))·W.
-        let step: [Matrix] = pass.steps.map { s in diagTimes(s.derivative, p.W) }
-        let jac = chain(step, H: H)
-        // Terms of ∂L/∂W: Δ_t is the loss term at t; J(t,k)ᵀΔ_t is ∂L_t/∂h_k.
-        var terms: [[Matrix]] = []
-        for t in 0..<T {
-            var row: [Matrix] = []
-            let delta = pass.gradients.deltas[t].fromLoss
-            for k in 0...t {
-                let dh = jac[t][k + 1].transposedTimes(delta)
-                let dz = dh * pass.steps[k].derivative
-                row.append(Matrix.outer(dz, pass.steps[k].prevOut))
-            }
-            terms.append(row)
-        }
-        let gamma: Double
-        switch p.activation {
-        case .sigmoid: gamma = 0.25
-        default: gamma = 1
-        }
-        let eigen = try? Eigen.decompose(p.W)
-        return GradientFlow(kind: .rnn, steps: T, hJacobians: jac, cJacobians: nil, cellPath: nil, terms: terms,
-                            dW: pass.gradients.parameters.W, spectralRadius: eigen?.spectralRadius, normW: Eigen.spectralNorm(p.W),
-                            gamma: gamma, largestDerivative: pass.steps.flatMap(\.derivative.values).max() ?? 0, eigen: eigen)
-    }
-
-    // MARK: LSTM
-
-    public static func lstm(_ problem: Problem<LSTMCell>) -> GradientFlow {
-        let pass = Pass(problem)
-        let p = problem.cell.parameters
-        let T = pass.steps.count
-        let H = p.hiddenSize
-        // One-step Jacobian of the state (h, C): 2H×2H blocks [[∂h/∂h, ∂h/∂C], [∂C/∂h, ∂C/∂C]].
-        var step: [Matrix] = []
-        for s in pass.steps {
-            let g = s.gates
-            let da = diagTimes(oneMinus(g.a * g.a), p.U.a)
-            let di = diagTimes(g.i * oneMinus(g.i), p.U.i)
-            let df = diagTimes(g.f * oneMinus(g.f), p.U.f)
-            let dout = diagTimes(g.o * oneMinus(g.o), p.U.o)
-            // ∂C_t/∂h_{t−1} = diag(i)·∂a + diag(a)·∂i + diag(C_{t−1})·∂f;  ∂C_t/∂C_{t−1} = diag(f)
-            let cH = diagTimes(g.i, da) + diagTimes(g.a, di) + diagTimes(s.prevState, df)
-            let cC = diagonal(g.f)
-            // h_t = tanh(C_t) ⊙ o_t: ∂h_t/∂· = diag(o(1 − tanh²C))·∂C_t/∂· + diag(tanh C)·∂o/∂·
-            let k = g.o * oneMinus(s.tanhState * s.tanhState)
-            let hH = diagTimes(k, cH) + diagTimes(s.tanhState, dout)
-            let hC = diagTimes(k, cC)
-            step.append(blocks(hH, hC, cH, cC))
-        }
-        let full = chain(step, H: 2 * H)
-        let hJ = full.map { $0.map { sub($0, 0, 0, H) } }
-        let cJ = full.map { $0.map { sub($0, H, H, H) } }
-        var path: [[Vector]] = []
-        for t in 0..<T {
-            var row: [Vector] = []
-            for k in -1...t {
-                var prod = Vector([Double](repeating: 1, count: H))
-                if k + 1 <= t { for j in (k + 1)...t { prod = prod * pass.steps[j].gates.f } }
-                row.append(prod)
-            }
-            path.append(row)
-        }
-        return GradientFlow(kind: .lstm, steps: T, hJacobians: hJ, cJacobians: cJ, cellPath: path, terms: nil, dW: nil,
-                            spectralRadius: nil, normW: nil, gamma: nil, largestDerivative: nil, eigen: nil)
-    }
-
-    // MARK: helpers
-
-    /// J[t][k + 1] = step_t · step_{t−1} ⋯ step_{k+1}, J[t][t + 1] = I.
-    static func chain(_ step: [Matrix], H: Int) -> [[Matrix]] {
+    /// The window's products ∂s_t/∂s_k = J_t·∂s_{t−1}/∂s_k, built row by row.
+    static func products(_ step: [Matrix], window: Window) -> [[Matrix]] {
         var out: [[Matrix]] = []
-        for t in 0..<step.count {
-            var row = [Matrix](repeating: Matrix.identity(H), count: t + 2)
-            // Backwards from k = t − 1 down to −1: J(t,k) = J(t,k+1)·step_{k+1}.
-            var k = t - 1
-            while k >= -1 {
-                row[k + 1] = row[k + 2].times(step[k + 1])
-                k -= 1
+        guard window.count > 0 else { return out }
+        out.reserveCapacity(window.count)
+        for t in window.timesteps {
+            var row: [Matrix] = []
+            row.reserveCapacity(t - window.first)
+            for k in window.first..<t {
+                // ∂s_t/∂s_k = J_t·(∂s_{t−1}/∂s_k), with ∂s_{t−1}/∂s_{t−1} = I.
+                row.append(k == t - 1 ? step[t] : step[t].times(out[t - 1 - window.first - 1][k - window.first]))
             }
             out.append(row)
+        }
+        return out
+    }
+
+    /// ‖∂s_{T−1}/∂s_k‖₂ walking k = T−2 … −1, the running product kept in [½, 1) by exact
+    /// powers of two and the scale carried in log₁₀. `all`: every k; otherwise distances 1, 2,
+    /// 4, … and T.
+    static func reach(_ step: [Matrix], all: Bool, blocks H: Int? = nil) -> [Reach] {
+        let T = step.count
+        guard T > 0 else { return [] }
+        var out: [Reach] = []
+        var m = step[T - 1]
+        var log10Scale = 0.0
+        var zero = false
+        for k in stride(from: T - 2, through: -1, by: -1) {
+            if k < T - 2 { m = m.times(step[k + 1]) }
+            let big = m.values.map(abs).max() ?? 0
+            if big == 0 { zero = true }
+            if !zero {
+                let e = big.exponent + 1  // big·2^−e ∈ [½, 1)
+                if e != 0 {
+                    let f = Double(sign: .plus, exponent: -e, significand: 1)
+                    m = Matrix(rows: m.rows, cols: m.cols, values: m.values.map { $0 * f })
+                    log10Scale += Double(e) * log10(2.0)
+                }
+            }
+            let d = T - 1 - k
+            if all || d & (d - 1) == 0 || k == -1 {
+                func log(_ x: Matrix) -> Double {
+                    let n = zero ? 0 : Eigen.spectralNorm(x)
+                    return n == 0 ? -.infinity : log10Scale + log10(n)
+                }
+                var r = Reach(k: k, distance: d, log10Norm: log(m))
+                if let H {
+                    r.log10OutNorm = log(block(m, 0, 0, H))
+                    r.log10StateNorm = log(block(m, H, H, H))
+                }
+                out.append(r)
+            }
         }
         return out
     }
@@ -209,6 +234,7 @@ public struct GradientFlow: Sendable {
         return m
     }
 
+    /// [[a, b], [c, d]] as one 2n×2n matrix.
     static func blocks(_ a: Matrix, _ b: Matrix, _ c: Matrix, _ d: Matrix) -> Matrix {
         let n = a.rows
         var m = Matrix(zeros: 2 * n, 2 * n)
@@ -221,12 +247,6 @@ public struct GradientFlow: Sendable {
             }
         }
         return m
-    }
-
-    static func sub(_ m: Matrix, _ r0: Int, _ c0: Int, _ n: Int) -> Matrix {
-        var out = Matrix(zeros: n, n)
-        for r in 0..<n { for c in 0..<n { out[r, c] = m[r0 + r, c0 + c] } }
-        return out
     }
 }
 

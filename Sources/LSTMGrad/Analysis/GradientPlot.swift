@@ -1,23 +1,26 @@
-/// A self-contained SVG of ‖∂h_T/∂h_k‖ (and ‖∂C_T/∂C_k‖ for an LSTM) against k, log scale.
-/// Every point carries its exact value in `data-norm`, so a reader (or a test) can check it.
+/// A self-contained SVG of ‖∂h_{T−1}/∂h_k‖₂ against k, log scale (for an LSTM the two diagonal
+/// blocks of the state Jacobian, ‖∂out_{T−1}/∂out_k‖₂ and ‖∂state_{T−1}/∂state_k‖₂). Every
+/// point carries its exact value in `data-norm` (and `data-log10-norm`, exact even where the
+/// norm underflows a double), so a reader (or a test) can check it.
 public enum GradientPlot {
     public struct Series: Sendable {
         public var id: String
         public var label: String
         public var color: String
-        /// (k, norm) with k = −1…T−1.
+        /// (k, log₁₀ norm) with k = −1…T−2, and k = T−1 (the identity, log 0).
         public var points: [(Int, Double)]
     }
 
+    /// Needs the flow's `lastRow` (build it with `lastRow: true`).
     public static func series(_ f: GradientFlow) -> [Series] {
         let T = f.steps
-        var out = [Series(id: "h", label: "‖∂h_\(T - 1)/∂h_k‖₂", color: "#1f77b4",
-                          points: (-1..<T).map { ($0, f.hNorm(T - 1, $0)) })]
-        if f.cJacobians != nil {
-            out.append(Series(id: "C", label: "‖∂C_\(T - 1)/∂C_k‖₂", color: "#d62728",
-                              points: (-1..<T).map { ($0, f.cNorm(T - 1, $0)!) }))
+        let row = (f.lastRow ?? f.reach).sorted { $0.k < $1.k }
+        func points(_ value: (GradientFlow.Reach) -> Double) -> [(Int, Double)] { row.map { ($0.k, value($0)) } + [(T - 1, 0)] }
+        if f.kind == .lstm {
+            return [Series(id: "out", label: "‖∂out_\(T - 1)/∂out_k‖₂", color: "#1f77b4", points: points { $0.log10OutNorm ?? -.infinity }),
+                    Series(id: "state", label: "‖∂state_\(T - 1)/∂state_k‖₂", color: "#d62728", points: points { $0.log10StateNorm ?? -.infinity })]
         }
-        return out
+        return [Series(id: "h", label: "‖∂h_\(T - 1)/∂h_k‖₂", color: "#1f77b4", points: points(\.log10Norm))]
     }
 
     public static func svg(_ f: GradientFlow, title: String) -> String {
@@ -25,15 +28,15 @@ public enum GradientPlot {
         let width = 640.0, height = 420.0
         let left = 80.0, right = 30.0, top = 70.0, bottom = 60.0
         let plotW = width - left - right, plotH = height - top - bottom
-        let positive = all.flatMap { $0.points.map(\.1) }.filter { $0 > 0 && $0.isFinite }
-        var lo = floor(log10(positive.min() ?? 1)), hi = ceil(log10(positive.max() ?? 1))
+        let logs = all.flatMap { $0.points.map(\.1) }.filter(\.isFinite)
+        var lo = floor(logs.min() ?? 0), hi = ceil(logs.max() ?? 0)
         if hi <= lo { hi = lo + 1 }
         if hi - lo > 300 { lo = hi - 300 }
         let kMin = -1.0, kMax = Double(max(f.steps - 1, 0))
         let kSpan = max(kMax - kMin, 1)
         func x(_ k: Int) -> Double { left + (Double(k) - kMin) / kSpan * plotW }
-        func y(_ v: Double) -> Double { top + (hi - log10(v)) / (hi - lo) * plotH }
-        func n(_ v: Double) -> String { fixed(v, 2) }
+        func y(_ l: Double) -> Double { top + (hi - max(l, lo)) / (hi - lo) * plotH }
+        func n(_ v: Double) -> String { fixedDecimals(v, 2) }
 
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
@@ -44,7 +47,7 @@ public enum GradientPlot {
         var e = Int(lo)
         let step = max(1, Int((hi - lo) / 10))
         while Double(e) <= hi {
-            let yy = y(pow(10, Double(e)))
+            let yy = y(Double(e))
             s += "<line x1=\"\(n(left))\" y1=\"\(n(yy))\" x2=\"\(n(left + plotW))\" y2=\"\(n(yy))\" stroke=\"#dddddd\"/>\n"
             s += "<text x=\"\(n(left - 8))\" y=\"\(n(yy + 4))\" text-anchor=\"end\">1e\(e)</text>\n"
             e += step
@@ -60,14 +63,15 @@ public enum GradientPlot {
         s += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 15))\" text-anchor=\"middle\">k (timestep; −1 is the initial state)</text>\n"
         s += "<text x=\"18\" y=\"\(n(top + plotH / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(n(top + plotH / 2)))\">norm (log scale)</text>\n"
         for sr in all {
-            let drawn = sr.points.filter { $0.1 > 0 && $0.1.isFinite }
+            let drawn = sr.points.filter { $0.1.isFinite }
             if drawn.count > 1 {
                 s += "<polyline fill=\"none\" stroke=\"\(sr.color)\" stroke-width=\"2\" points=\""
-                s += drawn.map { "\(n(x($0.0))),\(n(y(max($0.1, pow(10, lo)))))" }.joined(separator: " ")
+                s += drawn.map { "\(n(x($0.0))),\(n(y($0.1)))" }.joined(separator: " ")
                 s += "\"/>\n"
             }
-            for (k, v) in drawn {
-                s += "<circle cx=\"\(n(x(k)))\" cy=\"\(n(y(max(v, pow(10, lo)))))\" r=\"3.5\" fill=\"\(sr.color)\" data-series=\"\(sr.id)\" data-k=\"\(k)\" data-norm=\"\(v)\"/>\n"
+            for (k, l) in drawn {
+                let v = k == f.steps - 1 ? 1 : pow(10, l)
+                s += "<circle cx=\"\(n(x(k)))\" cy=\"\(n(y(l)))\" r=\"3.5\" fill=\"\(sr.color)\" data-series=\"\(sr.id)\" data-k=\"\(k)\" data-norm=\"\(v)\" data-log10-norm=\"\(l)\"/>\n"
             }
         }
         // Legend, between the title and the plot.
@@ -76,7 +80,7 @@ public enum GradientPlot {
             let lx = left + Double(j) * 260
             s += "<line x1=\"\(n(lx))\" y1=\"\(n(ly))\" x2=\"\(n(lx + 24))\" y2=\"\(n(ly))\" stroke=\"\(sr.color)\" stroke-width=\"2\"/>\n"
             s += "<circle cx=\"\(n(lx + 12))\" cy=\"\(n(ly))\" r=\"3.5\" fill=\"\(sr.color)\"/>\n"
-            let zeros = sr.points.filter { !($0.1 > 0) }.count
+            let zeros = sr.points.filter { !$0.1.isFinite }.count
             s += "<text x=\"\(n(lx + 30))\" y=\"\(n(ly + 4))\">\(escape(sr.label))\(zeros > 0 ? " (\(zeros) zero, not drawn)" : "")</text>\n"
         }
         s += "</svg>\n"

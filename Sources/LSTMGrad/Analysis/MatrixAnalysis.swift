@@ -1,32 +1,39 @@
-/// Seed 004, exercise 2(c): the eigendecomposition of W and Wⁿ two ways.
+/// Seed 004, exercise 2(c): a matrix W, its eigendecomposition, Wⁿ two ways, and the
+/// eigenvalues of Wⁿ computed from Wⁿ itself (beside λᵢⁿ).
 public struct MatrixAnalysis: Sendable {
     public var matrix: Matrix
     public var power: Int
     public var eigen: EigenDecomposition
     /// Wⁿ by repeated multiplication (always available).
     public var byMultiplication: Matrix
+    /// The eigendecomposition of that Wⁿ (nil when Wⁿ overflows a double).
+    public var powerEigen: EigenDecomposition?
+    /// λᵢⁿ for each eigenvalue of W, in W's order.
+    public var eigenvaluePowers: [Complex]
     /// QΛⁿQ⁻¹ (nil when W is defective).
     public var byEigen: ComplexMatrix?
-    /// max |QΛQ⁻¹ − W| (nil when defective).
-    public var reconstructionError: Double?
 
     public init(_ m: Matrix, power n: Int) throws(Eigen.Failure) {
         matrix = m
         power = n
         eigen = try Eigen.decompose(m)
         byMultiplication = Eigen.power(m, n)
+        powerEigen = byMultiplication.values.allSatisfy(\.isFinite) ? try Eigen.decompose(byMultiplication) : nil
+        eigenvaluePowers = eigen.eigenvalues.map { $0.power(n) }
         byEigen = eigen.power(n)
-        reconstructionError = eigen.power(1).map { r in
-            zip(r.values, m.values).map { ($0 - Complex($1)).magnitude }.max() ?? 0
-        }
     }
+
+    /// λᵢⁿ in the order eigenvalues are listed (to set beside the eigenvalues of Wⁿ).
+    public var sortedEigenvaluePowers: [Complex] { eigenvaluePowers.sorted(by: Eigen.listedBefore) }
 
     /// Whether every printed number is finite (huge entries or powers overflow a double).
     public var isFinite: Bool {
         func ok(_ z: Complex) -> Bool { z.re.isFinite && z.im.isFinite }
+        guard let pe = powerEigen else { return false }
         return eigen.eigenvalues.allSatisfy(ok) && byMultiplication.values.allSatisfy(\.isFinite)
             && (eigen.vectors?.values.allSatisfy(ok) ?? true) && (eigen.inverseVectors?.values.allSatisfy(ok) ?? true)
-            && (byEigen?.values.allSatisfy(ok) ?? true)
+            && (byEigen?.values.allSatisfy(ok) ?? true) && eigenvaluePowers.allSatisfy(ok)
+            && pe.eigenvalues.allSatisfy(ok) && eigen.norm.isFinite && pe.norm.isFinite
     }
 
     /// max |QΛⁿQ⁻¹ − Wⁿ (multiplied)|.
@@ -34,48 +41,67 @@ public struct MatrixAnalysis: Sendable {
         byEigen.map { e in zip(e.values, byMultiplication.values).map { ($0 - Complex($1)).magnitude }.max() ?? 0 }
     }
 
-    /// What ρ(W) says about Wⁿ as n grows.
-    public var verdict: String {
+    /// What the spectral radius says about Wⁿ as n grows.
+    public enum Growth: String, Sendable {
+        /// ρ < 1: Wⁿ → 0 like ρⁿ.
+        case vanishes
+        /// ρ > 1: ‖Wⁿ‖ grows like ρⁿ.
+        case grows
+        /// ρ = 1 and every |λ| = 1 eigenvalue has a full set of eigenvectors: Wⁿ stays bounded.
+        case bounded
+        /// ρ = 1 with a defective |λ| = 1 eigenvalue: Wⁿ grows like n^(m−1).
+        case polynomial
+    }
+
+    /// ρ counts as 1 within 1e−12·max(1, ‖W‖₂).
+    public var growth: Growth {
         let rho = eigen.spectralRadius
-        let r = fixed(rho, 6)
-        if abs(rho - 1) <= 1e-12 {
-            if eigen.isDefective {
-                return "ρ(W) = \(r) = 1 and W is defective: Wⁿ grows polynomially (like n^(k−1) for a k×k Jordan block)"
-            }
-            return "ρ(W) = \(r) = 1: the |λ| = 1 components of Wⁿ neither vanish nor explode (if every λ = 1 and W is diagonalizable, then W = I and Wⁿ = I)"
+        let tol = 1e-12 * max(1, eigen.norm)
+        if abs(rho - 1) <= tol {
+            let onCircle = eigen.eigenspaces.filter { s in s.members.contains { abs(eigen.eigenvalues[$0].magnitude - 1) <= tol } }
+            return onCircle.contains(where: \.isDefective) ? .polynomial : .bounded
         }
-        if rho < 1 {
-            return "ρ(W) = \(r) < 1: every |λ| < 1, so Wⁿ → 0 like \(r)ⁿ; gradients through n steps vanish"
-        }
-        return "ρ(W) = \(r) > 1: Wⁿ grows like \(r)ⁿ along the eigenvector of the largest |λ|; gradients through n steps explode"
+        return rho < 1 ? .vanishes : .grows
+    }
+
+    /// Pascanu, Mikolov and Bengio's two conditions for a vanilla RNN with this W as its
+    /// recurrent matrix and an activation whose derivative is at most γ.
+    public func conditions(gamma: Double) -> PascanuConditions {
+        PascanuConditions(gamma: gamma, sigmaMax: eigen.norm)
     }
 }
 
-/// x with `decimals` fixed decimals.
-func fixed(_ x: Double, _ decimals: Int) -> String {
-    var b = OutputBuffer()
-    b.writeFixed(x, decimals: decimals)
-    return b.text
-}
+/// The conditions of Pascanu, Mikolov and Bengio (2013, "On the difficulty of training recurrent
+/// neural networks", §3.1) for h_t = act(W·h_{t−1} + U·x_t + b) with act′ ≤ γ:
+/// ‖∂h_t/∂h_{t−1}‖₂ = ‖diag(act′(z_t))·W‖₂ ≤ γ·σ_max(W), hence
+/// - γ·σ_max(W) < 1 is SUFFICIENT for vanishing: ‖∂h_t/∂h_k‖₂ ≤ (γ·σ_max(W))^(t−k) → 0 for every
+///   input sequence;
+/// - σ_max(W) > 1/γ is NECESSARY for exploding: without it no product of Jacobians can grow.
+/// Neither condition is about ρ(W): the Jacobian is diag(act′)·W, not W.
+public struct PascanuConditions: Sendable, Equatable {
+    /// sup act′: ¼ for the sigmoid, 1 for tanh, ReLU and the identity.
+    public var gamma: Double
+    public var sigmaMax: Double
 
-/// x as d.ddd·10^e, e.g. "1.2e-16" (for errors and norms spanning many orders).
-public func scientific(_ x: Double, digits: Int = 3) -> String {
-    guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
-    if x == 0 { return "0" }
-    var e = 0
-    var m = abs(x)
-    while m >= 10 { m /= 10; e += 1 }
-    while m < 1 { m *= 10; e -= 1 }
-    var s = fixed(m, digits - 1)
-    if s.hasPrefix("10") {
-        e += 1
-        s = fixed(m / 10, digits - 1)
+    public init(gamma: Double, sigmaMax: Double) {
+        self.gamma = gamma
+        self.sigmaMax = sigmaMax
     }
-    return (x < 0 ? "-" : "") + s + "e" + (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + String(abs(e))
-}
 
-/// a + bi with fixed decimals ("0.500000 − 0.300000i"; real numbers without the i part).
-func complexText(_ z: Complex, _ decimals: Int) -> String {
-    if z.im == 0 { return fixed(z.re, decimals) }
-    return fixed(z.re, decimals) + (z.im < 0 ? " − " : " + ") + fixed(abs(z.im), decimals) + "i"
+    public init(activation: Activation, sigmaMax: Double) {
+        self.init(gamma: PascanuConditions.gamma(activation), sigmaMax: sigmaMax)
+    }
+
+    public static func gamma(_ a: Activation) -> Double {
+        switch a {
+        case .sigmoid: return 0.25
+        case .tanh, .relu, .identity: return 1
+        }
+    }
+
+    /// γ·σ_max(W): the bound on every one-step Jacobian's norm.
+    public var bound: Double { gamma * sigmaMax }
+    public var sufficientForVanishing: Bool { bound < 1 }
+    /// σ_max(W) > 1/γ, i.e. γ·σ_max(W) > 1.
+    public var necessaryForExploding: Bool { bound > 1 }
 }

@@ -59,11 +59,19 @@ public protocol Cell: Sendable {
     static func fastPass(_ problem: Problem<Self>, options: BackwardOptions, keepEquations: Bool) -> Pass<Self>?
     /// `--summary` through a fast kernel, or nil for the equations' pass.
     static func fastSummary(_ problem: Problem<Self>, model: String, options: BackwardOptions) -> GradientSummary?
+
+    /// `analyze`: how gradients flow back through this cell (`Analysis/GradientFlow+Cells.swift`),
+    /// nil where the analysis has no account of the cell.
+    static func gradientFlow(_ problem: Problem<Self>, window: Int?, lastRow: Bool) -> GradientFlow?
+    /// The matrix whose powers `analyze` studies (the RNN's recurrent W), if the cell has one.
+    static func recurrentMatrix(_ problem: Problem<Self>) -> Matrix?
 }
 
 extension Cell {
     public static func fastPass(_ problem: Problem<Self>, options: BackwardOptions, keepEquations: Bool) -> Pass<Self>? { nil }
     public static func fastSummary(_ problem: Problem<Self>, model: String, options: BackwardOptions) -> GradientSummary? { nil }
+    public static func gradientFlow(_ problem: Problem<Self>, window: Int?, lastRow: Bool) -> GradientFlow? { nil }
+    public static func recurrentMatrix(_ problem: Problem<Self>) -> Matrix? { nil }
     public func initialStateLines(names: Notation) -> [ReportLine] { [] }
     public func gradientLines(names: Notation) -> [ReportLine] { [] }
 }

@@ -219,7 +219,7 @@ extension BuiltInExample {
         BuiltInExample(
             name: "rnn-exploding",
             file: "fixtures/rnn-exploding.json",
-            summary: #"an RNN whose gradients explode: tanh, ρ(W) = 2.25 (try analyze)"#,
+            summary: #"an RNN whose gradients explode on its inputs: tanh, σ_max(W) = 2.25 > 1/γ = 1 (try analyze)"#,
             text: #"""
 {
   "model": "rnn",

@@ -34,7 +34,7 @@ import Glibc
         #expect(r.status == 0)
         #expect(r.stderr.isEmpty, "groff warnings: \(r.stderr)")
         let page = r.stdout
-        for glyph in ["∂h_t/∂h_k", "δstate_{t+1}⊙f_{t+1}", "‖∂h_T/∂h_k‖", "γ·‖W‖₂", "Σ_t ½‖y_t − label_t‖²", "H×X", "C̃"] {
+        for glyph in ["∂h_t/∂h_k", "δstate_{t+1}⊙f_{t+1}", "‖∂h_{T−1}/∂h_k‖", "γ·σ_max(W) < 1", "Σ_t ½‖y_t − label_t‖²", "H×X", "C̃"] {
             #expect(page.contains(glyph), "the rendered page lacks \(glyph)")
         }
         for wrong in ["π", "©", "⎪"] { #expect(!page.contains(wrong), "the rendered page shows \(wrong)") }
