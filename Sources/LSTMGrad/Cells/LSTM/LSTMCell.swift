@@ -16,14 +16,20 @@ public struct LSTMCell: Cell {
     static func gate(_ g: LSTMGate, _ t: Int) -> Expr { .q(g.symbol, t) }
     static func dgate(_ g: LSTMGate, _ t: Int) -> Expr { .q(g.deltaSymbol, t) }
 
+    /// The pre-activation of gate g at t: W_g·x_t + U_g·out_{t−1} (+ b_g). One builder for the
+    /// gate equations and the stacked z_t.
+    static func preActivation(_ g: LSTMGate, _ t: Int, bias: Bool) -> Expr {
+        let pre = .param(.W, g.rawValue) * .q(.x, t) + .param(.U, g.rawValue) * .q(.out, t - 1)
+        return bias ? pre + .param(.b, g.rawValue) : pre
+    }
+
     // MARK: forward
 
     public func forwardEquations(t: Int) -> [Equation] {
         var eqs: [Equation] = []
         for g in LSTMGate.allCases {
             // a_t = tanh(W_a·x_t + U_a·out_{t−1} + b_a);  i_t, f_t, o_t = σ(W_g·x_t + U_g·out_{t−1} + b_g)
-            var pre = .param(.W, g.rawValue) * .q(.x, t) + .param(.U, g.rawValue) * .q(.out, t - 1)
-            if parameters.hasBias { pre = pre + .param(.b, g.rawValue) }
+            let pre = Self.preActivation(g, t, bias: parameters.hasBias)
             eqs.append(Equation(Name(g.symbol, t: t), .function(g == .a ? .tanh : .sigmoid, pre)))
         }
         // state_t = a_t ⊙ i_t + f_t ⊙ state_{t−1}
