@@ -158,6 +158,9 @@ public struct Report: Sendable {
     /// Every equation of the pass in evaluation order (with the work), printed or not: `check`
     /// replays them.
     public var equations: [Equation] = []
+    /// The spec's layout blocks that are one canonical block each (with the work): the names
+    /// `check` suggests for a layout's spelling.
+    public var layoutBlocks: [LayoutBlockName] = []
 
     public init(header: [String], sections: [Section], notes: [String] = []) {
         self.header = header
