@@ -299,19 +299,24 @@ public struct AnswerCheck: Sendable {
 }
 
 /// A quantity's equation evaluated from a student's own numbers: each operand is the student's
-/// answer where they gave one; a value the report does not print (δgates_t) is recomputed from
-/// its own equation the same way; anything else is the pass's value.
+/// answer where they gave one; a value the report does not print, or a stacked vector (δgates_t,
+/// whose parts a student writes instead), is recomputed from its own equation the same way;
+/// anything else is the pass's value.
 struct Recomputation {
     var report: Report
     var given: [QuantityName: Value]
-    /// The equations of values the report does not print.
+    /// The equations of values recomputed from the student's numbers where not given.
     var hidden: [QuantityName: Equation]
 
     init(report: Report, given: [QuantityName: Value]) {
         self.report = report
         self.given = given
         let printed = Set(report.uniqueQuantities.map(\.name))
-        hidden = Dictionary(report.equations.filter { !printed.contains($0.name) }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let recomputed = report.equations.filter { eq in
+            if case .stack = eq.rhs { return true }
+            return !printed.contains(eq.name)
+        }
+        hidden = Dictionary(recomputed.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The value from the student's numbers and the answers it read; nil when it reads none.

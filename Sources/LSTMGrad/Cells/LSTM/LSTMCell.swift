@@ -36,11 +36,12 @@ public struct LSTMCell: Cell {
         eqs.append(Equation(Name(.state, t: t), Self.gate(.a, t) ⊙ Self.gate(.i, t) + Self.gate(.f, t) ⊙ .q(.state, t - 1)))
         // out_t = tanh(state_t) ⊙ o_t
         eqs.append(Equation(Name(.out, t: t), .tanh(.q(.state, t)) ⊙ Self.gate(.o, t)))
+        eqs.append(Self.stackedInputEquation(t: t))
         return eqs
     }
 
     public func forwardLines(t: Int, names: Notation) -> [ReportLine] {
-        [.a, .i, .f, .o, .state, .out].map { ReportLine(Name($0, t: t)) }
+        stackedForwardLines(t: t, names: names) + [.a, .i, .f, .o, .state, .out].map { ReportLine(Name($0, t: t)) }
     }
 
     // MARK: backward
@@ -91,6 +92,7 @@ public struct LSTMCell: Cell {
         }
         let toPrev = Expr.sum(LSTMGate.allCases.map { .transposedMatVec(.param(.U, $0.rawValue), Self.dgate($0, t)) })
         eqs.append(Equation(Name(options.recurrentTerms ? .DeltaOut : .DeltaOutDropped, t: t - 1), toPrev))
+        eqs.append(Self.stackedInputGradientEquation(t: t, options: options))
         if t == 0 {
             // The gradient of the initial state: δstate_{−1} = δstate_0 ⊙ f_0.
             eqs.append(Equation(Name(.deltaState, t: -1), dState ⊙ Self.gate(.f, 0)))
@@ -124,6 +126,7 @@ public struct LSTMCell: Cell {
             ReportLine(Name(.deltaI, t: t)),
             ReportLine(Name(.deltaF, t: t)),
             ReportLine(Name(.deltaO, t: t)),
+        ] + stackedGateGradientLines(t: t, names: names) + [
             ReportLine(Name(.deltaX, t: t)),
         ]
         for g in LSTMGate.allCases {
@@ -133,7 +136,7 @@ public struct LSTMCell: Cell {
             ? ReportLine(Name(.DeltaOut, t: t - 1), note: "sum of the four gate terms")
             : ReportLine(Name(.DeltaOutDropped, t: t - 1), note: "sum of the four gate terms, not passed back (--no-recurrent-terms)",
                          label: "\(label(.DeltaOut))_\(t - 1) (dropped)"))
-        return lines
+        return lines + stackedInputGradientLines(t: t, names: names)
     }
 
     public func initialStateLines(names: Notation) -> [ReportLine] {
@@ -159,7 +162,7 @@ public struct LSTMCell: Cell {
         eqs.append(Equation(Name(.dW), .summedOverTime(T, { .q(.deltaGates, $0) }, { .q(.x, $0) })))
         eqs.append(Equation(Name(.dU), .summedOverTime(T, { .q(.deltaGates, $0) }, { .q(.out, $0 - 1) })))
         if parameters.hasBias { eqs.append(Equation(Name(.db), .summedOverTime(T, { .q(.deltaGates, $0) }, nil))) }
-        return eqs
+        return eqs + stackedPreActivations(steps: T)
     }
 
     public func gradientLines(names: Notation) -> [ReportLine] {
