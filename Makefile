@@ -79,10 +79,15 @@ fuzz: build
 DESTDIR ?=
 BIN ?= $(BIN_RELEASE)
 
-.PHONY: examples install install-files uninstall setup
+.PHONY: examples docs install install-files uninstall setup
 
 examples:
 	./scripts/generate-examples.sh
+
+# 'make docs' writes docs/lstm-grad.1 and docs/spec.md from the built binary (its command tables
+# and SpecReference); GeneratedDocsTests fails until they are up to date.
+docs: build
+	./scripts/generate-docs.sh $(BIN_DEBUG) docs
 
 install: release install-files
 
@@ -101,7 +106,7 @@ setup:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq groff-base; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq groff-base; fi; }
 
-# Benchmarks (README, "Speed"): lstm-grad against the numpy program, in one run.
+# Benchmarks (docs/speed.md): lstm-grad against the numpy program, in one run.
 BENCH_SCRATCH := .build-bench
 PYTHON ?= python3
 # Extra flags for the benchmark's release build, e.g. for this machine's vector units:

@@ -6,6 +6,8 @@ protocol Command: Sendable {
     static var abstract: String { get }
     static var usage: String { get }
     static var options: [OptionSpec] { get }
+    /// What the command does beyond its abstract, for its --help and the man page (may be empty).
+    static var discussion: [SpecReference.Block] { get }
     static var examples: [String] { get }
     /// What the positional arguments complete to in a shell.
     static var argumentCompletion: ArgumentCompletion { get }
@@ -22,6 +24,7 @@ enum ArgumentCompletion: Sendable {
 extension Command {
     /// Files by default (a spec to read).
     static var argumentCompletion: ArgumentCompletion { .files }
+    static var discussion: [SpecReference.Block] { [] }
 }
 
 enum CLI {
@@ -29,17 +32,24 @@ enum CLI {
     static let commands: [any Command.Type] = [RunCommand.self, CheckCommand.self, GradcheckCommand.self, AnalyzeCommand.self,
                                                InitCommand.self, ExamplesCommand.self, CompletionsCommand.self]
 
-    static let overview = """
-        lstm-grad \(version): the reference gradient calculator for recurrent networks
+    /// What the tool is, in one paragraph (the overview and the man page's DESCRIPTION).
+    static let description = "Runs the forward pass and backpropagation through time of a small LSTM, RNN or GRU written as JSON, and prints every intermediate value, every δ, the parameter gradients and the SGD update, in the notation of a homework solution; grades answers, proves gradients by finite differences, explains vanishing and exploding gradients."
 
-        Runs the forward pass and backpropagation through time of a small LSTM, RNN or GRU written
-        as JSON, and prints every intermediate value, every δ, the parameter gradients and the SGD
-        update; grades answers, proves gradients by finite differences, explains vanishing and
-        exploding gradients.
+    static var overview: String {
+        "lstm-grad \(version): the reference gradient calculator for recurrent networks\n\n"
+            + ReferenceText.wrap(description, width: ReferenceText.width, first: "", rest: "")
+            + "\nusage: lstm-grad <command> [options]\n\n"
+    }
 
-        usage: lstm-grad <command> [options]
-
-        """
+    /// A few command lines that run anywhere (built-in examples, files the user writes), for the
+    /// overview and the man page.
+    static let overviewExamples = [
+        "lstm-grad run --example gomez",
+        "lstm-grad examples gomez > my.json && lstm-grad run my.json",
+        "lstm-grad init --input 3 --hidden 2 --steps 4 --seed 1 -o new.json",
+        "lstm-grad run new.json --format json",
+        "lstm-grad init --head softmax --seed 7 | lstm-grad run -",
+    ]
 
     /// Runs a command line and returns the exit code: 0 ok, 1 a check found a mismatch,
     /// 2 bad usage or bad input. Nothing reaches stdout unless the command succeeds.
@@ -83,22 +93,11 @@ enum CLI {
 
     static func dispatch(_ args: [String], out: inout OutputBuffer) throws(CLIError) -> Int32 {
         guard let first = args.first else {
-            throw .usage("no command given; try 'lstm-grad run fixtures/gomez.json'", command: nil)
+            throw .usage("no command given; try 'lstm-grad run --example gomez'", command: nil)
         }
         switch first {
         case "--help", "-h", "help":
-            if args.count > 1, let c = commands.first(where: { $0.name == args[1] }) {
-                out.write(helpText(c))
-            } else if args.count > 1, let topic = helpTopics.first(where: { $0.name == args[1] }) {
-                out.write(topic.text)
-            } else if args.count > 1 {
-                let names = commands.map { $0.name } + helpTopics.map(\.name)
-                let near = suggestion(for: args[1], among: names)
-                throw .usage("no help for '\(args[1])'" + (near.map { "; did you mean '\($0)'?" } ?? "")
-                             + " (commands and topics: \(names.joined(separator: ", ")))", command: nil)
-            } else {
-                out.write(overviewText())
-            }
+            try help(Array(args.dropFirst()), out: &out)
             return 0
         case "--version", "-V", "version":
             out.write("lstm-grad \(version)\n")
@@ -128,30 +127,26 @@ enum CLI {
         for c in commands {
             s += "  " + c.name.padding(width) + c.abstract + "\n"
         }
+        s += "\nhelp topics ('lstm-grad help TOPIC'):\n"
+        for t in helpTopics { s += "  " + t.name.padding(width) + t.summary + "\n" }
         s += """
 
-            help topics:
-              spec         the spec file format ('lstm-grad help spec')
-
             options:
-              --help      show help (also 'lstm-grad CMD --help')
+              --help      show help (also 'lstm-grad CMD --help', 'lstm-grad help CMD')
               --version   print the version
 
             examples:
-              lstm-grad run fixtures/gomez.json
-              lstm-grad run --example gomez
-              lstm-grad init --input 3 --hidden 2 --steps 4 --seed 1 -o my.json
-              lstm-grad run fixtures/gomez.json --format json
-              cat spec.json | lstm-grad run -
-
-            exit codes: 0 ok, 1 a check found a mismatch, 2 bad usage or bad input
 
             """
+        for e in overviewExamples { s += "  \(e)\n" }
+        s += "\nexit codes: 0 ok, 1 a check found a mismatch, 2 bad usage or bad input\n"
         return s
     }
 
     static func helpText(_ c: any Command.Type) -> String {
-        var s = "lstm-grad \(c.name): \(c.abstract)\n\nusage: \(c.usage)\n\noptions:\n"
+        var s = "lstm-grad \(c.name): \(c.abstract)\n\nusage: \(c.usage)\n\n"
+        if !c.discussion.isEmpty { s += ReferenceText.text(c.discussion, indent: 0) + "\n" }
+        s += "options:\n"
         let all = c.options + [OptionSpec(name: "help", value: nil, help: "show this help")]
         let width = all.map { "--\($0.name)".count + ($0.value.map { $0.count + 1 } ?? 0) }.max() ?? 0
         for o in all {

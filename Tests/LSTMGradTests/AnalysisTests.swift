@@ -66,8 +66,11 @@ import Testing
         #expect(both.status == 2)
         let gru = try CLIRunner.run(["analyze", "fixtures/gru-pytorch.json"])
         #expect(gru.status == 2 && gru.stderr.contains("\"gru\""))
-        let svgMatrix = try CLIRunner.run(["analyze", "--matrix", "[[1]]", "--svg", "/tmp/x.svg"])
-        #expect(svgMatrix.status == 2)
+        try withTemporaryDirectory { dir in
+            let svgMatrix = try CLIRunner.run(["analyze", "--matrix", "[[1]]", "--svg", dir + "/x.svg"])
+            #expect(svgMatrix.status == 2)
+            #expect(access(dir + "/x.svg", F_OK) != 0, "nothing is written on a usage error")
+        }
         let overflow = try CLIRunner.run(["analyze", "--matrix", "[[3]]", "--power", "1000"])
         #expect(overflow.status == 2 && overflow.stdout.isEmpty && overflow.stderr.contains("overflows"))
         let unwritable = try CLIRunner.run(["analyze", "fixtures/seed004-rnn.json", "--svg", "/nonexistent-dir/x.svg"])
@@ -242,7 +245,7 @@ import Testing
     func rnnJacobians(activation: String) throws {
         let spec = try Fixtures.spec(json: RNNGRUGradientTests.rnnSpec(activation: activation, bias: true, head: nil, loss: "\"l2\"",
                                                                    labels: RNNGRUGradientTests.heads[0].3))
-        guard case .rnn(let p) = spec.model else { Issue.record("not an RNN"); return }
+        guard let p = spec.problem(as: RNNCell.self) else { Issue.record("not an RNN"); return }
         let flow = GradientFlow.rnn(p)
         for t in 0..<p.steps {
             for k in -1..<t {
@@ -259,7 +262,7 @@ import Testing
     @Test func lstmJacobians() throws {
         for name in ["lstm-carousel.json", "gomez.json"] {
             let spec = try Fixtures.spec(name)
-            guard case .lstm(let p) = spec.model else { Issue.record("not an LSTM"); return }
+            guard let p = spec.problem(as: LSTMCell.self) else { Issue.record("not an LSTM"); return }
             let flow = GradientFlow.lstm(p)
             for t in 0..<p.steps {
                 for k in -1..<t {
@@ -273,7 +276,7 @@ import Testing
     /// Seed 004, 3(c): f = 1 and i = 0 give ∂C_t/∂C_k = 1 exactly on the cell path.
     @Test func constantErrorCarousel() throws {
         let spec = try Fixtures.spec("lstm-carousel.json")
-        guard case .lstm(let p) = spec.model else { Issue.record("not an LSTM"); return }
+        guard let p = spec.problem(as: LSTMCell.self) else { Issue.record("not an LSTM"); return }
         let flow = GradientFlow.lstm(p)
         for row in flow.cellPath! { for v in row { #expect(v.values.allSatisfy { $0 == 1 }) } }
         for t in 0..<p.steps { #expect(abs(flow.cNorm(t, -1)! - 1) < 1e-15) }
@@ -371,11 +374,12 @@ import Testing
     /// The SVG written by `analyze --svg` is well-formed, and its points are the printed norms.
     @Test(arguments: ["rnn-vanishing", "lstm-carousel", "seed004-rnn"])
     func svgMatchesPrintedNorms(_ name: String) throws {
-        let path = "/tmp/lstm-grad-test-\(name)-\(getpid()).svg"
-        let out = try CLIRunner.run(["analyze", "fixtures/\(name).json", "--svg", path])
+        let (out, svg) = try withTemporaryDirectory { dir in
+            let path = dir + "/\(name).svg"
+            let out = try CLIRunner.run(["analyze", "fixtures/\(name).json", "--svg", path])
+            return (out, String(decoding: try InputFile.read(path), as: UTF8.self))
+        }
         #expect(out.status == 0, "\(out.stderr)")
-        let svg = String(decoding: try InputFile.read(path), as: UTF8.self)
-        unlink(path)
         #expect(Self.wellFormed(svg) == nil, "\(Self.wellFormed(svg) ?? "")")
         #expect(svg.contains("<title>") && svg.contains("norm (log scale)") && svg.contains("k (timestep"))
         // Points: data-series, data-k, data-norm.

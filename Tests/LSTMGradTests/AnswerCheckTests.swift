@@ -94,7 +94,9 @@ import Testing
             """
         let out = try CLIRunner.run(["check", "fixtures/gomez.json", "-"], stdin: nil)
         #expect(out.status == 2)  // stdin is the answers file here, and it is empty
-        let path = "/tmp/lstm-grad-answers-\(getpid()).json"
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
+        let path = dir + "/answers.json"
         try writeFile(path, json)
         let res = try CLIRunner.run(["check", "fixtures/gomez.json", path])
         #expect(res.status == 1, "\(res.stderr)")
@@ -122,7 +124,9 @@ import Testing
     }
 
     @Test func mistypedNamesAndShapesAreBadInput() throws {
-        let path = "/tmp/lstm-grad-bad-\(getpid()).json"
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
+        let path = dir + "/bad.json"
         try writeFile(path, "{\n  \"a[0]\": 0.81775,\n  \"delta_stat[0]\": -0.05348,\n  \"delta_x[0]\": 0.1\n}\n")
         let out = try CLIRunner.run(["check", "fixtures/gomez.json", path])
         #expect(out.status == 2)
@@ -187,6 +191,12 @@ import Testing
         let wrong = out.stdout.split(separator: "\n").filter { $0.hasPrefix("✗") }
         #expect(wrong.count == 1 && wrong[0].hasPrefix("✗ δb ") && wrong[0].contains("entry 3 wrong"), "\(wrong)")
         #expect(out.stdout.contains("✓ δW ") && out.stdout.hasSuffix("36 correct, 1 wrong (6 carried forward, 2 by rounding)\n"))
+        // The "true" column lines up within runs of answers with as many entries: the stacked
+        // δW (8 entries) does not pad the scalar lines to its width.
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("✓ a_0      = 0.81775    true 0.81775"), "\(lines.prefix(3))")
+        #expect(lines.contains("✓ δx_0     = [-0.00817, -0.00487]   true [-0.00817, -0.00487]"))
+        #expect(lines.contains("✓ W_a      = [0.45267, 0.25922]   true [0.45267, 0.25922]"))
     }
 
     /// The README's student sheet: four classic mistakes and one answer carried forward.

@@ -11,7 +11,7 @@ import Glibc
     /// ∇W^{hi} = Σ_t h_{t−1} i_t(1−i_t) C̃_t o_t (1−tanh²C_t) w^y y_t(1−y_t) ∇y_t.
     @Test func seed000TruncatedGradientMatchesTheSheet() throws {
         let spec = try Fixtures.spec("seed000-univariate.json")
-        guard case .lstm(let problem) = spec.model else { Issue.record("not an LSTM"); return }
+        guard let problem = spec.problem(as: LSTMCell.self) else { Issue.record("not an LSTM"); return }
         let p = problem.cell.parameters
         func s(_ z: Double) -> Double { 1 / (1 + exp(-z)) }
         let wy = 0.8, wy0 = -0.1
@@ -49,7 +49,7 @@ import Glibc
 
     @Test func termsAddUp() throws {
         let spec = try Fixtures.spec("pytorch-layout.json")
-        guard case .lstm(let problem) = spec.model else { return }
+        guard let problem = spec.problem(as: LSTMCell.self) else { return }
         let pass = Pass(problem)
         let p = problem.cell.parameters
         for (t, d) in pass.gradients.deltas.enumerated() {
@@ -77,7 +77,7 @@ import Glibc
         let spec = try Fixtures.spec("seed000-univariate.json")
         let report = try spec.report(options: BackwardOptions(recurrentTerms: false))
         let full = try #require(report.quantity("full.dU.i"))
-        guard case .lstm(let problem) = spec.model else { return }
+        guard let problem = spec.problem(as: LSTMCell.self) else { return }
         #expect(full.value.numbers == Pass(problem).gradients.parameters.U.i.values)
         let gap = try #require(report.quantity("gap.dU.i")).value.numbers[0]
         #expect(gap == abs(full.value.numbers[0] - report.quantity("dU.i")!.value.numbers[0]))

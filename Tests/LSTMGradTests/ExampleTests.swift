@@ -89,23 +89,22 @@ import Glibc
     /// The committed generated file is exactly what `make examples` writes from the manifest
     /// and fixtures today.
     @Test func generatedFileIsUpToDate() throws {
-        let tmp = "/tmp/lstm-grad-examples-\(getpid()).swift"
-        defer { _ = unlink(tmp) }
-        let r = try Shell.run("./scripts/generate-examples.sh \(tmp)")
-        #expect(r.status == 0, "\(r.stderr)")
-        let committed = try InputFile.read(Fixtures.root + "/Sources/LSTMGrad/Examples/BuiltInExample+Generated.swift")
-        #expect(try InputFile.read(tmp) == committed, "run 'make examples'")
+        try withTemporaryDirectory { dir in
+            let tmp = dir + "/generated.swift"
+            let r = try Shell.run("./scripts/generate-examples.sh \(Shell.quote(tmp))")
+            #expect(r.status == 0, "\(r.stderr)")
+            let committed = try InputFile.read(Fixtures.root + "/Sources/LSTMGrad/Examples/BuiltInExample+Generated.swift")
+            #expect(try InputFile.read(tmp) == committed, "run 'make examples'")
+        }
     }
 
     /// A manifest entry without its fixture is refused with the line and the reason.
     @Test func generatorRefusesAMissingFixture() throws {
-        let dir = "/tmp/lstm-grad-gen-\(getpid())"
-        defer { _ = try? Shell.run("rm -rf \(dir)") }
-        let r = try Shell.run("""
+        let r = try withTemporaryDirectory { dir in try Shell.run("""
             mkdir -p \(dir)/scripts \(dir)/fixtures && cp scripts/generate-examples.sh \(dir)/scripts/ && \
             printf '# c\\n\\nnope  a missing fixture\\n' > \(dir)/fixtures/examples.manifest && \
             \(dir)/scripts/generate-examples.sh \(dir)/out.swift
-            """)
+            """) }
         #expect(r.status == 1)
         #expect(r.stderr == "generate-examples: fixtures/examples.manifest:3: 'nope' is listed but fixtures/nope.json does not exist\n")
     }

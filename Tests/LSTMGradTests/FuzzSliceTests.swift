@@ -64,8 +64,9 @@ import Glibc
         let seeds = try Self.seeds()
         var rng = SplitMix64(seed: 7)
         let mutator = Mutator()
-        let file = "/tmp/lstm-grad-fuzz-slice-\(getpid()).json"
-        defer { unlink(file) }
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
+        let file = dir + "/case.json"
         for k in 0..<300 {
             let (name, bytes) = seeds[k % seeds.count]
             let input = mutator.mutate(bytes, using: &rng)

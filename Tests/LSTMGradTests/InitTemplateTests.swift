@@ -54,14 +54,14 @@ import Testing
     /// same seed and different for another.
     @Test func seededWeightsAreSmallUniformAndReproducible() throws {
         let zero = try SpecTemplate(hiddenSize: 3).render()
-        guard case .lstm(let p0) = try Fixtures.spec(json: zero).model else { Issue.record("not lstm"); return }
+        guard let p0 = try Fixtures.spec(json: zero).problem(as: LSTMCell.self) else { Issue.record("not lstm"); return }
         #expect(p0.cell.parameters.W.a.values.allSatisfy { $0 == 0 })
         let a = try SpecTemplate(inputSize: 4, hiddenSize: 5, seed: 1).render()
         let b = try SpecTemplate(inputSize: 4, hiddenSize: 5, seed: 1).render()
         let c = try SpecTemplate(inputSize: 4, hiddenSize: 5, seed: 2).render()
         #expect(a == b)
         #expect(a != c)
-        guard case .lstm(let p) = try Fixtures.spec(json: a).model else { Issue.record("not lstm"); return }
+        guard let p = try Fixtures.spec(json: a).problem(as: LSTMCell.self) else { Issue.record("not lstm"); return }
         let params = p.cell.parameters
         let all = params.blockNames.flatMap { params[block: $0] }
         #expect(all.count == 4 * (5 * 4 + 5 * 5 + 5))
@@ -97,7 +97,7 @@ import Testing
 
     @Test func shapesFollowTheSizes() throws {
         let text = try SpecTemplate(inputSize: 3, hiddenSize: 4, steps: 5, head: .linear, outputs: 2).render()
-        guard case .lstm(let p) = try Fixtures.spec(json: text).model else { Issue.record("not lstm"); return }
+        guard let p = try Fixtures.spec(json: text).problem(as: LSTMCell.self) else { Issue.record("not lstm"); return }
         #expect(p.inputs.count == 5)
         #expect(p.inputs[0].count == 3)
         #expect(p.cell.parameters.W.f.rows == 4 && p.cell.parameters.W.f.cols == 3)

@@ -6,7 +6,7 @@ import Testing
 @Suite struct LSTMGradientTests {
     static let lstmFixtures = Fixtures.goldenNames().filter { name in
         guard let spec = try? Fixtures.spec(name) else { return false }
-        if case .lstm = spec.model { return true }
+        if spec.problem(as: LSTMCell.self) != nil { return true }
         return false
     }
 
@@ -18,7 +18,7 @@ import Testing
     @Test(arguments: lstmFixtures)
     func gradientsMatchFiniteDifferences(_ name: String) throws {
         let spec = try Fixtures.spec(name)
-        guard case .lstm(let problem) = spec.model else { return }
+        guard let problem = spec.problem(as: LSTMCell.self) else { return }
         let pass = Pass(problem)
         let blocks = FiniteDifferences.check(pass)
         // The initial state's gradients, named as `run` names them.
@@ -37,7 +37,7 @@ import Testing
     /// and the finite differences above would catch its absence. Here it is checked directly.
     @Test func recurrentGradientIncludesTheInitialOutTerm() throws {
         let spec = try Fixtures.spec("lstm-h2-x3-t4.json")
-        guard case .lstm(let problem) = spec.model else { Issue.record("not an LSTM"); return }
+        guard let problem = spec.problem(as: LSTMCell.self) else { Issue.record("not an LSTM"); return }
         let pass = Pass(problem)
         var sum = Matrix(zeros: 2, 2)
         for t in 0..<problem.steps {
@@ -50,7 +50,7 @@ import Testing
     /// The SGD step is θ − λ·δθ, entry by entry.
     @Test func sgdUpdateIsThetaMinusLambdaGradient() throws {
         let spec = try Fixtures.spec("lstm-h2-x3-t4.json")
-        guard case .lstm(let problem) = spec.model else { return }
+        guard let problem = spec.problem(as: LSTMCell.self) else { return }
         let pass = Pass(problem)
         for name in problem.cell.parameters.blockNames {
             let before = problem.cell.parameters[block: name]

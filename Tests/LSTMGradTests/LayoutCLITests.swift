@@ -39,15 +39,17 @@ import Testing
 
     @Test(arguments: fixtures.map(\.0))
     func writeUpdatedThenRunAgain(_ name: String) throws {
-        let path = "/tmp/lstm-grad-layout-cli-\(name).json"
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
+        let path = dir + "/updated.json"
         let out = try CLIRunner.run(["run", "fixtures/\(name).json", "--write-updated", path])
         #expect(out.status == 0, "\(out.stderr)")
         let spec = try SpecDecoder.decode(SourceText(name: path, bytes: try InputFile.read(path)))
         let original = try Fixtures.spec(name + ".json")
-        #expect(spec.lstmLayout?.name == original.lstmLayout?.name)
+        #expect((spec.problem(as: LSTMCell.self)?.layout as? LSTMLayout)?.name == (original.problem(as: LSTMCell.self)?.layout as? LSTMLayout)?.name)
         // The updated parameters printed by the first run are the parameters of the second.
         let firstReport = try original.report()
-        guard case .lstm(let p) = spec.model else { Issue.record("not an LSTM"); return }
+        guard let p = spec.problem(as: LSTMCell.self) else { Issue.record("not an LSTM"); return }
         for block in p.cell.parameters.blockNames {
             let printed = try #require(firstReport.quantity(block.afterUpdate)).value.numbers
             // Exact, except PyTorch's effective bias b_ih' + b_hh' (summed after the step).

@@ -15,12 +15,13 @@ import Glibc
 
     /// A 65 MiB sparse file is refused under the default 64 MiB limit by its size alone.
     @Test func defaultLimitIs64MiB() throws {
-        let path = "/tmp/lstm-grad-limits-\(getpid()).json"
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
+        let path = dir + "/big.json"
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         #expect(fd >= 0)
         #expect(ftruncate(fd, 65 << 20) == 0)
         close(fd)
-        defer { unlink(path) }
         let output = try CLIRunner.run(["run", path])
         #expect(output.status == 2)
         #expect(output.stdout.isEmpty)

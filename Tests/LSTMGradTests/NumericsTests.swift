@@ -125,7 +125,7 @@ import Glibc
              "head": {"type": "softmax", "V": [[1, -0.5], [0.3, 0.8], [-0.7, 0.2]], "c": [0.1, 0, -0.1]},
              "loss": "ce", "inputs": [[1, 2], [0.5, -1]], "labels": \(labels)}
             """)
-        guard case .lstm(let problem) = spec.model else { Issue.record("not an LSTM"); return }
+        guard let problem = spec.problem(as: LSTMCell.self) else { Issue.record("not an LSTM"); return }
         let blocks = FiniteDifferences.check(Pass(problem))
         #expect(blocks.count > 10)
         for block in blocks {

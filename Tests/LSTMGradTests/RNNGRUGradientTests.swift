@@ -101,7 +101,7 @@ import Testing
     /// weights and biases turns one into the other, so both give the same h_t.
     @Test func gruConventionsAreMirrorImages() throws {
         let a = try Fixtures.spec(json: Self.gruSpec(convention: "pytorch", head: nil, loss: "\"l2\"", labels: Self.heads[0].3))
-        guard case .gru(let p) = a.model else { Issue.record("not a GRU"); return }
+        guard let p = a.problem(as: GRUCell.self) else { Issue.record("not a GRU"); return }
         var q = p.cell.parameters
         q.convention = .zNew
         q.W.z = -1 * q.W.z
@@ -124,7 +124,7 @@ import Testing
               "bias_hh_l0": [0.0, 0.1, -0.05, 0.1, 0.3, 0.15, -0.2, 0.05, 0.1]},
              \(Self.inputs), \(Self.heads[0].3), "initial": {"out": [0.1, -0.2, 0.3]}}
             """)
-        guard case .gru(let a) = perGate.model, case .gru(let b) = dict.model else { Issue.record("not a GRU"); return }
+        guard let a = perGate.problem(as: GRUCell.self), let b = dict.problem(as: GRUCell.self) else { Issue.record("not a GRU"); return }
         #expect(a.cell.parameters == b.cell.parameters)
     }
 

@@ -26,10 +26,11 @@ import Glibc
     /// Specs go through files, not stdin, and one at a time: CLIRunner's pipes are inherited by
     /// processes spawned concurrently by other tests, so a child reading stdin may never see EOF.
     @Test func exactMessages() throws {
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
         for (k, (spec, expected)) in Self.cases.enumerated() {
-            let path = "/tmp/lstm-grad-spec-error-\(getpid())-\(k).json"
+            let path = dir + "/spec-\(k).json"
             try OutputFile.write(path, spec)
-            defer { unlink(path) }
             let out = try CLIRunner.run(["run", path])
             #expect(out.status == 2)
             #expect(out.stdout.isEmpty)

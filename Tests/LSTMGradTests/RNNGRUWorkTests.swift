@@ -138,7 +138,9 @@ import Glibc
     /// `check` on an RNN: answers named as the report names them (h, not the LSTM's out), a
     /// value carried forward from the student's own h_0, and a classic mistake diagnosed.
     @Test func checkCarriesForwardAndDiagnoses() throws {
-        let path = "/tmp/lstm-grad-rnn-answers-\(getpid()).json"
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
+        let path = dir + "/answers.json"
         // By hand: z_1 = W·[0.62 0.55] + U·[0.5 −1] = [0.3596 + 0.132 + 0.25 + 0.3, 0.1488 + 0.396 + 0.1 − 0.4].
         // δh_2 = Δ_2 alone (Δh_2 forgotten) = h_2 − label_2.
         try writeFile(path, #"{"h[0]": [0.62, 0.55], "z[1]": [1.0416, 0.2448], "delta_h[2]": [-0.20912, 0.19921]}"#)

@@ -30,16 +30,18 @@ import Glibc
 
     static let specs = ["fixtures/gomez.json", "fixtures/seed000-univariate.json"] + headSpecs.keys.sorted()
 
-    func specPath(_ name: String) throws -> String {
-        guard let json = Self.headSpecs[name] else { return name }
-        let path = "/tmp/lstm-grad-showwork-\(name)-\(getpid()).json"
-        try writeFile(path, json)
-        return path
+    /// Runs `run --show-work` on a fixture, or on one of `headSpecs` written to a temporary file.
+    func showWork(_ name: String) throws -> CLIRunner.Output {
+        guard let json = Self.headSpecs[name] else { return try CLIRunner.run(["run", name, "--show-work"]) }
+        return try withTemporaryDirectory { dir in
+            try writeFile(dir + "/\(name).json", json)
+            return try CLIRunner.run(["run", dir + "/\(name).json", "--show-work"])
+        }
     }
 
     @Test(arguments: specs)
     func substitutedNumbersEvaluateToThePrintedResult(_ name: String) throws {
-        let out = try CLIRunner.run(["run", try specPath(name), "--show-work"])
+        let out = try showWork(name)
         #expect(out.status == 0, "\(out.stderr)")
         var checked = 0
         for line in out.stdout.split(separator: "\n") where line.hasPrefix("  ") {

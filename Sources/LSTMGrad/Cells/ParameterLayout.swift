@@ -8,11 +8,19 @@ public protocol ParameterLayout<Parameters>: Sendable {
     /// The spec's blocks of a parameter set (or of its gradients), in the spec's spelling and
     /// order.
     func blocks(_ p: Parameters) -> [(name: String, value: Value)]
-    /// The updated blocks in the spec's layout (a layout that stores a block twice updates
-    /// each copy by its own step).
-    func updatedBlocks(updated: Parameters, gradients: Parameters, learningRate: Double) -> [(name: String, value: Value)]
+    /// Parameters after updates, in the spec's layout (a layout that stores a block twice
+    /// updates each copy by its own step).
+    func updatedBlocks(_ updated: Parameters) -> [(name: String, value: Value)]
     /// A note the report prints for this layout, if any.
     func note(learningRate: Double) -> String?
+    /// The blocks `--write-updated` and `init` write (by default the updated blocks).
+    func writtenBlocks(_ p: Parameters) -> [(name: String, value: Value)]
+    /// Members of the weights object that are not parameters (the gate order of a stacked
+    /// layout), for a spec written from scratch.
+    var writtenFields: [(String, String)] { get }
+    /// Whether the report names the layout and gives its blocks (false where the cell's own
+    /// report already gives them, as the GRU does for PyTorch's tensors).
+    var isShownInReport: Bool { get }
     /// The update rule the layout implies for the canonical blocks.
     var update: UpdateRule { get }
     /// False where the notation's own labels already are the layout's names (the univariate
@@ -22,4 +30,9 @@ public protocol ParameterLayout<Parameters>: Sendable {
 
 extension ParameterLayout {
     public func showsBlocks(in notation: Notation) -> Bool { true }
+    public func updatedBlocks(_ updated: Parameters) -> [(name: String, value: Value)] { blocks(updated) }
+    public func writtenBlocks(_ p: Parameters) -> [(name: String, value: Value)] { updatedBlocks(p) }
+    public var writtenFields: [(String, String)] { [] }
+    public var isShownInReport: Bool { true }
+    public var update: UpdateRule { .sgd }
 }

@@ -7,7 +7,7 @@ extension BuiltInExample {
         BuiltInExample(
             name: "gomez",
             file: "fixtures/gomez.json",
-            summary: #"the published numerical LSTM example: X = 2, H = 1, T = 2, L2 loss, one SGD step"#,
+            summary: #"the published example (Gomez, 2016): an LSTM with X = 2, H = 1, T = 2, L2 loss, one SGD step"#,
             text: #"""
 {
   "model": "lstm",
@@ -61,7 +61,7 @@ extension BuiltInExample {
         BuiltInExample(
             name: "seed000-univariate",
             file: "fixtures/seed000-univariate.json",
-            summary: #"seed 000: a univariate LSTM (W^{xg}, W^{hg}, W^g_0) with ∂L/∂y_t given at every t"#,
+            summary: #"the univariate LSTM sheet: W^{xg}, W^{hg}, W^g_0, a sigmoid output, ∂L/∂y_t given at every t"#,
             text: #"""
 {
   "model": "lstm",
@@ -85,7 +85,7 @@ extension BuiltInExample {
         BuiltInExample(
             name: "seed002-concat-softmax",
             file: "fixtures/seed002-concat-softmax.json",
-            summary: #"seed 002: z = [h_{t-1}, x_t], a softmax over the characters h, e, l, o"#,
+            summary: #"the softmax LSTM sheet: gates on z = [h_{t-1}, x_t], a softmax over the characters h, e, l, o"#,
             text: #"""
 {
   "model": "lstm",
@@ -108,7 +108,7 @@ extension BuiltInExample {
         BuiltInExample(
             name: "seed003-stacked",
             file: "fixtures/seed003-stacked.json",
-            summary: #"seed 003: gates stacked in the order a, i, f, o, no biases, L2 loss on h_t"#,
+            summary: #"the stacked-form question: z = [W U]·[x; h], gates in the order a, i, f, o, no biases, L2 loss"#,
             text: #"""
 {
   "model": "lstm",
@@ -176,7 +176,7 @@ extension BuiltInExample {
         BuiltInExample(
             name: "seed004-rnn",
             file: "fixtures/seed004-rnn.json",
-            summary: #"seed 004: a vanilla RNN h_t = σ(W·h_{t−1} + U·x_t), W with eigenvalues 0.4 and 0.9"#,
+            summary: #"the vanilla RNN BPTT sheet: h_t = σ(W·h_{t−1} + U·x_t), W with eigenvalues 0.4 and 0.9"#,
             text: #"""
 {
   "model": "rnn",
@@ -241,7 +241,7 @@ extension BuiltInExample {
         BuiltInExample(
             name: "lstm-carousel",
             file: "fixtures/lstm-carousel.json",
-            summary: #"seed 004: the LSTM's constant error carousel, f_t = 1 keeps ∂C_t/∂C_k = 1"#,
+            summary: #"the LSTM's constant error carousel (the RNN sheet's last exercise): f_t = 1 keeps ∂C_t/∂C_k = 1"#,
             text: #"""
 {
   "model": "lstm",

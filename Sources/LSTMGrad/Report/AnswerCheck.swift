@@ -249,8 +249,19 @@ public struct AnswerCheck: Sendable {
         let givenTexts = lines.map { l in
             l.answer.literals.count == 1 ? l.answer.literals[0] : "[" + l.answer.literals.joined(separator: ", ") + "]"
         }
-        let givenWidth = givenTexts.map { $0.unicodeScalars.count }.max() ?? 0
-        for (line, given) in zip(lines, givenTexts) {
+        // The "true" column lines up within each run of consecutive answers with as many
+        // entries, so that one wide matrix does not push every scalar line to its width.
+        var givenWidths = [Int](repeating: 0, count: lines.count)
+        var start = 0
+        while start < lines.count {
+            var end = start
+            while end < lines.count && lines[end].answer.literals.count == lines[start].answer.literals.count { end += 1 }
+            let w = givenTexts[start..<end].map { $0.unicodeScalars.count }.max() ?? 0
+            for k in start..<end { givenWidths[k] = w }
+            start = end
+        }
+        for (k, (line, given)) in zip(lines, givenTexts).enumerated() {
+            let givenWidth = givenWidths[k]
             out.write(line.verdict.isCorrect ? "✓" : "✗", style: line.verdict.isCorrect ? .good : .bad, color: color)
             out.write(" ")
             out.write(line.answer.label)

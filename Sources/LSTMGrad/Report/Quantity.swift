@@ -168,6 +168,9 @@ public struct Report: Sendable {
     /// The spec's layout blocks that are one canonical block each (with the work): the names
     /// `check` suggests for a layout's spelling.
     public var layoutBlocks: [LayoutBlockName] = []
+    /// The parameters the report ends with, by canonical block name: after the update (or
+    /// after `--steps N`); what `--write-updated` writes.
+    public var finalParameters: Trace? = nil
 
     public init(header: [String], sections: [Section], notes: [String] = []) {
         self.header = header

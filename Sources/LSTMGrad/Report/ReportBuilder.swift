@@ -19,6 +19,9 @@ public enum ReportBuilder {
             "SGD: θ ← θ − λ·δθ, λ = \(λ)",
         ]
         if let s = source { header.insert("spec: \(s)", at: 0) }
+        if !pass.options.recurrentTerms {
+            header.append("truncated gradient (--no-recurrent-terms): Δout_t and δstate_{t+1}⊙f_{t+1} are dropped; the full gradient is printed after it")
+        }
 
         func quantity(_ line: ReportLine) -> Quantity {
             var q = names.quantity(line.name, values.value(line.name), note: line.note)
@@ -44,14 +47,14 @@ public enum ReportBuilder {
         totals += headBlocks.map { quantity(ReportLine($0.gradient)) }
         var updated = (blocks + headBlocks).map { quantity(ReportLine($0.afterUpdate, note: problem.update.note(for: $0))) }
         var notes: [String] = []
-        if let layout = problem.layout {
+        if let layout = problem.layout, layout.isShownInReport {
             header.append("weights: \(layout.name) layout; gradients and updated parameters are also given in it")
         }
-        if let layout = problem.layout, layout.showsBlocks(in: names) {
+        if let layout = problem.layout, layout.isShownInReport, layout.showsBlocks(in: names) {
             for (name, value) in layout.blocks(pass.gradients.parameters) {
                 totals.append(Quantity(name: layoutName("d_" + name), label: names.gradientSymbol + name, value: value, note: "\(layout.name) layout"))
             }
-            for (name, value) in layout.updatedBlocks(updated: pass.updated, gradients: pass.gradients.parameters, learningRate: problem.learningRate) {
+            for (name, value) in layout.updatedBlocks(pass.updated) {
                 updated.append(Quantity(name: layoutName(name).afterUpdate, label: name, value: value, note: "\(layout.name) layout"))
             }
             if let note = layout.note(learningRate: problem.learningRate) { notes.append(note) }
@@ -61,6 +64,9 @@ public enum ReportBuilder {
 
         var report = Report(header: header, sections: sections, notes: notes)
         report.notation = names
+        var final = Trace()
+        for block in blocks + headBlocks { final[block] = values.value(block.afterUpdate) }
+        report.finalParameters = final
         if withWork {
             let equations = Dictionary(pass.equations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             for s in report.sections.indices {
@@ -121,7 +127,6 @@ extension ReportBuilder {
         }
         qs.append(Quantity(name: QuantityName(.gapRelative), label: "‖truncated − full‖ / ‖full‖",
                            value: .scalar(sizeSquared > 0 ? (gapSquared / sizeSquared).squareRoot() : 0), note: "over every parameter block"))
-        r.header.append("truncated gradient (--no-recurrent-terms): Δout_t and δstate_{t+1}⊙f_{t+1} are dropped; the full gradient is printed after it")
         r.sections.append(Section(title: "Full gradient (with the recurrent terms) and its distance from the truncated one", quantities: qs))
         return r
     }

@@ -28,8 +28,6 @@ extension Symbol {
     public static let c = Symbol("c")
     /// ‖truncated − full‖ / ‖full‖ over every block (`--no-recurrent-terms`).
     public static let gapRelative = Symbol("gap_relative")
-    /// The gradient of the initial state in `--summary` and `gradcheck` (`d_initial.out`).
-    public static let dInitial = Symbol("d_initial")
 }
 
 extension QuantityName {

@@ -1,46 +1,24 @@
-/// A decoded, validated spec: one problem of one cell kind, and how to name its quantities.
+/// A decoded, validated spec: one problem of one registered cell, and how to name its
+/// quantities.
 public struct Spec: Sendable {
-    public enum Model: Sendable {
-        case lstm(Problem<LSTMCell>)
-        case rnn(Problem<RNNCell>)
-        case gru(Problem<GRUCell>)
-    }
-
     public var file: String
-    public var model: Model
+    /// The `"model"` the spec names (a `CellRegistry` model).
+    public var modelName: String
+    public var problem: any AnyProblem
     public var notation: Notation
     /// Non-fatal findings (e.g. a negative learning rate), printed on stderr.
     public var warnings: [Diagnostic]
-    /// How the spec wrote an LSTM's weights (nil for other cells); the report and
-    /// `--write-updated` give gradients and parameters back in this layout.
-    public var lstmLayout: LSTMLayout? = nil
     /// The parsed document, so that `--write-updated` can rewrite it with new parameters.
     public var root: JSONNode? = nil
 
-    public var modelName: String {
-        switch model {
-        case .lstm: return "lstm"
-        case .rnn: return "rnn"
-        case .gru: return "gru"
-        }
-    }
-
     /// Calls the visitor with the spec's problem, whatever its cell: commands are written once,
-    /// generically, and a new cell adds one line here.
+    /// generically.
     public func visit<V: ProblemVisitor>(_ visitor: V) throws(V.Failure) -> V.Result {
-        switch model {
-        case .lstm(let p): return try visitor.visit(p)
-        case .rnn(let p): return try visitor.visit(p)
-        case .gru(let p): return try visitor.visit(p)
-        }
+        try problem.accept(visitor)
     }
-}
 
-/// Something done to a problem of any cell kind (report, gradient check, answer check, …).
-public protocol ProblemVisitor {
-    associatedtype Result
-    associatedtype Failure: Error
-    func visit<C: Cell>(_ problem: Problem<C>) throws(Failure) -> Result
+    /// The problem, when its cell is `C`.
+    public func problem<C: Cell>(as _: C.Type) -> Problem<C>? { problem as? Problem<C> }
 }
 
 public enum SpecDecoder {
@@ -48,7 +26,7 @@ public enum SpecDecoder {
         "model", "description", "weights", "head", "inputs", "labels", "gradients", "loss",
         "learning_rate", "initial", "notation",
     ]
-    public static let models = ["lstm", "rnn", "gru"]
+    public static var models: [String] { CellRegistry.names }
 
     /// Parses and validates a spec; every problem found is reported together.
     public static func decode(_ source: SourceText, maxDepth: Int = JSONParser.defaultMaxDepth) throws(SpecErrors) -> Spec {
@@ -111,20 +89,13 @@ public enum SpecDecoder {
 
         let context = ModelContext(fields: fields, inputs: inputs, inputSize: X, steps: T,
                                    learningRate: learningRate, notation: notation)
-        let decoded: Spec.Model?
-        var lstmLayout: LSTMLayout?
-        switch model {
-        case "lstm": decoded = decodeLSTM(context, layout: &lstmLayout, reader: reader)
-        case "rnn": decoded = decodeRNN(context, reader: reader)
-        case "gru": decoded = decodeGRU(context, reader: reader)
-        default: decoded = nil
-        }
-        guard let decoded, !reader.hasErrors else { return nil }
-        return Spec(file: reader.source.name, model: decoded, notation: notation, warnings: [], lstmLayout: lstmLayout)
+        let decoded = model.flatMap { CellRegistry.model(named: $0) }?.decode(context, reader: reader)
+        guard let model, let decoded, !reader.hasErrors else { return nil }
+        return Spec(file: reader.source.name, modelName: model, problem: decoded, notation: notation, warnings: [])
     }
 
     /// What every model's decoder shares: the top-level fields and the sizes from the inputs.
-    struct ModelContext {
+    public struct ModelContext {
         var fields: SpecReader.Fields
         var inputs: [Vector]?
         var inputSize: Int?
@@ -145,27 +116,13 @@ public enum SpecDecoder {
 
     /// The problem around a cell's decoded weights (nil when they failed): the common parts are
     /// decoded (and their errors collected) either way.
-    static func decodeProblem<C: Cell>(_ c: ModelContext, weights: C.Parameters?, as _: C.Type, hasState: Bool,
+    public static func decodeProblem<C: Cell>(_ c: ModelContext, weights: C.Parameters?, as _: C.Type, hasState: Bool,
                                        reader: SpecReader) -> Problem<C>? {
         let cell = weights.map { C(parameters: $0) }
         let common = decodeCommon(c, hidden: cell?.hiddenSize, hasState: hasState, reader: reader)
         guard let cell, let common, let inputs = c.inputs else { return nil }
         return Problem(cell: cell, head: common.head, loss: common.loss, inputs: inputs,
                        targets: common.targets, initial: common.initial, learningRate: c.learningRate)
-    }
-
-    static func decodeLSTM(_ c: ModelContext, layout: inout LSTMLayout?, reader: SpecReader) -> Spec.Model? {
-        let decodedWeights = reader.require(c.fields, "weights", meaning: "the cell's parameters").flatMap {
-            LSTMLayouts.decodeAny($0, .root / "weights", inputSize: c.inputSize, reader: reader)
-        }
-        layout = decodedWeights?.1
-        guard var problem = decodeProblem(c, weights: decodedWeights?.0, as: LSTMCell.self, hasState: true, reader: reader) else { return nil }
-        if let l = layout {
-            problem.update = l.update
-            // A per-gate spec's blocks are the canonical ones: no second view.
-            if case .perGate = l {} else { problem.layout = l }
-        }
-        return .lstm(problem)
     }
 
     static func decodeNotation(_ fields: SpecReader.Fields, reader: SpecReader) -> Notation {

@@ -64,47 +64,8 @@ public struct SpecTemplate: Sendable {
         }
     }
 
-    public static let models: [ModelTemplate] = [
-        ModelTemplate(name: "lstm", layouts: lstmLayouts.map(\.name), hasState: true) { layout, X, H, draw in
-            // Per gate a, i, f, o: W_g H×X, U_g H×H, b_g H.
-            guard let target = lstmLayouts.first(where: { $0.name == layout })?.layout else {
-                return perGate(gates: LSTMGate.allCases.map(\.rawValue), X: X, H: H, draw: &draw)
-            }
-            // Other layouts: the same numbers (same draws, same order), written by the
-            // layout's own converter (the one --write-updated uses).
-            let p = lstmParameters(X: X, H: H, draw: &draw)
-            return [("", UpdatedSpec.weights(target(p), updated: p, gradients: p.zeroed, learningRate: 0))]
-        },
-        ModelTemplate(name: "rnn", layouts: ["tanh", "sigmoid", "relu"], hasState: false) { activation, X, H, draw in
-            // h_t = act(W·h_{t−1} + U·x_t + b): the layout names the activation.
-            [("activation", "\"\(activation)\""), ("W", draw.matrix(H, H)), ("U", draw.matrix(H, X)), ("b", draw.vector(H))]
-        },
-        ModelTemplate(name: "gru", layouts: ["per-gate"], hasState: false) { _, X, H, draw in
-            // Per gate r, z, n: W_g H×X, U_g H×H, b_g H (PyTorch's b_ig; b_hg "bh" may be added).
-            perGate(gates: ["r", "z", "n"], X: X, H: H, draw: &draw)
-        },
-    ]
-
-    /// The LSTM layouts init writes (names as `--layout` takes them) and how each is spelled.
-    static let lstmLayouts: [(name: String, layout: (@Sendable (LSTMParameters) -> LSTMLayout)?)] = [
-        ("per-gate", nil),
-        ("seed000", { _ in .seed000(candidate: "c") }),
-        ("concatenated", { _ in .concatenated(hFirst: true, candidate: "a") }),
-        ("stacked", { _ in .stacked(order: [.a, .i, .f, .o], spelling: ["a", "i", "f", "o"]) }),
-        // bias_ih_l0 holds b and bias_hh_l0 zeros: the effective bias is b.
-        ("pytorch", { p in .pytorch(biasIH: Vector(LSTMLayout.pytorchOrder.flatMap { p.b[$0].values }),
-                                    biasHH: Vector(zeros: 4 * p.hiddenSize)) }),
-        ("keras", { _ in .keras }),
-    ]
-
-    /// The per-gate parameters drawn in the order `perGate` writes them (W, U, b; gates a, i, f, o).
-    static func lstmParameters(X: Int, H: Int, draw: inout Draw) -> LSTMParameters {
-        var W: [LSTMGate: Matrix] = [:], U: [LSTMGate: Matrix] = [:], b: [LSTMGate: Vector] = [:]
-        for g in LSTMGate.allCases { W[g] = Matrix(rows: H, cols: X, values: (0..<(H * X)).map { _ in draw.number() }) }
-        for g in LSTMGate.allCases { U[g] = Matrix(rows: H, cols: H, values: (0..<(H * H)).map { _ in draw.number() }) }
-        for g in LSTMGate.allCases { b[g] = Vector((0..<H).map { _ in draw.number() }) }
-        return LSTMParameters(W: PerGate { W[$0]! }, U: PerGate { U[$0]! }, b: PerGate { b[$0]! })
-    }
+    /// Every registered model's template.
+    public static var models: [ModelTemplate] { CellRegistry.models.map(\.template) }
 
     /// The per-gate blocks `{"W": {g: H×X}, "U": {g: H×H}, "b": {g: H}}` for any gate names.
     public static func perGate(gates: [String], X: Int, H: Int, draw: inout Draw) -> [(String, String)] {

@@ -2,19 +2,20 @@
 /// layout the spec used (per-gate, seed 000, concatenated, stacked, PyTorch, Keras) and the
 /// updated head; every other field is copied as written (numbers keep their literals).
 public enum UpdatedSpec {
-    /// The updated spec as JSON text; nil when the spec has no parsed document or is not an LSTM.
-    public static func json(_ spec: Spec) -> String? {
-        guard let root = spec.root, let members = root.members, case .lstm(let problem) = spec.model else { return nil }
-        let pass = Pass(problem)
-        let layout = spec.lstmLayout ?? .perGate(candidate: "a")
+    /// The spec with `parameters` (canonical block names: `W.a`, `V`, …; the parameters after the
+    /// update, or after `--steps N`) as JSON text, for any cell; nil when the spec has no parsed
+    /// document.
+    public static func json(_ spec: Spec, parameters: Trace) -> String? {
+        guard let root = spec.root, let members = root.members else { return nil }
+        let weights = spec.visit(WrittenWeights(parameters: parameters))
         var out = "{\n"
         for (k, m) in members.enumerated() {
             out += "  " + quoted(m.key) + ": "
             switch m.key {
             case "weights":
-                out += weights(layout, updated: pass.updated, gradients: pass.gradients.parameters, learningRate: problem.learningRate)
+                out += object(merging: weightMembers(weights.blocks), into: m.value, fields: weights.fields)
             case "head":
-                out += head(m.value, updated: pass.updatedHead)
+                out += head(m.value, updated: weights.head)
             default:
                 out += node(m.value, indent: "  ")
             }
@@ -23,42 +24,52 @@ public enum UpdatedSpec {
         return out + "}\n"
     }
 
-    static func weights(_ layout: LSTMLayout, updated p: LSTMParameters, gradients g: LSTMParameters, learningRate: Double) -> String {
-        var fields: [(String, String)] = []
-        let blocks = layout.updatedBlocks(updated: p, gradients: g, learningRate: learningRate)
-        if !blocks.isEmpty {
-            // Dotted names (Wx.f, Wz.a) are one object per prefix.
-            var groups: [(String, [(String, Value)])] = []
-            for (name, value) in blocks {
-                let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-                if parts.count == 2 {
-                    if let k = groups.firstIndex(where: { $0.0 == parts[0] }) { groups[k].1.append((parts[1], value)) } else { groups.append((parts[0], [(parts[1], value)])) }
-                } else {
-                    groups.append((name, [("", value)]))
-                }
-            }
-            for (name, entries) in groups {
-                if entries.count == 1 && entries[0].0.isEmpty {
-                    fields.append((name, value(entries[0].1, indent: "    ")))
-                } else {
-                    fields.append((name, "{" + entries.map { quoted($0.0) + ": " + value($0.1, indent: "    ") }.joined(separator: ", ") + "}"))
-                }
-            }
-            if case .concatenated(let hFirst, let c) = layout {
-                fields.insert(("z", quoted(hFirst ? "hx" : "xh")), at: 0)
-                let gates: [(String, LSTMGate)] = [("f", .f), ("i", .i), (c, .a), ("o", .o)]
-                fields.append(("b", "{" + gates.map { quoted($0.0) + ": " + value(.vector(p.b[$0.1]), indent: "") }.joined(separator: ", ") + "}"))
-            }
-            if case .stacked(_, let spelling) = layout {
-                fields.insert(("order", quoted(spelling.joined())), at: 0)
-            }
-        } else {
-            for block in [Symbol.W, .U, .b] {
-                let gates = LSTMGate.allCases.map { g in quoted(g.rawValue) + ": " + value(p.value(of: QuantityName(block, g.rawValue)), indent: "    ") }
-                fields.append((block.base, "{" + gates.joined(separator: ", ") + "}"))
+    /// The blocks of a cell's parameters as its spec spells them (the layout's, or the canonical
+    /// names), read from canonical values.
+    struct WrittenWeights: ProblemVisitor {
+        typealias Failure = Never
+        var parameters: Trace
+
+        func visit<C: Cell>(_ problem: Problem<C>) -> (blocks: [(name: String, value: Value)], fields: [(String, String)], head: HeadParameters?) {
+            let p = problem.cell.parameters.reading(parameters)
+            let head = problem.head.parameters?.reading(parameters)
+            if let layout = problem.layout { return (layout.writtenBlocks(p), layout.writtenFields, head) }
+            return (p.blockNames.map { ($0.description, p.value(of: $0)) }, [], head)
+        }
+    }
+
+    /// A weights object's members: dotted names (`Wx.f`, `W.a`) grouped into one object per
+    /// prefix, in first-seen order; each member's JSON text.
+    public static func weightMembers(_ blocks: [(name: String, value: Value)]) -> [(String, String)] {
+        var groups: [(String, [(String, Value)])] = []
+        for (name, value) in blocks {
+            let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+            if parts.count == 2 {
+                if let k = groups.firstIndex(where: { $0.0 == parts[0] }) { groups[k].1.append((parts[1], value)) } else { groups.append((parts[0], [(parts[1], value)])) }
+            } else {
+                groups.append((name, [("", value)]))
             }
         }
-        return "{\n" + fields.map { "    " + quoted($0.0) + ": " + $0.1 }.joined(separator: ",\n") + "\n  }"
+        return groups.map { name, entries in
+            if entries.count == 1 && entries[0].0.isEmpty { return (name, value(entries[0].1, indent: "    ")) }
+            return (name, "{" + entries.map { quoted($0.0) + ": " + value($0.1, indent: "    ") }.joined(separator: ", ") + "}")
+        }
+    }
+
+    /// The weights object with `members` written in place of the same-named members of
+    /// `original` (other members, such as the activation or the gate order, kept as written),
+    /// and those it did not have appended. Without an original: `fields`, then `members`.
+    static func object(merging members: [(String, String)], into original: JSONNode?, fields: [(String, String)]) -> String {
+        var out: [(String, String)] = []
+        if let existing = original?.members {
+            for m in existing {
+                out.append((m.key, members.first { $0.0 == m.key }?.1 ?? node(m.value, indent: "    ")))
+            }
+            for m in members where !existing.contains(where: { $0.key == m.0 }) { out.append(m) }
+        } else {
+            out = fields + members
+        }
+        return "{\n" + out.map { "    " + quoted($0.0) + ": " + $0.1 }.joined(separator: ",\n") + "\n  }"
     }
 
     static func head(_ n: JSONNode, updated: HeadParameters?) -> String {

@@ -31,7 +31,11 @@ public enum Training {
             let full = try ReportBuilder.build(pass, names: names, work: work)
             sections += full.sections.map { Section(title: "Step \(steps): " + $0.title, quantities: $0.quantities) }
         }
-        let report = Report(header: header, sections: sections)
+        var report = Report(header: header, sections: sections)
+        var parameters = Trace()
+        parameters.store(p.cell.parameters)
+        if let hp = p.head.parameters { parameters.store(hp) }
+        report.finalParameters = parameters
         try ReportBuilder.checkFinite(report)
         return report
     }

@@ -1,6 +1,6 @@
 import LSTMGrad
 
-/// `lstm-grad analyze`: vanishing and exploding gradients (seed 004). A spec: the Jacobians
+/// `lstm-grad analyze`: vanishing and exploding gradients (the vanilla RNN BPTT sheet). A spec: the Jacobians
 /// ∂h_t/∂h_k and a verdict (RNN), the cell path ∂C_t/∂C_k (LSTM). `--matrix`: eigenvalues,
 /// eigenvectors and Wⁿ two ways.
 enum AnalyzeCommand: Command {
@@ -15,11 +15,14 @@ enum AnalyzeCommand: Command {
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
         CLI.exampleOption,
     ]
+    static let discussion: [SpecReference.Block] = [
+        .text("For an RNN spec: the Jacobians ∂h_t/∂h_k = Π_{j=k+1..t} diag(act′(z_j))·W for every t ≥ k (k = −1 is the initial state) and their spectral norms, each term of ∂L/∂W = Σ_t Σ_k ∂L_t/∂h_t·∂h_t/∂h_k·∂h_k/∂W and its share, a verdict (vanishing, exploding or neither) from γ·‖W‖₂ with γ = sup act′ and from ρ(W), then the eigendecomposition of W and W^n. For an LSTM: ‖∂h_t/∂h_k‖, the cell path ∂C_t/∂C_k = Π f_j and the full ‖∂C_t/∂C_k‖. With --matrix: the eigenvalues (Jacobi rotations for a symmetric matrix, Hessenberg reduction and shifted QR otherwise), Q, Λ, Q⁻¹ and W^n two ways. Tables wider than the terminal (or COLUMNS) are printed as blocks of columns."),
+    ]
     static let examples = [
         "lstm-grad analyze --matrix '[[0.58,0.24],[0.24,0.72]]' --power 30",
-        "lstm-grad analyze fixtures/seed004-rnn.json",
-        "lstm-grad analyze fixtures/rnn-vanishing.json --svg decay.svg",
-        "lstm-grad analyze fixtures/lstm-carousel.json",
+        "lstm-grad analyze --example seed004-rnn",
+        "lstm-grad analyze --example rnn-vanishing --svg decay.svg",
+        "lstm-grad analyze --example lstm-carousel",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
@@ -45,13 +48,12 @@ enum AnalyzeCommand: Command {
         let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
         let flow: GradientFlow
         var matrix: MatrixAnalysis?
-        switch spec.model {
-        case .rnn(let p):
+        if let p = spec.problem(as: RNNCell.self) {
             flow = GradientFlow.rnn(p)
             matrix = (try? MatrixAnalysis(p.cell.parameters.W, power: power)).flatMap { $0.isFinite ? $0 : nil }
-        case .lstm(let p):
+        } else if let p = spec.problem(as: LSTMCell.self) {
             flow = GradientFlow.lstm(p)
-        default:
+        } else {
             throw .usage("analyze handles \"rnn\" and \"lstm\" specs; \(spec.file) is a \"\(spec.modelName)\" spec", command: name)
         }
         // The forward pass must be finite before its Jacobians mean anything.
@@ -63,7 +65,7 @@ enum AnalyzeCommand: Command {
         }
         for line in report.header.prefix(2) { out.write(line + "\n") }
         out.write("\n")
-        out.write(AnalysisText.render(flow, decimals: precision, matrix: matrix))
+        out.write(AnalysisText.render(flow, decimals: precision, matrix: matrix, width: CLI.outputWidth()))
         if let path = args.value("svg") {
             let title = "Gradient norms back from t = \(flow.steps - 1): \(spec.file)"
             do {
@@ -86,6 +88,6 @@ enum AnalyzeCommand: Command {
         guard analysis.isFinite else {
             throw .usage("\(source): the eigendecomposition or W^\(power) overflows a double; use smaller entries or a smaller --power", command: name)
         }
-        return AnalysisText.render(analysis, decimals: precision)
+        return AnalysisText.render(analysis, decimals: precision, width: CLI.outputWidth())
     }
 }

@@ -12,10 +12,17 @@ enum CheckCommand: Command {
         CLI.exampleOption,
         CLI.colorOption,
     ]
+    static let discussion: [SpecReference.Block] = [
+        .text("ANSWERS is a JSON object from quantity names to the values a student wrote: a number, or an array (a matrix as an array of rows, or flat). The names are the canonical ones of 'lstm-grad run SPEC --format json' (a[0], delta_state[1], dW.a, the stacked dW, the updated W.a') or an alias of the spec's notation (C[0], h[1], …); a name that does not exist is an error with a \"did you mean\". For example:"),
+        .lines(["{\"a[0]\": 0.81775, \"delta_out[0]\": 0.01803, \"delta_x[0]\": [-0.00817, -0.00487], \"dW.a\": [-0.02672, -0.0922]}"]),
+        .text("Each number must be within half a unit of its last written digit of the true value (0.01803: ±0.000005; an integer counts as 5 decimals); --tol X sets one absolute tolerance instead. One line per answer: ✓ or ✗, the number as written and the true value, then 'N correct, M wrong'."),
+        .text("An answer that is wrong against the truth but follows from the student's own earlier answers is marked '✓ carried forward (from …)', so that one slip counts once; with --rounded D, one that matches the pass recomputed with every intermediate rounded to D decimals is marked '✓ rounding'. A wrong answer is explained when a classic mistake reproduces it: the recurrent term forgotten, δf_t from state_t instead of state_{t−1}, the sign of the loss derivative flipped, tanh′ = 1 − tanh, the value of a neighbouring timestep."),
+        .text("The exit status is 0 when every answer is right, 1 when one is wrong, 2 for bad input. ANSWERS may be '-' for standard input; with --example NAME the only argument is ANSWERS."),
+    ]
     static let examples = [
-        "lstm-grad check fixtures/gomez.json fixtures/answers/gomez.answers.json",
-        "lstm-grad check fixtures/gomez.json fixtures/answers/gomez.answers.json --rounded 5",
-        "lstm-grad check fixtures/gomez.json answers.json --tol 1e-4",
+        "echo '{\"a[0]\": 0.81775, \"delta_out[0]\": 0.03631}' | lstm-grad check --example gomez -",
+        "lstm-grad check --example gomez answers.json --rounded 5",
+        "lstm-grad check my.json answers.json --tol 1e-4",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {

@@ -8,6 +8,9 @@ enum CompletionsCommand: Command {
     static let usage = "lstm-grad completions bash|zsh|fish"
     static let options: [OptionSpec] = []
     static let shells = ["bash", "zsh", "fish"]
+    static let discussion: [SpecReference.Block] = [
+        .text("The scripts are generated from the commands' option tables, so they complete every command, option, option value, built-in example name and help topic this binary knows. 'make install' installs all three."),
+    ]
     static let examples = [
         "source <(lstm-grad completions bash)",
         "lstm-grad completions zsh > ~/.zsh/completions/_lstm-grad",

@@ -6,6 +6,9 @@ enum ExamplesCommand: Command {
     static let abstract = "list the built-in example specs, or print one"
     static let usage = "lstm-grad examples [NAME]"
     static let options: [OptionSpec] = []
+    static let discussion: [SpecReference.Block] = [
+        .text("The built-in examples are specs from the project's test fixtures, embedded in the binary byte for byte: the published example, one spec for each of the other homework sheets, one per framework layout, and the RNN and GRU specs of the gradient analysis. Save one with 'lstm-grad examples NAME > my.json' to edit it; every command that reads a spec also takes --example NAME."),
+    ]
     static let examples = [
         "lstm-grad examples",
         "lstm-grad examples gomez > gomez.json",

@@ -11,8 +11,11 @@ enum GradcheckCommand: Command {
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
         CLI.exampleOption,
     ]
+    static let discussion: [SpecReference.Block] = [
+        .text("Central finite differences of the total loss, (−L(θ + 2h) + 8L(θ + h) − 8L(θ − h) + L(θ − 2h)) / 12h with h = 10⁻³, for every parameter block of the cell and the head, the initial state and every input. One line per block: the entries checked, the largest |a − n| and the largest relative difference |a − n| / max(1, |a|, |n|); a block fails when that exceeds --tol, and the exit status is then 1."),
+    ]
     static let examples = [
-        "lstm-grad gradcheck fixtures/gomez.json",
+        "lstm-grad gradcheck --example gomez",
         "lstm-grad gradcheck big.json --sample 20 --tol 1e-5",
     ]
 

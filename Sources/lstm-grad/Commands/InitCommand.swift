@@ -17,8 +17,8 @@ enum InitCommand: Command {
                    help: "how the weights are written: " + SpecTemplate.models.map { "\($0.name): \($0.layouts.joined(separator: ", "))" }.joined(separator: "; ")
                        + " (default: the first)",
                    choices: Array(Set(SpecTemplate.models.flatMap(\.layouts))).sorted()),
-        OptionSpec(name: "activation", value: "ACT", help: "the RNN's activation: tanh (default), sigmoid or relu (same as --layout for --model rnn)",
-                   choices: ["tanh", "sigmoid", "relu"]),
+        OptionSpec(name: "activation", value: "ACT", help: "the RNN's activation: sigmoid (default, as a spec without \"activation\"), tanh or relu (same as --layout for --model rnn)",
+                   choices: ["sigmoid", "tanh", "relu"]),
         OptionSpec(name: "input", value: "X", help: "input size X (default 2)"),
         OptionSpec(name: "hidden", value: "H", help: "hidden size H (default 2)"),
         OptionSpec(name: "steps", value: "T", help: "timesteps T (default 3)"),
@@ -32,9 +32,12 @@ enum InitCommand: Command {
         OptionSpec(name: "output", value: "FILE", help: "write the spec to FILE instead of stdout (refuses to overwrite without --force)", short: "o"),
         OptionSpec(name: "force", value: nil, help: "overwrite FILE if it exists"),
     ]
+    static let discussion: [SpecReference.Block] = [
+        .text("The spec holds the weights of the chosen model in the chosen layout, an optional head, a loss, and placeholder inputs and labels of the right shapes; it runs as is. Weights are zero, or with --seed drawn from U(−0.1, 0.1) by SplitMix64 seeded with N and rounded to 4 decimals (the same seed writes the same network in every layout); the placeholder inputs are then drawn from U(−1, 1) and the labels fit the loss (U(−1, 1) for l2 and upstream, 0 or 1 for bce, a class index for ce). Without a seed every placeholder is 0."),
+    ]
     static let examples = [
         "lstm-grad init > my.json && lstm-grad run my.json",
-        "lstm-grad init --input 3 --hidden 2 --steps 4 --seed 1 -o my.json",
+        "lstm-grad init --input 3 --hidden 2 --steps 4 --seed 1 -o new.json",
         "lstm-grad init --layout pytorch --head softmax --outputs 3 --seed 7 | lstm-grad run -",
     ]
     static let argumentCompletion = ArgumentCompletion.none
@@ -62,7 +65,7 @@ enum InitCommand: Command {
         var layout: String?
         if let a = args.value("activation") {
             guard model == "rnn" else { throw .usage("--activation is for --model rnn", command: name) }
-            layout = try args.choice("activation", default: a, among: ["tanh", "sigmoid", "relu"], command: name)
+            layout = try args.choice("activation", default: a, among: ["sigmoid", "tanh", "relu"], command: name)
         }
         if let l = args.value("layout") {
             let layouts = SpecTemplate.models.first { $0.name == model }?.layouts ?? []

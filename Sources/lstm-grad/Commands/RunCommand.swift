@@ -4,7 +4,7 @@ import LSTMGrad
 enum RunCommand: Command {
     static let name = "run"
     static let abstract = "run the forward pass and BPTT of a spec and print every value"
-    static let usage = "lstm-grad run SPEC.json|--example NAME [--format text|json|markdown|latex|csv] [--precision N] [--show-work] [--steps N [--last-report]] [--summary] [--timings]   (SPEC '-' reads stdin)"
+    static let usage = "lstm-grad run SPEC.json|--example NAME [--format text|json|markdown|latex|csv] [--precision N] [--show-work] [--steps N [--last-report]] [--summary] [--timings]"
     static let options = [
         OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every quantity by canonical name, full precision), markdown or latex (a document with the work), csv (name,timestep,index,value)",
                    choices: ["text", "json", "markdown", "latex", "csv"]),
@@ -14,22 +14,27 @@ enum RunCommand: Command {
         OptionSpec(name: "steps", value: "N", help: "run N SGD steps over the sequence: the loss after each and the final parameters"),
         OptionSpec(name: "last-report", value: nil, help: "with --steps: also the full report of the last step"),
         OptionSpec(name: "no-recurrent-terms", value: nil,
-                   help: "truncated gradient (seed 000): drop Δout_t and δstate_{t+1}⊙f_{t+1}; the report compares it with the full one"),
+                   help: "the truncated gradient of the univariate LSTM sheet: drop Δout_t and δstate_{t+1}⊙f_{t+1}; the report compares it with the full one"),
         OptionSpec(name: "write-updated", value: "FILE", help: "write the SGD-updated spec to FILE, in the spec's own weight layout"),
         OptionSpec(name: "summary", value: nil, help: "print only the loss and each gradient block's norm and sum (fast, little memory)"),
         OptionSpec(name: "timings", value: nil, help: "print the time of parse, compute (forward, backward) and render on stderr"),
         CLI.exampleOption,
         CLI.colorOption,
     ]
+    static let discussion: [SpecReference.Block] = [
+        .text("SPEC is a spec file, or '-' to read it from standard input; --example NAME runs a built-in one ('lstm-grad examples' lists them). The text report prints every forward value, every δ of the backward pass with its decompositions, the gradients and the SGD-updated parameters, in the notation of the spec ('lstm-grad help spec')."),
+        .text("--format json prints {\"model\", \"notation\", \"header\", \"quantities\"}, every quantity under its canonical name (delta_state[1], dW.a, W.a') at full precision, the names answers files use. --format csv prints a header name,timestep,index,value and one row per number: the name without its timestep, the timestep (empty for totals), the entry (empty for a scalar, k of a vector, \"r,c\" of a matrix) and the value at full precision. --format markdown and latex write the work as a document."),
+    ]
     static let examples = [
-        "lstm-grad run fixtures/gomez.json --precision 8",
-        "lstm-grad run fixtures/gomez.json --format json | jq '.quantities[\"delta_state[0]\"]'",
-        "lstm-grad run fixtures/gomez.json --show-work",
-        "lstm-grad run fixtures/gomez.json --format latex > gomez.tex",
-        "lstm-grad run fixtures/gomez.json --steps 100",
-        "lstm-grad run fixtures/seed000-univariate.json --no-recurrent-terms",
-        "lstm-grad run fixtures/pytorch-layout.json --write-updated step2.json",
-        "lstm-grad run fixtures/gomez.json --summary",
+        "lstm-grad run --example gomez --precision 8",
+        "lstm-grad run --example gomez --format json | jq '.quantities[\"delta_state[0]\"]'",
+        "lstm-grad run --example gomez --show-work",
+        "lstm-grad run --example gomez --format latex > gomez.tex",
+        "lstm-grad run --example gomez --steps 100",
+        "lstm-grad run --example seed000-univariate --no-recurrent-terms",
+        "lstm-grad run --example pytorch-layout --write-updated step2.json",
+        "lstm-grad run --example gomez --summary",
+        "lstm-grad examples gomez > my.json && lstm-grad run my.json",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
@@ -87,8 +92,9 @@ enum RunCommand: Command {
             throw .numeric(file: spec.file, error)
         }
         if let path = args.value("write-updated") {
-            guard let text = UpdatedSpec.json(spec) else {
-                throw .usage("--write-updated needs a spec file with an LSTM", command: name)
+            // The parameters the report ends with: after the update, or after --steps N.
+            guard let parameters = report.finalParameters, let text = UpdatedSpec.json(spec, parameters: parameters) else {
+                throw .usage("--write-updated needs a spec file (not stdin or a built-in example)", command: name)
             }
             do {
                 try OutputFile.write(path, Array(text.utf8))

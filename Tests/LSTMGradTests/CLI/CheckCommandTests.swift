@@ -6,11 +6,10 @@ import Testing
 @Suite struct CheckCommandTests {
     /// Writes `answers` (JSON text) to a temporary file and runs `check SPEC FILE`.
     func check(_ spec: String, _ answers: String) throws -> CLIRunner.Output {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let path = dir.file("answers.json")
-        try writeFile(path, answers)
-        return try CLIRunner.run(["check", "fixtures/" + spec, path])
+        try withTemporaryDirectory { dir in
+            try writeFile(dir + "/answers.json", answers)
+            return try CLIRunner.run(["check", "fixtures/" + spec, dir + "/answers.json"])
+        }
     }
 
     /// The line of `check`'s output for a label (`δU`, `δa_0`).

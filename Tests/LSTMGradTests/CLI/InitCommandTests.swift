@@ -31,8 +31,8 @@ import Glibc
     }
 
     @Test func writesAFileAndRefusesToOverwriteIt() throws {
-        let dir = String(cString: mkdtemp(strdup("/tmp/lstm-grad-init-XXXXXX")))
-        defer { _ = unlink(dir + "/my.json"); _ = rmdir(dir) }
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
         let path = dir + "/my.json"
         let first = try CLIRunner.run(["init", "--seed", "1", "-o", path])
         #expect(first.status == 0)

@@ -17,8 +17,8 @@ import Glibc
     ]
 
     @Test func installRunUninstall() throws {
-        let tmp = String(cString: mkdtemp(strdup("/tmp/lstm-grad-install-XXXXXX")))
-        defer { _ = try? Shell.run("rm -rf \(Shell.quote(tmp))") }
+        let tmp = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(tmp) }
         let prefix = tmp + "/prefix"
         // A file already there that is not ours must survive uninstall.
         _ = try Shell.run("mkdir -p \(prefix)/share/man/man1 && echo other > \(prefix)/share/man/man1/other.1")
@@ -127,8 +127,9 @@ import Glibc
             print("note: completionScriptsParse(\(shell)) skipped: \(why)")
             try Test.cancel(Comment(rawValue: why))
         }
-        let path = "/tmp/lstm-grad-completion-\(getpid()).\(shell)"
-        defer { _ = unlink(path) }
+        let dir = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.removeTree(dir) }
+        let path = dir + "/lstm-grad.\(shell)"
         _ = try Shell.run("\(Shell.quote(CLIRunner.binary)) completions \(shell) > \(path)")
         let check = try Shell.run("\(shell) -n \(path)")
         #expect(check.status == 0, "\(shell) -n: \(check.stderr)")

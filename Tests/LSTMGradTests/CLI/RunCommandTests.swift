@@ -80,7 +80,7 @@ import Testing
 
     @Test(arguments: [
         (["rnu", "x.json"], "lstm-grad: error: unknown command 'rnu'; did you mean 'run'?\nsee 'lstm-grad --help'\n"),
-        ([], "lstm-grad: error: no command given; try 'lstm-grad run fixtures/gomez.json'\nsee 'lstm-grad --help'\n"),
+        ([], "lstm-grad: error: no command given; try 'lstm-grad run --example gomez'\nsee 'lstm-grad --help'\n"),
         (["run"], "lstm-grad: error: missing the spec file (or '-' for stdin)\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/gomez.json", "--precison", "3"], "lstm-grad: error: unknown option '--precison' for 'run'; did you mean '--precision'?\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/gomez.json", "--precision", "x"], "lstm-grad: error: --precision expects a whole number from 0 to 15, found 'x'\nsee 'lstm-grad run --help'\n"),

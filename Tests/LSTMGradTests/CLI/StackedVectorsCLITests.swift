@@ -113,10 +113,10 @@ import Glibc
     // MARK: check
 
     func check(_ spec: String, _ answers: String) throws -> CLIRunner.Output {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        try writeFile(dir.file("a.json"), answers)
-        return try CLIRunner.run(["check", spec, dir.file("a.json")])
+        try withTemporaryDirectory { dir in
+            try writeFile(dir + "/a.json", answers)
+            return try CLIRunner.run(["check", spec, dir + "/a.json"])
+        }
     }
 
     /// The published example writes δgates_0 = [−0.01702, −0.00165, 0, 0.00176] (by key or label).

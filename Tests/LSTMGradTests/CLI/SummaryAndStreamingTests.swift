@@ -40,7 +40,7 @@ import Testing
         let root = try JSONParser.parse(Array(r.stdout.utf8))
         let blocks = try #require(root.members?.first { $0.key == "blocks" }?.value.members)
         let spec = try Fixtures.spec("lstm-h2-x3-t4.json")
-        guard case .lstm(let problem) = spec.model else { Issue.record("not an LSTM"); return }
+        guard let problem = spec.problem(as: LSTMCell.self) else { Issue.record("not an LSTM"); return }
         let pass = Pass(problem)
         let loss = try #require(root.members?.first { $0.key == "loss" }?.value.number)
         #expect(relativeError(loss, pass.loss) < 1e-12)
@@ -94,7 +94,7 @@ import Testing
         let root = try JSONParser.parse(Array(r.stdout.utf8))
         let blocks = try #require(root.members?.first { $0.key == "blocks" }?.value.members)
         let spec = try Fixtures.spec("lstm-h2-x3-t4.json")
-        guard case .lstm(let problem) = spec.model else { Issue.record("not an LSTM"); return }
+        guard let problem = spec.problem(as: LSTMCell.self) else { Issue.record("not an LSTM"); return }
         let pass = Pass(problem, options: BackwardOptions(recurrentTerms: false))
         let dU = pass.gradients.parameters.U.a.values
         let b = try #require(blocks.first { $0.key == "dU.a" }?.value.members)

@@ -86,6 +86,47 @@ import Glibc
         #expect(numbers(wrapped.stdout) == numbers(wide.stdout))
     }
 
+    /// `analyze` wraps like `run`: with COLUMNS set, its (t, k) tables come in blocks of columns
+    /// and its wide matrices in blocks "columns j–k of n", each line within the width (prose
+    /// lines excepted), with the same numbers; a width the output fits in changes nothing.
+    static let analyzeCases: [[String]] = [
+        ["analyze", "--example", "rnn-vanishing"], ["analyze", "--example", "lstm-carousel"],
+        ["analyze", "--matrix", wideMatrix],
+    ]
+
+    /// A 10×10 matrix: 0.5 on the diagonal, 0.25 on the cyclic superdiagonal (complex eigenvalues).
+    static var wideMatrix: String {
+        var rows: [String] = []
+        for i in 0..<10 {
+            var row: [String] = []
+            for j in 0..<10 { row.append(i == j ? "0.5" : j == (i + 1) % 10 ? "0.25" : "0") }
+            rows.append("[" + row.joined(separator: ",") + "]")
+        }
+        return "[" + rows.joined(separator: ",") + "]"
+    }
+
+    @Test(arguments: analyzeCases)
+    func analyzeWrapsAtColumns(_ args: [String]) throws {
+        let wide = try CLIRunner.run(args)
+        #expect(wide.status == 0)
+        #expect(try CLIRunner.run(args, environment: ["COLUMNS": "1000"]).stdout == wide.stdout)
+        let wrapped = try CLIRunner.run(args, environment: ["COLUMNS": "64"])
+        #expect(wrapped.status == 0)
+        #expect(wrapped.stdout != wide.stdout)
+        // Table and matrix lines: "  t\k …", "  3    …", "  [ …", "    [ …".
+        for line in wrapped.stdout.split(separator: "\n") {
+            let body = line.drop { $0 == " " }
+            guard line.hasPrefix("  "), body.hasPrefix("t\\k") || body.hasPrefix("[") || body.first?.isNumber == true else { continue }
+            #expect(line.unicodeScalars.count <= 64, "too wide: \(line)")
+        }
+        func numbers(_ s: String) -> [Substring] {
+            s.split(separator: "\n").filter { !$0.contains("columns ") && !$0.hasPrefix("  t\\k") }
+                .flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "[" || $0 == "]" }) }
+                .filter { Double($0) != nil && $0.contains(where: { $0 == "." || $0 == "e" }) }.sorted()
+        }
+        #expect(numbers(wrapped.stdout) == numbers(wide.stdout))
+    }
+
     /// CSV: one row per number of every quantity; the values are the JSON output's.
     @Test func csvHasOneRowPerValue() throws {
         let r = try CLIRunner.run(["run", "--example", "lstm-h2-x3-t4", "--format", "csv"])

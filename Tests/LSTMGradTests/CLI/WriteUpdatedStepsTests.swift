@@ -8,8 +8,8 @@ import Testing
 @Suite struct WriteUpdatedStepsTests {
     /// `--steps N --format json` (the loss after each step and the final parameters) and the
     /// spec written beside it.
-    func trainAndWrite(_ fixture: String, steps: Int, into dir: TemporaryDirectory) throws -> (trained: [String: [Double]], written: String) {
-        let path = dir.file("updated.json")
+    func trainAndWrite(_ fixture: String, steps: Int, into dir: String) throws -> (trained: [String: [Double]], written: String) {
+        let path = dir + "/updated.json"
         let out = try CLIRunner.run(["run", "fixtures/\(fixture)", "--steps", "\(steps)", "--write-updated", path, "--format", "json"])
         #expect(out.status == 0, "\(out.stderr)")
         return (try JSONOutput.quantityTable(out.stdout), path)
@@ -27,9 +27,10 @@ import Testing
     }
 
     @Test func writesTheParametersAfterTheLastStep() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
+        try withTemporaryDirectory { dir in try writesTheParametersAfterTheLastStep(in: dir) }
+    }
 
+    func writesTheParametersAfterTheLastStep(in dir: String) throws {
         // Per-gate layout: every written block is the block `--steps 3` printed, exactly.
         let (trained, path) = try trainAndWrite("gomez.json", steps: 3, into: dir)
         let spec = try JSONParser.parse(try InputFile.read(path))
@@ -53,8 +54,10 @@ import Testing
     /// Seed 003 has no biases: the written spec has none either (its weights keep the spec's
     /// own keys), and it trains none.
     @Test func aSpecWithoutBiasesIsWrittenWithoutBiases() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
+        try withTemporaryDirectory { dir in try aSpecWithoutBiasesIsWrittenWithoutBiases(in: dir) }
+    }
+
+    func aSpecWithoutBiasesIsWrittenWithoutBiases(in dir: String) throws {
         let (trained, path) = try trainAndWrite("seed003-stacked.json", steps: 2, into: dir)
         let spec = try JSONParser.parse(try InputFile.read(path))
         let weights = try #require(JSONOutput.member(spec, ["weights"])?.members)

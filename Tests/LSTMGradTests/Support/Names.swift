@@ -33,3 +33,11 @@ extension Quantity {
         return try e.rhs.evaluate { values[$0] }
     }
 }
+
+extension UpdatedSpec {
+    /// `run --write-updated`'s text: the spec with the parameters after one update.
+    static func json(_ spec: Spec) throws -> String? {
+        guard let parameters = try spec.report().finalParameters else { return nil }
+        return json(spec, parameters: parameters)
+    }
+}

@@ -4,8 +4,8 @@ import LSTMGradFuzz
 import Glibc
 #endif
 
-/// Runs a shell command line from the package root (`/bin/sh -c`), capturing stdout, stderr
-/// and the exit status. For tests of scripts and make targets.
+/// Runs a shell command line from the package root or another directory (`/bin/sh -c`),
+/// capturing stdout, stderr and the exit status. For tests of scripts and make targets.
 enum Shell {
     struct Output {
         var status: Int32
@@ -33,8 +33,16 @@ enum Shell {
         return nil
     }
 
-    static func run(_ command: String, environment: String = "") throws -> Output {
-        let line = "cd \(quote(Fixtures.root)) && { \(environment) /bin/sh -c \(quote(command)); } < /dev/null"
+    /// Runs `command` in `directory` (the package root unless given).
+    /// An `environment` prefix that puts the built `lstm-grad` first on PATH, so that command
+    /// lines can call it by name as the documentation does.
+    static var binaryOnPath: String {
+        let dir = String(CLIRunner.binary.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
+        return "PATH=\(quote(dir)):\"$PATH\""
+    }
+
+    static func run(_ command: String, environment: String = "", in directory: String = Fixtures.root) throws -> Output {
+        let line = "cd \(quote(directory)) && { \(environment) /bin/sh -c \(quote(command)); } < /dev/null"
         let o = FuzzRunner.run("/bin/sh", ["-c", line], timeout: 600)
         guard o.status != 127 || !o.stderr.isEmpty, !o.timedOut else { throw Failure(description: "cannot run /bin/sh") }
         return Output(status: o.status, stdout: String(decoding: o.stdout, as: UTF8.self),

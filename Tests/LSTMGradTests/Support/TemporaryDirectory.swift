@@ -5,20 +5,45 @@ import Glibc
 import Darwin
 #endif
 
-/// A fresh directory under /tmp for files a test writes; `remove()` deletes the files written
-/// into it and the directory (call it in a `defer`), so a test leaves nothing behind.
-struct TemporaryDirectory {
-    let path: String
+/// The one way tests get scratch space: a fresh directory under `$TMPDIR` (default /tmp),
+/// removed with everything in it when the body returns or throws, so that no test leaves
+/// anything behind in /tmp, and parallel tests never share a file name.
+///
+///     try withTemporaryDirectory { dir in
+///         try writeFile(dir + "/answers.json", json)
+///         …
+///     }
+func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+    let dir = try TemporaryDirectory.make()
+    defer { TemporaryDirectory.removeTree(dir) }
+    return try body(dir)
+}
 
-    init(_ prefix: String = "lstm-grad-test") {
-        path = String(cString: mkdtemp(strdup("/tmp/\(prefix)-XXXXXX")))
+enum TemporaryDirectory {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
     }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    static func make() throws -> String {
+        var base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        if base.isEmpty { base = "/tmp" }
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        var template = Array((base + "/lstm-grad-test-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw Failure(description: "cannot make a temporary directory in \(base): \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
 
-    /// Removes every file in the directory, then the directory (the tests write no subfolders).
-    func remove() {
-        for name in listDirectory(path) { _ = unlink(file(name)) }
-        _ = rmdir(path)
+    /// Removes `path` and everything below it, depth first, without following symbolic links.
+    static func removeTree(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            for name in listDirectory(path) { removeTree(path + "/" + name) }
+            _ = rmdir(path)
+        } else {
+            _ = unlink(path)
+        }
     }
 }

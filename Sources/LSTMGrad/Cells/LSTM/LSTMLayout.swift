@@ -55,7 +55,7 @@ public enum LSTMLayouts {
             }
         }
         guard W.count == 4, U.count == 4, b.count == 4 else { return nil }
-        return LSTMParameters(W: PerGate { W[$0]! }, U: PerGate { U[$0]! }, b: PerGate { b[$0]! })
+        return LSTMParameters(W: PerGate { W[$0]! }, U: PerGate { U[$0]! }, b: PerGate { b[$0]! }, hasBias: perBlock["b"] != nil)
     }
 }
 
@@ -121,16 +121,33 @@ public enum LSTMLayout: ParameterLayout, Equatable {
         }
     }
 
-    /// The SGD-updated blocks in the spec's layout. Only PyTorch differs from `blocks(updated)`:
-    /// each of its two biases takes its own step b ← b − λ·δb.
-    public func updatedBlocks(updated: LSTMParameters, gradients: LSTMParameters, learningRate: Double) -> [(name: String, value: Value)] {
+    /// Parameters after updates in the spec's layout. Only PyTorch differs from `blocks`: each
+    /// of its two biases takes its own steps, so each moves by half of what the effective bias
+    /// b = b_ih + b_hh moved (b − λ·δb per step for each, 2λ·δb for b).
+    public func updatedBlocks(_ updated: LSTMParameters) -> [(name: String, value: Value)] {
         var out = blocks(updated)
         if case .pytorch(let bih, let bhh) = self, updated.hasBias {
-            let g = Vector(Self.pytorchOrder.flatMap { gradients.b[$0].values })
-            out[2] = ("bias_ih_l0", .vector(bih - learningRate * g))
-            out[3] = ("bias_hh_l0", .vector(bhh - learningRate * g))
+            let moved = Vector(Self.pytorchOrder.flatMap { updated.b[$0].values }) - (bih + bhh)
+            out[2] = ("bias_ih_l0", .vector(bih + 0.5 * moved))
+            out[3] = ("bias_hh_l0", .vector(bhh + 0.5 * moved))
         }
         return out
+    }
+
+    /// The concatenated layout writes its biases per gate beside W_z.
+    public func writtenBlocks(_ p: LSTMParameters) -> [(name: String, value: Value)] {
+        guard case .concatenated(_, let c) = self, p.hasBias else { return updatedBlocks(p) }
+        let gates: [(String, LSTMGate)] = [("f", .f), ("i", .i), (c, .a), ("o", .o)]
+        return updatedBlocks(p) + gates.map { ("b." + $0.0, .vector(p.b[$0.1])) }
+    }
+
+    /// The stacked layout's gate order; the concatenated layout's order of h and x.
+    public var writtenFields: [(String, String)] {
+        switch self {
+        case .concatenated(let hFirst, _): return [("z", UpdatedSpec.quoted(hFirst ? "hx" : "xh"))]
+        case .stacked(_, let spelling): return [("order", UpdatedSpec.quoted(spelling.joined()))]
+        default: return []
+        }
     }
 
     /// PyTorch stores the bias twice (b = b_ih + b_hh, each stepped by −λ·δb): the effective

@@ -3,15 +3,25 @@
 /// (b = PyTorch's b_i·, bh = b_h·; both optional, zeros), or PyTorch's `nn.GRU` state dict:
 /// `{"weight_ih_l0": 3H×X, "weight_hh_l0": 3H×H, "bias_ih_l0": 3H, "bias_hh_l0": 3H}`, rows r, z, n.
 /// `convention` is "pytorch" (h = (1 − z)⊙n + z⊙h_{t−1}, the default) or "z_new" (h = z⊙n + (1 − z)⊙h_{t−1}).
-extension SpecDecoder {
+public struct GRUModel: CellModel {
+    public init() {}
+
+    public var name: String { "gru" }
     static let gruPerGateKeys = ["W", "U", "b", "bh"]
     static let gruStateDictKeys = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
 
-    static func decodeGRU(_ c: ModelContext, reader: SpecReader) -> Spec.Model? {
+    public func decode(_ c: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
         let weights = reader.require(c.fields, "weights", meaning: "the GRU's parameters").flatMap {
-            decodeGRUWeights($0, .root / "weights", inputSize: c.inputSize, reader: reader)
+            Self.decodeGRUWeights($0, .root / "weights", inputSize: c.inputSize, reader: reader)
         }
-        return decodeProblem(c, weights: weights, as: GRUCell.self, hasState: false, reader: reader).map { .gru($0) }
+        return SpecDecoder.decodeProblem(c, weights: weights, as: GRUCell.self, hasState: false, reader: reader)
+    }
+
+    public var template: SpecTemplate.ModelTemplate {
+        SpecTemplate.ModelTemplate(name: name, layouts: ["per-gate"], hasState: false) { _, X, H, draw in
+            // Per gate r, z, n: W_g H×X, U_g H×H, b_g H (PyTorch's b_ig; b_hg "bh" may be added).
+            SpecTemplate.perGate(gates: ["r", "z", "n"], X: X, H: H, draw: &draw)
+        }
     }
 
     static func decodeGRUWeights(_ node: JSONNode, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> GRUParameters? {

@@ -1,15 +1,26 @@
 /// `"model": "rnn"`: `"weights": {"activation": "sigmoid", "W": H×H, "U": H×X, "b": H}`, with
 /// h_t = act(W·h_{t−1} + U·x_t + b) as seed 004 writes it. `b` is optional (no bias at all when
 /// absent); `activation` is sigmoid (default), tanh or relu.
-extension SpecDecoder {
+public struct RNNModel: CellModel {
+    public init() {}
+
+    public var name: String { "rnn" }
     static let rnnWeightKeys = ["activation", "W", "U", "b"]
     static let rnnActivations = ["sigmoid", "tanh", "relu"]
 
-    static func decodeRNN(_ c: ModelContext, reader: SpecReader) -> Spec.Model? {
+    public func decode(_ c: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
         let weights = reader.require(c.fields, "weights", meaning: "the cell's parameters W, U and optionally b, activation").flatMap {
-            decodeRNNWeights($0, .root / "weights", inputSize: c.inputSize, reader: reader)
+            Self.decodeRNNWeights($0, .root / "weights", inputSize: c.inputSize, reader: reader)
         }
-        return decodeProblem(c, weights: weights, as: RNNCell.self, hasState: false, reader: reader).map { .rnn($0) }
+        return SpecDecoder.decodeProblem(c, weights: weights, as: RNNCell.self, hasState: false, reader: reader)
+    }
+
+    public var template: SpecTemplate.ModelTemplate {
+        // The first activation is init's default: sigmoid, the default of a spec without one.
+        SpecTemplate.ModelTemplate(name: name, layouts: ["sigmoid", "tanh", "relu"], hasState: false) { activation, X, H, draw in
+            // h_t = act(W·h_{t−1} + U·x_t + b): the layout names the activation.
+            [("activation", "\"\(activation)\""), ("W", draw.matrix(H, H)), ("U", draw.matrix(H, X)), ("b", draw.vector(H))]
+        }
     }
 
     static func decodeRNNWeights(_ node: JSONNode, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> RNNParameters? {
