@@ -53,9 +53,17 @@ public protocol Cell: Sendable {
     /// The typed records, read from a pass's values.
     func step(_ values: Trace, t: Int) -> Step
     func deltas(_ values: Trace, t: Int) -> StepDeltas
+
+    /// A faster computation of the pass for large problems (a kernel that computes the values
+    /// the equations define; tests prove them equal), or nil to evaluate the equations.
+    static func fastPass(_ problem: Problem<Self>, options: BackwardOptions, keepEquations: Bool) -> Pass<Self>?
+    /// `--summary` through a fast kernel, or nil for the equations' pass.
+    static func fastSummary(_ problem: Problem<Self>, model: String, options: BackwardOptions) -> GradientSummary?
 }
 
 extension Cell {
+    public static func fastPass(_ problem: Problem<Self>, options: BackwardOptions, keepEquations: Bool) -> Pass<Self>? { nil }
+    public static func fastSummary(_ problem: Problem<Self>, model: String, options: BackwardOptions) -> GradientSummary? { nil }
     public func initialStateLines(names: Notation) -> [ReportLine] { [] }
     public func gradientLines(names: Notation) -> [ReportLine] { [] }
 }

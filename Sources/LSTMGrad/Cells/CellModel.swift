@@ -5,6 +5,9 @@
 public protocol CellModel: Sendable {
     /// The `"model"` value (`lstm`, `rnn`, `gru`).
     var name: String { get }
+    /// Whether this model reads the spec's weights (a variant of a model, such as the peephole
+    /// LSTM, claims the specs whose weights carry its parameters).
+    func accepts(weights: JSONNode?) -> Bool
     /// The spec decoded into a problem of the model's cell (its weights from `"weights"`, the
     /// rest through `SpecDecoder.decodeProblem`); nil after reporting every error to `reader`.
     func decode(_ context: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)?
@@ -12,13 +15,25 @@ public protocol CellModel: Sendable {
     var template: SpecTemplate.ModelTemplate { get }
 }
 
-/// Every model a spec can name, in the order help and `init` list them.
+extension CellModel {
+    public func accepts(weights: JSONNode?) -> Bool { true }
+}
+
+/// Every model a spec can name, in the order help and `init` list them; a model's variants
+/// follow it under the same name.
 public enum CellRegistry {
-    public static let models: [any CellModel] = [LSTMModel(), RNNModel(), GRUModel()]
+    public static let models: [any CellModel] = [LSTMModel(), PeepholeLSTMModel(), RNNModel(), GRUModel()]
 
-    public static func model(named name: String) -> (any CellModel)? { models.first { $0.name == name } }
+    /// The model a spec names, given its weights (the first of that name that accepts them).
+    public static func model(named name: String, weights: JSONNode?) -> (any CellModel)? {
+        models.first { $0.name == name && $0.accepts(weights: weights) }
+    }
 
-    public static var names: [String] { models.map(\.name) }
+    /// The model names, each once.
+    public static var names: [String] {
+        var seen = Set<String>()
+        return models.map(\.name).filter { seen.insert($0).inserted }
+    }
 }
 
 /// A problem of any registered cell: every command reaches it through a `ProblemVisitor`,

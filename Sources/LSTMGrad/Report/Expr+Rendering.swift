@@ -34,6 +34,12 @@ extension Expr {
                 e.write(into: &out, leading: l, leaf: leaf, number: number, text: text)
             }
         }
+        // a·b, aᵀ·b, a ⊗ b: atoms on both sides.
+        func infix(_ a: Expr, _ op: String, _ b: Expr) {
+            child(a, atLeast: 4, leading: leading)
+            out += text(op)
+            child(b, atLeast: 4, leading: false)
+        }
         func list(_ es: [Expr], _ op: String, atLeast p: Int) {
             for (k, e) in es.enumerated() {
                 if k > 0 { out += text(op) }
@@ -57,22 +63,9 @@ extension Expr {
             list(factors, " ⊙ ", atLeast: 2)
         case .scaled(let factors):
             list(factors, "·", atLeast: 3)
-        case .matVec(let m, let v):
-            child(m, atLeast: 4, leading: leading)
-            out += text("·")
-            child(v, atLeast: 4, leading: false)
-        case .transposedMatVec(let m, let v):
-            child(m, atLeast: 4, leading: leading)
-            out += text("ᵀ·")
-            child(v, atLeast: 4, leading: false)
-        case .outer(let u, let v):
-            child(u, atLeast: 4, leading: leading)
-            out += text(" ⊗ ")
-            child(v, atLeast: 4, leading: false)
-        case .dot(let u, let v):
-            child(u, atLeast: 4, leading: leading)
-            out += text("·")
-            child(v, atLeast: 4, leading: false)
+        case .matVec(let a, let b), .dot(let a, let b): infix(a, "·", b)
+        case .transposedMatVec(let a, let b): infix(a, "ᵀ·", b)
+        case .outer(let a, let b): infix(a, " ⊗ ", b)
         case .function(let f, let e):
             out += text(f.rawValue + "(")
             e.write(into: &out, leading: true, leaf: leaf, number: number, text: text)

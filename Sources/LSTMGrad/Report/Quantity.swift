@@ -114,7 +114,7 @@ public struct Notation: Sendable {
             s = "Δ" + s.dropFirst(6)
         } else if s == "Delta" {
             s = "Δ"
-        } else if s.hasPrefix("d"), let second = s.dropFirst().first, second.isUppercase || second == "b" || second == "c" {
+        } else if s.hasPrefix("d"), let second = s.dropFirst().first, second.isUppercase || second == "b" || second == "c" || second == "p" {
             s = "δ" + s.dropFirst()
         }
         return s.replacingDots()

@@ -22,14 +22,9 @@ struct ReportVisitor: ProblemVisitor {
         return report
     }
 
-    /// Large LSTMs take the fast kernel for the values it computes (tests prove it equal to the
-    /// equations); the equations give the rest.
+    /// A cell's fast kernel where it has one and the problem is large (tests prove it equal to
+    /// the equations); the equations otherwise.
     static func pass<C: Cell>(_ problem: Problem<C>, options: BackwardOptions, work: Bool) -> Pass<C> {
-        if let p = problem as? Problem<LSTMCell>,
-           LSTMFast.preferred(hidden: p.cell.hiddenSize, input: p.cell.inputSize, steps: p.inputs.count),
-           let pass = Pass(fast: p, options: options, keepEquations: work) as? Pass<C> {
-            return pass
-        }
-        return Pass(problem, options: options, keepEquations: work)
+        C.fastPass(problem, options: options, keepEquations: work) ?? Pass(problem, options: options, keepEquations: work)
     }
 }

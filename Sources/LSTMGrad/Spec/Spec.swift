@@ -89,7 +89,7 @@ public enum SpecDecoder {
 
         let context = ModelContext(fields: fields, inputs: inputs, inputSize: X, steps: T,
                                    learningRate: learningRate, notation: notation)
-        let decoded = model.flatMap { CellRegistry.model(named: $0) }?.decode(context, reader: reader)
+        let decoded = model.flatMap { CellRegistry.model(named: $0, weights: fields["weights"]) }?.decode(context, reader: reader)
         guard let model, let decoded, !reader.hasErrors else { return nil }
         return Spec(file: reader.source.name, modelName: model, problem: decoded, notation: notation, warnings: [])
     }

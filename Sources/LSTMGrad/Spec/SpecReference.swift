@@ -195,7 +195,7 @@ public enum SpecReference {
     /// The tail every layout example shares: the network of the "lstm" example.
     static let layoutTail = "\"inputs\": [1.0, 0.5], \"labels\": [0.2, -0.1]}"
 
-    public static let layouts = Section(topic: "layouts", title: "Weight layouts of the LSTM", summary: "the six ways an LSTM's weights can be written", blocks: [
+    public static let layouts = Section(topic: "layouts", title: "Weight layouts of the LSTM", summary: "the six ways an LSTM's weights can be written, and the peephole LSTM's", blocks: [
         .text("Sheets, tutorials and frameworks write the same LSTM differently. The layout is recognised from the keys of \"weights\", converted once to per-gate W_g, U_g, b_g, and the gradients and updated parameters are given back in it as well ('lstm-grad init --layout NAME' writes each one; --write-updated keeps it). In a gate object the candidate may be called a, c, C or g. Every example below is the network of the \"lstm\" example ('lstm-grad help lstm') and gives the same numbers."),
         .fields([
             Field("per-gate", "{\"W\": {gate: H×X}, \"U\": {gate: H×H}, \"b\": {gate: H}}, as the published example; b optional."),
@@ -204,6 +204,7 @@ public enum SpecReference {
             Field("stacked", "{\"order\": \"aifo\", \"W\": 4H×X, \"U\": 4H×H, \"b\": 4H}: the gate blocks of H rows stacked in the declared order (a string such as \"ifgo\", or an array [\"i\", \"f\", \"c\", \"o\"]; required), as in the stacked-form question z = [W U]·[x; h]; b optional."),
             Field("pytorch", "{\"weight_ih_l0\": 4H×X, \"weight_hh_l0\": 4H×H, \"bias_ih_l0\": 4H, \"bias_hh_l0\": 4H}: nn.LSTM's state dict, gate order i, f, g, o; b = bias_ih_l0 + bias_hh_l0, both optional. One SGD step moves the effective bias by 2λ·δb."),
             Field("keras", "{\"kernel\": X×4H, \"recurrent_kernel\": H×4H, \"bias\": 4H}: a Keras LSTM layer, gate order i, f, c, o, rows of the row-vector convention z = x·kernel + h·recurrent_kernel + bias; bias optional."),
+            Field("peephole", "the per-gate layout with \"peepholes\": {\"i\": H, \"f\": H, \"o\": H}: the peephole LSTM (Gers & Schmidhuber 2000, as in Greff et al., \"LSTM: A Search Space Odyssey\", 2015), i_t = σ(W_i·x_t + U_i·out_{t−1} + p_i ⊙ state_{t−1} + b_i), f_t likewise with p_f, o_t = σ(W_o·x_t + U_o·out_{t−1} + p_o ⊙ state_t + b_o); its gradients are dp.i, dp.f, dp.o and the updated p.i' …; without \"peepholes\" the cell is the plain LSTM."),
         ]),
         .example(Example("seed000: the univariate LSTM sheet's names", shows: "weights: seed000 layout", """
             {"weights": {"Wx": {"f": -0.2, "i": 0.3, "o": 0.1, "c": 0.5},
@@ -232,6 +233,13 @@ public enum SpecReference {
         .example(Example("a Keras layer", shows: "weights: keras layout", """
             {"weights": {"kernel": [[0.3, -0.2, 0.5, 0.1]], "recurrent_kernel": [[-0.1, 0.2, 0.4, 0.3]],
                          "bias": [0.2, 0.3, 0.1, -0.1]},
+             \(layoutTail)
+            """)),
+        .example(Example("the peephole LSTM", shows: "LSTM with peepholes (gates a, i, f, o; p_i, p_f, p_o)", """
+            {"weights": {"W": {"a": 0.5, "i": 0.3, "f": -0.2, "o": 0.1},
+                         "U": {"a": 0.4, "i": -0.1, "f": 0.2, "o": 0.3},
+                         "b": {"a": 0.1, "i": 0.2, "f": 0.3, "o": -0.1},
+                         "peepholes": {"i": 0.2, "f": -0.3, "o": 0.4}},
              \(layoutTail)
             """)),
         .text("The GRU takes its weights per gate or as PyTorch's state dict (see Model \"gru\"); the RNN has one layout."),

@@ -64,8 +64,22 @@ public struct SpecTemplate: Sendable {
         }
     }
 
-    /// Every registered model's template.
-    public static var models: [ModelTemplate] { CellRegistry.models.map(\.template) }
+    /// Every registered model's template; a model's variants (the peephole LSTM) add their
+    /// layouts to the model's.
+    public static var models: [ModelTemplate] {
+        var out: [ModelTemplate] = []
+        for t in CellRegistry.models.map(\.template) {
+            guard let k = out.firstIndex(where: { $0.name == t.name }) else {
+                out.append(t)
+                continue
+            }
+            let first = out[k]
+            out[k] = ModelTemplate(name: t.name, layouts: first.layouts + t.layouts, hasState: first.hasState) { layout, X, H, draw in
+                first.layouts.contains(layout) ? first.weights(layout, X, H, &draw) : t.weights(layout, X, H, &draw)
+            }
+        }
+        return out
+    }
 
     /// The per-gate blocks `{"W": {g: H×X}, "U": {g: H×H}, "b": {g: H}}` for any gate names.
     public static func perGate(gates: [String], X: Int, H: Int, draw: inout Draw) -> [(String, String)] {

@@ -52,9 +52,9 @@ extension LSTMFast {
 
 extension Pass where C == LSTMCell {
     /// The same pass as `Pass(problem)`, with the values the fast kernel (`LSTMFast`) computes
-    /// (pre-activations, gates, state, out, every δ of the cell, the parameter gradients) taken from it and the
-    /// rest (the head, the decompositions, the stacked views, the update) from the equations:
-    /// equal to the reference up to rounding.
+    /// (the pre-activations z_t, gates, state, out, every δ of the cell, the parameter
+    /// gradients) taken from it and the rest (the head, the decompositions, the stacked views,
+    /// the update) from the equations: equal to the reference up to rounding.
     public init(fast problem: Problem<LSTMCell>, options: BackwardOptions = BackwardOptions(), keepEquations: Bool = false) {
         typealias Name = QuantityName
         let kernel = LSTMFast(problem.cell.parameters)
@@ -92,7 +92,13 @@ extension Pass where C == LSTMCell {
             pass.values[Name(.deltaX, t: t)] = slice(b.dx, t * X, X)
         }
         pass.values[Name(.deltaState, t: -1)] = .vector(Vector(b.dInitialState))
-        pass.values.store(Self.parameters(b, H: H, X: X), as: \.gradient)
+        var gradients = Self.parameters(b, H: H, X: X)
+        gradients.hasBias = problem.cell.parameters.hasBias
+        pass.values.store(gradients, as: \.gradient)
+        // The stacked views δW, δU, δb are the kernel's blocks one above the other.
+        pass.values[Name(.dW)] = .matrix(gradients.stackedW)
+        pass.values[Name(.dU)] = .matrix(gradients.stackedU)
+        if gradients.hasBias { pass.values[Name(.db)] = .vector(gradients.stackedB) }
         pass.options = options
         pass.backward(keepEquations: keepEquations)
         self = pass

@@ -67,8 +67,7 @@ struct SummaryVisitor: ProblemVisitor {
     var options: BackwardOptions
 
     func visit<C: Cell>(_ problem: Problem<C>) -> GradientSummary {
-        if let p = problem as? Problem<LSTMCell> { return GradientSummary(fast: p, model: model, options: options) }
-        return GradientSummary(reference: problem, model: model, options: options)
+        C.fastSummary(problem, model: model, options: options) ?? GradientSummary(reference: problem, model: model, options: options)
     }
 }
 

@@ -10,15 +10,16 @@ extension LSTMCell {
         Equation(Name(.stackedInput, t: t), .stack([.q(.x, t), .q(.out, t - 1)]))
     }
 
-    /// z_t = [W_a·x_t + U_a·out_{t−1} + b_a; …; W_o·x_t + U_o·out_{t−1} + b_o]
-    func stackedPreActivation(t: Int) -> Equation {
-        Equation(Name(.z, t: t), .stack(LSTMGate.allCases.map { Self.preActivation($0, t, bias: parameters.hasBias) }))
+    /// z_t = [W_a·x_t + U_a·out_{t−1} + b_a; …; W_o·x_t + U_o·out_{t−1} + b_o] (with a variant's
+    /// terms, the peepholes' p_g ⊙ state).
+    static func stackedPreActivation(t: Int, hasBias: Bool, variant: (any LSTMVariant)?) -> Equation {
+        Equation(Name(.z, t: t), .stack(LSTMGate.allCases.map { preActivation($0, t: t, hasBias: hasBias, variant: variant) }))
     }
 
     /// The pre-activations of every step, after backward: nothing else reads them, so a forward
     /// pass alone (the loss, finite differences) does not pay for a second set of products.
-    func stackedPreActivations(steps T: Int) -> [Equation] {
-        (0..<T).map { stackedPreActivation(t: $0) }
+    static func stackedPreActivations(steps T: Int, hasBias: Bool, variant: (any LSTMVariant)?) -> [Equation] {
+        (0..<T).map { stackedPreActivation(t: $0, hasBias: hasBias, variant: variant) }
     }
 
     /// δI_t = [δx_t; Δout_{t−1}] (the Δout_{t−1} computed at t, also where it is not passed back).

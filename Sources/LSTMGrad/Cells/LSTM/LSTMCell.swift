@@ -16,28 +16,35 @@ public struct LSTMCell: Cell {
     static func gate(_ g: LSTMGate, _ t: Int) -> Expr { .q(g.symbol, t) }
     static func dgate(_ g: LSTMGate, _ t: Int) -> Expr { .q(g.deltaSymbol, t) }
 
-    /// The pre-activation of gate g at t: W_g·x_t + U_g·out_{t−1} (+ b_g). One builder for the
-    /// gate equations and the stacked z_t.
-    static func preActivation(_ g: LSTMGate, _ t: Int, bias: Bool) -> Expr {
-        let pre = .param(.W, g.rawValue) * .q(.x, t) + .param(.U, g.rawValue) * .q(.out, t - 1)
-        return bias ? pre + .param(.b, g.rawValue) : pre
-    }
-
     // MARK: forward
 
     public func forwardEquations(t: Int) -> [Equation] {
-        var eqs: [Equation] = []
-        for g in LSTMGate.allCases {
-            // a_t = tanh(W_a·x_t + U_a·out_{t−1} + b_a);  i_t, f_t, o_t = σ(W_g·x_t + U_g·out_{t−1} + b_g)
-            let pre = Self.preActivation(g, t, bias: parameters.hasBias)
-            eqs.append(Equation(Name(g.symbol, t: t), .function(g == .a ? .tanh : .sigmoid, pre)))
+        Self.forwardEquations(t: t, hasBias: parameters.hasBias, variant: nil)
+    }
+
+    /// The pre-activation of gate g at t: W_g·x_t + U_g·out_{t−1} (+ b_g), and a variant's term.
+    /// One builder for the gate equations and the stacked z_t.
+    static func preActivation(_ g: LSTMGate, t: Int, hasBias: Bool, variant: (any LSTMVariant)?) -> Expr {
+        var pre = .param(.W, g.rawValue) * .q(.x, t) + .param(.U, g.rawValue) * .q(.out, t - 1)
+        if let extra = variant?.preActivationTerm(g, t: t) { pre = pre + extra }
+        if hasBias { pre = pre + .param(.b, g.rawValue) }
+        return pre
+    }
+
+    /// The forward equations of every LSTM, written once; a variant adds its terms.
+    static func forwardEquations(t: Int, hasBias: Bool, variant: (any LSTMVariant)?) -> [Equation] {
+        // a_t = tanh(W_a·x_t + U_a·out_{t−1} + b_a);  i_t, f_t, o_t = σ(W_g·x_t + U_g·out_{t−1} + b_g)
+        func gateEquation(_ g: LSTMGate) -> Equation {
+            Equation(Name(g.symbol, t: t), .function(g == .a ? .tanh : .sigmoid, preActivation(g, t: t, hasBias: hasBias, variant: variant)))
         }
-        // state_t = a_t ⊙ i_t + f_t ⊙ state_{t−1}
-        eqs.append(Equation(Name(.state, t: t), Self.gate(.a, t) ⊙ Self.gate(.i, t) + Self.gate(.f, t) ⊙ .q(.state, t - 1)))
-        // out_t = tanh(state_t) ⊙ o_t
-        eqs.append(Equation(Name(.out, t: t), .tanh(.q(.state, t)) ⊙ Self.gate(.o, t)))
-        eqs.append(Self.stackedInputEquation(t: t))
-        return eqs
+        return [gateEquation(.a), gateEquation(.i), gateEquation(.f),
+                // state_t = a_t ⊙ i_t + f_t ⊙ state_{t−1}
+                Equation(Name(.state, t: t), gate(.a, t) ⊙ gate(.i, t) + gate(.f, t) ⊙ .q(.state, t - 1)),
+                // o_t after state_t (a variant's o_t may read it)
+                gateEquation(.o),
+                // out_t = tanh(state_t) ⊙ o_t
+                Equation(Name(.out, t: t), .tanh(.q(.state, t)) ⊙ gate(.o, t)),
+                stackedInputEquation(t: t)]
     }
 
     public func forwardLines(t: Int, names: Notation) -> [ReportLine] {
@@ -49,6 +56,12 @@ public struct LSTMCell: Cell {
     static let tanhMistake = "used tanh′ = 1 − tanh instead of 1 − tanh²"
 
     public func backwardEquations(t: Int, steps T: Int, options: BackwardOptions) -> [Equation] {
+        Self.backwardEquations(t: t, steps: T, options: options, variant: nil)
+    }
+
+    /// The backward equations of every LSTM, written once; a variant adds the gradients its
+    /// terms carry back into the state.
+    static func backwardEquations(t: Int, steps T: Int, options: BackwardOptions, variant: (any LSTMVariant)?) -> [Equation] {
         let last = t == T - 1 || !options.recurrentTerms
         let dOut = Expr.q(.deltaOut, t), dState = Expr.q(.deltaState, t)
         var eqs: [Equation] = []
@@ -56,46 +69,59 @@ public struct LSTMCell: Cell {
         var deltaOut = Equation(Name(.deltaOut, t: t), .q(.Delta, t) + .q(.DeltaOut, t))
         if !last { deltaOut = deltaOut.mistake("forgot Δout from t+1 (δout_t = Δ_t)") { $0.droppingTerms(reading: Name(.DeltaOut, t: t)) } }
         eqs.append(deltaOut)
-        // δstate_t = δout_t ⊙ o_t ⊙ (1 − tanh²(state_t)) + δstate_{t+1} ⊙ f_{t+1}
-        let throughOut = dOut ⊙ Self.gate(.o, t) ⊙ .oneMinus(.square(.tanh(.q(.state, t))))
+        // ∂L/∂o_t = δout_t ⊙ tanh(state_t);  δo_t = δout_t ⊙ tanh(state_t) ⊙ o_t ⊙ (1 − o_t)
+        // (before δstate_t: a variant's δstate_t may read δo_t).
+        let postO = dOut ⊙ .tanh(.q(.state, t))
+        eqs.append(Equation(Name(.deltaPostO, t: t), postO))
+        eqs.append(Equation(Name(.deltaO, t: t), postO ⊙ gate(.o, t) ⊙ .oneMinus(gate(.o, t))))
+        // δstate_t = δout_t ⊙ o_t ⊙ (1 − tanh²(state_t)) + δstate_{t+1} ⊙ f_{t+1} (+ a variant's terms)
+        let throughOut = dOut ⊙ gate(.o, t) ⊙ .oneMinus(.square(.tanh(.q(.state, t))))
         eqs.append(Equation(Name(.deltaStateFromOut, t: t), throughOut))
+        var terms = [throughOut]
         if !last {
-            eqs.append(Equation(Name(.deltaStateFromNext, t: t), .q(.deltaState, t + 1) ⊙ Self.gate(.f, t + 1)))
-            eqs.append(Equation(Name(.deltaState, t: t), throughOut + .q(.deltaState, t + 1) ⊙ Self.gate(.f, t + 1))
-                .mistake("matches δstate without the f_{t+1}·δstate_{t+1} term") { $0.droppingTerms(reading: Name(.deltaState, t: t + 1)) }
-                .mistake(Self.tanhMistake) { $0.withTanhSquaredAsTanh })
-        } else {
-            eqs.append(Equation(Name(.deltaState, t: t), throughOut).mistake(Self.tanhMistake) { $0.withTanhSquaredAsTanh })
+            eqs.append(Equation(Name(.deltaStateFromNext, t: t), .q(.deltaState, t + 1) ⊙ gate(.f, t + 1)))
+            terms.append(.q(.deltaState, t + 1) ⊙ gate(.f, t + 1))
         }
+        let variantTerms = variant?.stateGradientTerms(t: t, next: !last) ?? []
+        var deltaState = Equation(Name(.deltaState, t: t), .sum(of: terms + variantTerms))
+        if !last {
+            deltaState = deltaState.mistake("matches δstate without the f_{t+1}·δstate_{t+1} term") { $0.droppingTerms(reading: Name(.deltaState, t: t + 1)) }
+        }
+        if !variantTerms.isEmpty {
+            deltaState = deltaState.mistake("left out the terms the peepholes carry back into δstate") { e in
+                guard case .sum(let all) = e else { return nil }
+                return .sum(of: all.filter { !variantTerms.contains($0) })
+            }
+        }
+        eqs.append(deltaState.mistake(tanhMistake) { $0.withTanhSquaredAsTanh })
         // The gradients after the activations: ∂L/∂a_t = δstate_t ⊙ i_t, ∂L/∂i_t = δstate_t ⊙ a_t,
-        // ∂L/∂f_t = δstate_t ⊙ state_{t−1}, ∂L/∂o_t = δout_t ⊙ tanh(state_t).
-        let post: PerGate<Expr> = PerGate(a: dState ⊙ Self.gate(.i, t), i: dState ⊙ Self.gate(.a, t),
-                                          f: dState ⊙ .q(.state, t - 1), o: dOut ⊙ .tanh(.q(.state, t)))
-        for g in LSTMGate.allCases { eqs.append(Equation(Name(g.postSymbol, t: t), post[g])) }
+        // ∂L/∂f_t = δstate_t ⊙ state_{t−1}.
+        let post: PerGate<Expr> = PerGate(a: dState ⊙ gate(.i, t), i: dState ⊙ gate(.a, t),
+                                          f: dState ⊙ .q(.state, t - 1), o: postO)
+        for g in [LSTMGate.a, .i, .f] { eqs.append(Equation(Name(g.postSymbol, t: t), post[g])) }
         // δa_t = δstate_t ⊙ i_t ⊙ (1 − a_t²)
-        eqs.append(Equation(Name(.deltaA, t: t), post.a ⊙ .oneMinus(.square(Self.gate(.a, t))))
-            .mistake(Self.tanhMistake) { $0.withSquaresDropped })
+        eqs.append(Equation(Name(.deltaA, t: t), post.a ⊙ .oneMinus(.square(gate(.a, t))))
+            .mistake(tanhMistake) { $0.withSquaresDropped })
         // δi_t = δstate_t ⊙ a_t ⊙ i_t ⊙ (1 − i_t)
-        eqs.append(Equation(Name(.deltaI, t: t), post.i ⊙ Self.gate(.i, t) ⊙ .oneMinus(Self.gate(.i, t))))
+        eqs.append(Equation(Name(.deltaI, t: t), post.i ⊙ gate(.i, t) ⊙ .oneMinus(gate(.i, t))))
         // δf_t = δstate_t ⊙ state_{t−1} ⊙ f_t ⊙ (1 − f_t)
-        eqs.append(Equation(Name(.deltaF, t: t), post.f ⊙ Self.gate(.f, t) ⊙ .oneMinus(Self.gate(.f, t)))
+        eqs.append(Equation(Name(.deltaF, t: t), post.f ⊙ gate(.f, t) ⊙ .oneMinus(gate(.f, t)))
             .mistake("matches δf using state_t instead of state_{t−1}") { $0.substituting(Name(.state, t: t - 1), with: Name(.state, t: t)) })
-        // δo_t = δout_t ⊙ tanh(state_t) ⊙ o_t ⊙ (1 − o_t)
-        eqs.append(Equation(Name(.deltaO, t: t), post.o ⊙ Self.gate(.o, t) ⊙ .oneMinus(Self.gate(.o, t))))
         // δgates_t = [δa_t; δi_t; δf_t; δo_t], the stacked vector of the published example.
-        eqs.append(Equation(Name(.deltaGates, t: t), .stack(LSTMGate.allCases.map { Self.dgate($0, t) })))
+        eqs.append(Equation(Name(.deltaGates, t: t), .stack(LSTMGate.allCases.map { dgate($0, t) })))
         // δx_t = Σ_g W_gᵀ·δg_t
-        eqs.append(Equation(Name(.deltaX, t: t), .sum(LSTMGate.allCases.map { .transposedMatVec(.param(.W, $0.rawValue), Self.dgate($0, t)) })))
+        eqs.append(Equation(Name(.deltaX, t: t), .sum(LSTMGate.allCases.map { .transposedMatVec(.param(.W, $0.rawValue), dgate($0, t)) })))
         // Δout_{t−1} = Uᵀ·δgates_t = Σ_g U_gᵀ·δg_t, and its four terms.
         for g in LSTMGate.allCases {
-            eqs.append(Equation(Name(.DeltaOut, g.rawValue, t: t - 1), .transposedMatVec(.param(.U, g.rawValue), Self.dgate(g, t))))
+            eqs.append(Equation(Name(.DeltaOut, g.rawValue, t: t - 1), .transposedMatVec(.param(.U, g.rawValue), dgate(g, t))))
         }
-        let toPrev = Expr.sum(LSTMGate.allCases.map { .transposedMatVec(.param(.U, $0.rawValue), Self.dgate($0, t)) })
+        let toPrev = Expr.sum(LSTMGate.allCases.map { .transposedMatVec(.param(.U, $0.rawValue), dgate($0, t)) })
         eqs.append(Equation(Name(options.recurrentTerms ? .DeltaOut : .DeltaOutDropped, t: t - 1), toPrev))
         eqs.append(Self.stackedInputGradientEquation(t: t, options: options))
         if t == 0 {
-            // The gradient of the initial state: δstate_{−1} = δstate_0 ⊙ f_0.
-            eqs.append(Equation(Name(.deltaState, t: -1), dState ⊙ Self.gate(.f, 0)))
+            // The gradient of the initial state: δstate_{−1} = δstate_0 ⊙ f_0 (+ a variant's terms).
+            let initial = [dState ⊙ gate(.f, 0)] + (variant?.stateGradientTerms(t: -1, next: true) ?? [])
+            eqs.append(Equation(Name(.deltaState, t: -1), .sum(of: initial)))
         }
         return eqs
     }
@@ -146,6 +172,11 @@ public struct LSTMCell: Cell {
     // MARK: gradients
 
     public func gradientEquations(steps T: Int) -> [Equation] {
+        gradientEquations(steps: T, variant: nil)
+    }
+
+    /// The gradients, their stacked views, and z_t (with a variant's terms in the pre-activations).
+    func gradientEquations(steps T: Int, variant: (any LSTMVariant)?) -> [Equation] {
         var eqs: [Equation] = []
         // δW_g = Σ_t δg_t ⊗ x_t;  δU_g = Σ_t δg_t ⊗ out_{t−1};  δb_g = Σ_t δg_t
         for g in LSTMGate.allCases {
@@ -162,11 +193,24 @@ public struct LSTMCell: Cell {
         eqs.append(Equation(Name(.dW), .summedOverTime(T, { .q(.deltaGates, $0) }, { .q(.x, $0) })))
         eqs.append(Equation(Name(.dU), .summedOverTime(T, { .q(.deltaGates, $0) }, { .q(.out, $0 - 1) })))
         if parameters.hasBias { eqs.append(Equation(Name(.db), .summedOverTime(T, { .q(.deltaGates, $0) }, nil))) }
-        return eqs + stackedPreActivations(steps: T)
+        return eqs + Self.stackedPreActivations(steps: T, hasBias: parameters.hasBias, variant: variant)
     }
 
     public func gradientLines(names: Notation) -> [ReportLine] {
         (parameters.hasBias ? [Symbol.dW, .dU, .db] : [.dW, .dU]).map { ReportLine(Name($0), note: "rows a, i, f, o") }
+    }
+
+    // MARK: the fast kernel
+
+    /// Large problems take `LSTMFast` for the values it computes; the equations give the rest.
+    public static func fastPass(_ problem: Problem<LSTMCell>, options: BackwardOptions, keepEquations: Bool) -> Pass<LSTMCell>? {
+        guard LSTMFast.preferred(hidden: problem.cell.hiddenSize, input: problem.cell.inputSize, steps: problem.inputs.count) else { return nil }
+        return Pass(fast: problem, options: options, keepEquations: keepEquations)
+    }
+
+    /// `--summary` always takes the kernel (it keeps only what backward reads).
+    public static func fastSummary(_ problem: Problem<LSTMCell>, model: String, options: BackwardOptions) -> GradientSummary? {
+        GradientSummary(fast: problem, model: model, options: options)
     }
 
     // MARK: typed records
@@ -246,4 +290,15 @@ extension LSTMGate {
         case .o: return .deltaPostO
         }
     }
+}
+
+/// What a variant of the LSTM adds to the published example's equations (the peephole LSTM's
+/// p_g ⊙ state terms); the plain LSTM adds nothing. The variant's own parameters and their
+/// gradients are the variant's business.
+public protocol LSTMVariant: Sendable {
+    /// A term added to gate g's pre-activation at t (nil: none).
+    func preActivationTerm(_ g: LSTMGate, t: Int) -> Expr?
+    /// Terms added to δstate_t: the gradients that reach state_t through those terms (at
+    /// t = −1, the initial state's). `next`: step t+1's terms are passed back.
+    func stateGradientTerms(t: Int, next: Bool) -> [Expr]
 }

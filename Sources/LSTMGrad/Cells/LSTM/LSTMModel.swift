@@ -5,6 +5,9 @@ public struct LSTMModel: CellModel {
 
     public var name: String { "lstm" }
 
+    /// Weights with peepholes are the peephole LSTM's (`PeepholeLSTMModel`).
+    public func accepts(weights: JSONNode?) -> Bool { !PeepholeLSTMModel().accepts(weights: weights) }
+
     public func decode(_ c: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
         let decodedWeights = reader.require(c.fields, "weights", meaning: "the cell's parameters").flatMap {
             LSTMLayouts.decodeAny($0, .root / "weights", inputSize: c.inputSize, reader: reader)
