@@ -68,57 +68,6 @@ extension Cell {
     public func gradientLines(names: Notation) -> [ReportLine] { [] }
 }
 
-/// A line of the report: the quantity, and the note printed after its value.
-public struct ReportLine: Sendable {
-    public var name: QuantityName
-    public var note: String?
-    /// A label that is not the notation's (`Δout_2 (dropped)`).
-    public var label: String?
-
-    public init(_ name: QuantityName, note: String? = nil, label: String? = nil) {
-        self.name = name
-        self.note = note
-        self.label = label
-    }
-}
-
-/// Switches that change what backward computes, for teaching (truncated gradients).
-public struct BackwardOptions: Sendable, Equatable {
-    /// Drop every term that reaches t from t+1 (Δout_t and δstate_{t+1}·f_{t+1}).
-    public var recurrentTerms: Bool = true
-    public init(recurrentTerms: Bool = true) { self.recurrentTerms = recurrentTerms }
-}
-
-/// The recurrent state carried between timesteps: `out` (h) for every cell, and `state` (C)
-/// for an LSTM.
-public struct CellState: Sendable, Equatable {
-    public var out: Vector
-    public var state: Vector?
-
-    public init(out: Vector, state: Vector? = nil) {
-        self.out = out
-        self.state = state
-    }
-
-    /// The carried values in the order of `Cell.carried`.
-    public var vectors: [Vector] { [out] + (state.map { [$0] } ?? []) }
-}
-
-/// Everything backward produces: per-step deltas, parameter gradients (the parameters' type),
-/// and the gradients of the initial state and of every input.
-public struct CellGradients<C: Cell>: Sendable {
-    public var deltas: [C.StepDeltas]
-    public var parameters: C.Parameters
-    public var initial: CellState
-    public var inputs: [Vector]
-
-    public init(deltas: [C.StepDeltas], parameters: C.Parameters, initial: CellState, inputs: [Vector]) {
-        self.deltas = deltas
-        self.parameters = parameters
-        self.initial = initial
-        self.inputs = inputs
-    }
-}
 
 extension Cell {
     /// The forward equations alone, from `initial` over `inputs`: every forward value by name.
