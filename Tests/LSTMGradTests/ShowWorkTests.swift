@@ -66,8 +66,8 @@ import Glibc
             #expect(checked > 80, "\(checked) equations")
         } else if name == "fixtures/gomez.json" {
             // and the decomposition: δstate's two terms (one at T−1), ∂L/∂a…∂L/∂o, Δout^a…Δout^o,
-            // and δstate_{−1} = δstate_0 ⊙ f_0.
-            #expect(checked == 6 * 2 + 9 * 2 + 1 + 12 + 3 + 12 + (2 + 1) + 4 * 2 + 4 * 2 + 1, "\(checked) equations")
+            // δstate_{−1} = δstate_0 ⊙ f_0, and the stacked δgates_t per t.
+            #expect(checked == 6 * 2 + 9 * 2 + 1 + 12 + 3 + 12 + (2 + 1) + 4 * 2 + 4 * 2 + 1 + 2, "\(checked) equations")
         } else {
             // and v_t, y_t, dv_t per t, δV, δc, V', c' (dy_t for l2).
             #expect(checked >= 6 * 2 + 9 * 2 + 1 + 12 + 3 + 12 + 3 + 16 + 3 * 2 + 4, "\(name): \(checked) equations")

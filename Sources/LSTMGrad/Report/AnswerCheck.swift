@@ -40,8 +40,9 @@ public struct Answer: Sendable {
     }
 }
 
-/// Reads an answers file: a JSON object of canonical names (or notation aliases) to numbers or
-/// arrays (nested arrays for matrices), each checked against the report's quantities.
+/// Reads an answers file: a JSON object of names (canonical keys, notation aliases, or the labels
+/// the report prints; `AnswerNames`) to numbers or arrays (nested arrays for matrices), each
+/// checked against the report's quantities.
 public enum AnswerSheet {
     public static func decode(_ source: SourceText, report: Report, notation: Notation) throws(SpecErrors) -> [Answer] {
         let root: JSONNode
@@ -56,19 +57,16 @@ public enum AnswerSheet {
             reader.fail(.wrongType(expected: "a JSON object of quantity names to answers", found: root.kindDescription), root, .root)
             throw SpecErrors(reader.diagnostics)
         }
-        let quantities = report.uniqueQuantities
-        let byName = Dictionary(quantities.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var names = AnswerNames(report.answerable, notation: notation, layoutBlocks: report.layoutBlocks)
         var seen: [QuantityName: Int] = [:]
         var answers: [Answer] = []
         for m in members {
             let path = JSONPath.root / m.key
-            // A name the report itself uses wins over an alias (an RNN's or a GRU's h is h, not out).
-            let written = QuantityName(parsing: m.key)
-            let key = written.map { byName[$0] != nil ? $0 : notation.canonical($0) }
-            guard let key, let q = byName[key] else {
-                reader.fail(.unknownQuantity(m.key, suggestion: suggestion(for: m.key, among: quantities.map(\.key))), at: m.keyOffset, path)
+            guard let q = names.resolve(m.key) else {
+                reader.fail(.unknownQuantity(m.key, suggestion: names.suggestion(for: m.key)), at: m.keyOffset, path)
                 continue
             }
+            let key = q.name
             if let first = seen[key] {
                 reader.fail(.duplicateKey(m.key, firstLine: source.location(of: first).line), at: m.keyOffset, path)
                 continue
@@ -142,7 +140,7 @@ public struct AnswerCheck: Sendable {
     /// `tolerance` overrides the digit-based tolerance; `rounded` replays the pass with every
     /// intermediate rounded to that many decimals.
     public init(answers: [Answer], report: Report, tolerance: Double? = nil, rounded: Int? = nil) {
-        let quantities = Dictionary(report.uniqueQuantities.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let quantities = Dictionary(report.answerable.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var given: [QuantityName: Value] = [:]
         for a in answers {
             if let q = quantities[a.name] { given[a.name] = q.value.replacingNumbers(a.numbers) }
@@ -312,19 +310,24 @@ public struct AnswerCheck: Sendable {
 }
 
 /// A quantity's equation evaluated from a student's own numbers: each operand is the student's
-/// answer where they gave one; a value the report does not print (δgates_t) is recomputed from
-/// its own equation the same way; anything else is the pass's value.
+/// answer where they gave one; a value the report does not print, or a stacked vector (δgates_t,
+/// whose parts a student writes instead), is recomputed from its own equation the same way;
+/// anything else is the pass's value.
 struct Recomputation {
     var report: Report
     var given: [QuantityName: Value]
-    /// The equations of values the report does not print.
+    /// The equations of values recomputed from the student's numbers where not given.
     var hidden: [QuantityName: Equation]
 
     init(report: Report, given: [QuantityName: Value]) {
         self.report = report
         self.given = given
         let printed = Set(report.uniqueQuantities.map(\.name))
-        hidden = Dictionary(report.equations.filter { !printed.contains($0.name) }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let recomputed = report.equations.filter { eq in
+            if case .stack = eq.rhs { return true }
+            return !printed.contains(eq.name)
+        }
+        hidden = Dictionary(recomputed.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The value from the student's numbers and the answers it read; nil when it reads none.

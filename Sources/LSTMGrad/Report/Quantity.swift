@@ -54,7 +54,7 @@ public struct Notation: Sendable {
         "delta_state_from_out": "δstate^out", "delta_state_from_next": "δstate^next",
         "delta_post_a": "∂L/∂a", "delta_post_i": "∂L/∂i", "delta_post_f": "∂L/∂f", "delta_post_o": "∂L/∂o",
         "Delta_out.a": "Δout^a", "Delta_out.i": "Δout^i", "Delta_out.f": "Δout^f", "Delta_out.o": "Δout^o",
-        "delta_gates_hh": "δgates^hh",
+        "delta_gates_hh": "δgates^hh", "delta_gates": "δgates",
     ]
 
     /// Seed 000 / colah's notation: C̃, C, h, y = σ(W^y h + W^y_0), ∇ for gradients; the
@@ -83,13 +83,20 @@ public struct Notation: Sendable {
     /// Seed 003's notation (after Arun Mallya's "LSTM forward and backward pass"): c, h, and a
     /// hat on the pre-activation, so δâ is the published δa and δa the gradient after the
     /// activation; Δout_{t−1}'s gate terms are h_{t−1}^{a_t}, … as the question writes them.
+    /// Its stacked vectors: I_t = [x_t; h_{t−1}], z_t = [â_t; î_t; f̂_t; ô_t], δz_t (the published
+    /// δgates_t) and δI_t = [δx_t; Δh_{t−1}].
     public static let hat = Notation(name: "hat", labels: [
         "state": "c", "out": "h", "Delta": "Δh", "Delta_out": "Δh^next", "delta_out": "δh", "delta_state": "δc",
         "delta_state_from_out": "δc^h", "delta_state_from_next": "δc^next",
         "delta_post_a": "δa", "delta_post_i": "δi", "delta_post_f": "δf", "delta_post_o": "δo",
         "delta_a": "δâ", "delta_i": "δî", "delta_f": "δf̂", "delta_o": "δô",
         "Delta_out.a": "h^a", "Delta_out.i": "h^i", "Delta_out.f": "h^f", "Delta_out.o": "h^o",
-    ], aliases: ["c": "state", "h": "out", "delta_h": "delta_out", "delta_c": "delta_state"])
+        "z": "z", "I": "I", "delta_gates": "δz", "delta_I": "δI",
+    ], aliases: ["c": "state", "h": "out", "delta_h": "delta_out", "delta_c": "delta_state", "delta_z": "delta_gates"])
+
+    /// Whether the notation writes `symbol` (it has a label for it): the report prints the
+    /// stacked views (δgates_t; z_t, I_t, δI_t) only in a notation that uses them.
+    public func uses(_ symbol: Symbol) -> Bool { labels[symbol.base] != nil }
 
     /// The symbol a notation puts before a gradient (δ, or ∇).
     public var gradientSymbol: String { labels["grad"] ?? "δ" }
@@ -158,6 +165,9 @@ public struct Report: Sendable {
     /// Every equation of the pass in evaluation order (with the work), printed or not: `check`
     /// replays them.
     public var equations: [Equation] = []
+    /// The spec's layout blocks that are one canonical block each (with the work): the names
+    /// `check` suggests for a layout's spelling.
+    public var layoutBlocks: [LayoutBlockName] = []
     /// The parameters the report ends with, by canonical block name: after the update (or
     /// after `--steps N`); what `--write-updated` writes.
     public var finalParameters: Trace? = nil

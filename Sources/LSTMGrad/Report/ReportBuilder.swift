@@ -76,6 +76,7 @@ public enum ReportBuilder {
             }
             report.values = values
             report.equations = pass.equations
+            report.layoutBlocks = problem.layout?.blockNames(of: cell.parameters) ?? []
         }
         try checkFinite(report)
         return report

@@ -65,7 +65,8 @@ extension Symbol {
     public static let DeltaHDropped = Symbol("Delta_h_dropped")
     /// δh_t = Δ_t + Δh_t.
     public static let deltaH = Symbol("delta_h")
-    /// The RNN's pre-activation z_t (the GRU's update gate z_t).
+    /// The RNN's pre-activation z_t, the LSTM's stacked pre-activations z_t = [â_t; î_t; f̂_t; ô_t]
+    /// (the GRU's update gate z_t).
     public static let z = Symbol("z")
     public static let deltaZ = Symbol("delta_z")
 }

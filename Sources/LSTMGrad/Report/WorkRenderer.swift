@@ -15,17 +15,24 @@ public struct WorkRenderer: Sendable {
         self.decimals = decimals
     }
 
+    /// The header line that says how to read the work: the operands are printed rounded, so a
+    /// printed sum need not add up at the printed precision.
+    public var precisionNote: String {
+        "work: numbers in the equations are rounded to \(decimals) decimal\(decimals == 1 ? "" : "s") for display; every result is computed from the unrounded values"
+    }
+
     public func render(_ report: Report, title: String = "lstm-grad", into out: inout OutputBuffer) {
+        let header = report.header + [precisionNote]
         switch format {
         case .text:
-            for line in report.header { out.write(line + "\n") }
+            for line in header { out.write(line + "\n") }
         case .markdown:
             out.write("# \(title)\n\n")
-            for line in report.header { out.write("- " + line + "\n") }
+            for line in header { out.write("- " + line + "\n") }
         case .latex:
             out.write("\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage[margin=2cm]{geometry}\n\\begin{document}\n")
             out.write("\\section*{\(latexText(title))}\n\\begin{itemize}\n")
-            for line in report.header { out.write("  \\item " + latexText(line) + "\n") }
+            for line in header { out.write("  \\item " + latexText(line) + "\n") }
             out.write("\\end{itemize}\n")
         }
         for section in report.sections {

@@ -52,18 +52,20 @@ extension LSTMFast {
 
 extension Pass where C == LSTMCell {
     /// The same pass as `Pass(problem)`, with the values the fast kernel (`LSTMFast`) computes
-    /// (gates, state, out, every δ of the cell, the parameter gradients) taken from it and the
-    /// rest (the head, the decompositions, the stacked views, the update) from the equations:
-    /// equal to the reference up to rounding.
+    /// (the pre-activations z_t, gates, state, out, every δ of the cell, the parameter
+    /// gradients) taken from it and the rest (the head, the decompositions, the stacked views,
+    /// the update) from the equations: equal to the reference up to rounding.
     public init(fast problem: Problem<LSTMCell>, options: BackwardOptions = BackwardOptions(), keepEquations: Bool = false) {
         typealias Name = QuantityName
         let kernel = LSTMFast(problem.cell.parameters)
         let H = kernel.H, X = kernel.X, T = problem.inputs.count
         let xs = LSTMFast.flatten(problem.inputs, width: X)
-        var f = kernel.forward(inputs: xs, steps: T, initial: problem.initial)
+        var f = kernel.forward(inputs: xs, steps: T, initial: problem.initial, keepPre: true)
         func slice(_ a: [Double], _ from: Int, _ n: Int) -> Value { .vector(Vector(Array(a[from..<(from + n)]))) }
         var provided = Trace()
         for t in 0..<T {
+            // z_t = [â_t; î_t; f̂_t; ô_t]: the kernel's rows are in the order a, i, f, o.
+            provided[Name(.z, t: t)] = slice(f.pre, t * 4 * H, 4 * H)
             for g in LSTMGate.allCases { provided[Name(g.symbol, t: t)] = slice(f.gates, t * 4 * H + Self.offset(g) * H, H) }
             provided[Name(.state, t: t)] = slice(f.state, t * H, H)
             provided[Name(.out, t: t)] = slice(f.out, t * H, H)

@@ -23,6 +23,7 @@ public struct LSTMCell: Cell {
     }
 
     /// The pre-activation of gate g at t: W_g·x_t + U_g·out_{t−1} (+ b_g), and a variant's term.
+    /// One builder for the gate equations and the stacked z_t.
     static func preActivation(_ g: LSTMGate, t: Int, hasBias: Bool, variant: (any LSTMVariant)?) -> Expr {
         var pre = .param(.W, g.rawValue) * .q(.x, t) + .param(.U, g.rawValue) * .q(.out, t - 1)
         if let extra = variant?.preActivationTerm(g, t: t) { pre = pre + extra }
@@ -42,11 +43,12 @@ public struct LSTMCell: Cell {
                 // o_t after state_t (a variant's o_t may read it)
                 gateEquation(.o),
                 // out_t = tanh(state_t) ⊙ o_t
-                Equation(Name(.out, t: t), .tanh(.q(.state, t)) ⊙ gate(.o, t))]
+                Equation(Name(.out, t: t), .tanh(.q(.state, t)) ⊙ gate(.o, t)),
+                stackedInputEquation(t: t)]
     }
 
     public func forwardLines(t: Int, names: Notation) -> [ReportLine] {
-        [.a, .i, .f, .o, .state, .out].map { ReportLine(Name($0, t: t)) }
+        stackedForwardLines(t: t, names: names) + [.a, .i, .f, .o, .state, .out].map { ReportLine(Name($0, t: t)) }
     }
 
     // MARK: backward
@@ -115,6 +117,7 @@ public struct LSTMCell: Cell {
         }
         let toPrev = Expr.sum(LSTMGate.allCases.map { .transposedMatVec(.param(.U, $0.rawValue), dgate($0, t)) })
         eqs.append(Equation(Name(options.recurrentTerms ? .DeltaOut : .DeltaOutDropped, t: t - 1), toPrev))
+        eqs.append(Self.stackedInputGradientEquation(t: t, options: options))
         if t == 0 {
             // The gradient of the initial state: δstate_{−1} = δstate_0 ⊙ f_0 (+ a variant's terms).
             let initial = [dState ⊙ gate(.f, 0)] + (variant?.stateGradientTerms(t: -1, next: true) ?? [])
@@ -149,6 +152,7 @@ public struct LSTMCell: Cell {
             ReportLine(Name(.deltaI, t: t)),
             ReportLine(Name(.deltaF, t: t)),
             ReportLine(Name(.deltaO, t: t)),
+        ] + stackedGateGradientLines(t: t, names: names) + [
             ReportLine(Name(.deltaX, t: t)),
         ]
         for g in LSTMGate.allCases {
@@ -158,7 +162,7 @@ public struct LSTMCell: Cell {
             ? ReportLine(Name(.DeltaOut, t: t - 1), note: "sum of the four gate terms")
             : ReportLine(Name(.DeltaOutDropped, t: t - 1), note: "sum of the four gate terms, not passed back (--no-recurrent-terms)",
                          label: "\(label(.DeltaOut))_\(t - 1) (dropped)"))
-        return lines
+        return lines + stackedInputGradientLines(t: t, names: names)
     }
 
     public func initialStateLines(names: Notation) -> [ReportLine] {
@@ -168,6 +172,11 @@ public struct LSTMCell: Cell {
     // MARK: gradients
 
     public func gradientEquations(steps T: Int) -> [Equation] {
+        gradientEquations(steps: T, variant: nil)
+    }
+
+    /// The gradients, their stacked views, and z_t (with a variant's terms in the pre-activations).
+    func gradientEquations(steps T: Int, variant: (any LSTMVariant)?) -> [Equation] {
         var eqs: [Equation] = []
         // δW_g = Σ_t δg_t ⊗ x_t;  δU_g = Σ_t δg_t ⊗ out_{t−1};  δb_g = Σ_t δg_t
         for g in LSTMGate.allCases {
@@ -184,7 +193,7 @@ public struct LSTMCell: Cell {
         eqs.append(Equation(Name(.dW), .summedOverTime(T, { .q(.deltaGates, $0) }, { .q(.x, $0) })))
         eqs.append(Equation(Name(.dU), .summedOverTime(T, { .q(.deltaGates, $0) }, { .q(.out, $0 - 1) })))
         if parameters.hasBias { eqs.append(Equation(Name(.db), .summedOverTime(T, { .q(.deltaGates, $0) }, nil))) }
-        return eqs
+        return eqs + Self.stackedPreActivations(steps: T, hasBias: parameters.hasBias, variant: variant)
     }
 
     public func gradientLines(names: Notation) -> [ReportLine] {

@@ -77,7 +77,7 @@ public struct PeepholeLSTMCell: Cell, LSTMVariant {
             Equation(PeepholeLSTMParameters.name(g).gradient,
                      .sum(of: (0..<T).map { t in .q(g.deltaSymbol, t) ⊙ .q(.state, g == .o ? t : t - 1) }))
         }
-        return lstm.gradientEquations(steps: T) + peepholes
+        return lstm.gradientEquations(steps: T, variant: self) + peepholes
     }
 
     public func gradientLines(names: Notation) -> [ReportLine] { lstm.gradientLines(names: names) }

@@ -1,0 +1,33 @@
+/// A block of the spec's weight layout that is exactly one canonical parameter block, in the
+/// layout's spelling: the univariate sheet's `Wh.i` is `U.i`, its `W0.c` is `b.a`. (A stacked
+/// `W` or PyTorch's `bias_ih_l0` mixes several blocks and is none.) `check` suggests the
+/// canonical names for these spellings (`dWh.i` → `dU.i`).
+public struct LayoutBlockName: Sendable, Equatable {
+    public var spelling: String
+    public var block: QuantityName
+
+    public init(spelling: String, block: QuantityName) {
+        self.spelling = spelling
+        self.block = block
+    }
+}
+
+extension ParameterLayout {
+    /// The layout's blocks that are one canonical block each, found by converting a probe: a
+    /// copy of `parameters` with block k filled with the number k + 1, so a layout block that
+    /// holds only the number k + 1, as many times as block k has entries, is block k.
+    public func blockNames(of parameters: Parameters) -> [LayoutBlockName] {
+        let names = parameters.blockNames
+        var probe = parameters
+        for (k, name) in names.enumerated() {
+            probe[block: name] = Array(repeating: Double(k + 1), count: parameters[block: name].count)
+        }
+        return blocks(probe).compactMap { spelling, value in
+            let numbers = value.numbers
+            guard let first = numbers.first, numbers.allSatisfy({ $0 == first }),
+                  let k = Int(exactly: first), k >= 1, k <= names.count,
+                  parameters[block: names[k - 1]].count == numbers.count else { return nil }
+            return LayoutBlockName(spelling: spelling, block: names[k - 1])
+        }
+    }
+}
