@@ -49,6 +49,10 @@ public protocol Cell: Sendable {
     func gradientEquations(steps T: Int) -> [Equation]
     /// The views after the block totals that the report prints.
     func gradientLines(names: Notation) -> [ReportLine]
+    /// Values only the report shows, evaluated after the gradients (the stacked δW of the
+    /// published example, PyTorch's stacked tensors, the stacked pre-activations z_t): training
+    /// steps and the gradient check do not pay for them.
+    func viewEquations(steps T: Int) -> [Equation]
 
     /// The typed records, read from a pass's values.
     func step(_ values: Trace, t: Int) -> Step
@@ -74,6 +78,7 @@ extension Cell {
     public static func recurrentMatrix(_ problem: Problem<Self>) -> Matrix? { nil }
     public func initialStateLines(names: Notation) -> [ReportLine] { [] }
     public func gradientLines(names: Notation) -> [ReportLine] { [] }
+    public func viewEquations(steps T: Int) -> [Equation] { [] }
 }
 
 

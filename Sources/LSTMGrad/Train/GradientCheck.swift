@@ -85,6 +85,6 @@ struct GradientCheckVisitor: ProblemVisitor {
     var tolerance: Double
     var sample: Int?
     func visit<C: Cell>(_ problem: Problem<C>) -> GradientCheck {
-        GradientCheck(Pass(problem), tolerance: tolerance, sample: sample)
+        GradientCheck(Pass(problem, views: false), tolerance: tolerance, sample: sample)
     }
 }

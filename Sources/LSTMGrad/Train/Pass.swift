@@ -13,11 +13,12 @@ public struct Pass<C: Cell>: Sendable {
     /// Runs forward, backward and the update; `keepEquations` keeps every equation for the
     /// report's work. `provided` holds values already computed (by the fast kernel): their
     /// equations are not evaluated again.
+    /// `views`: also the values only a report shows (`Cell.viewEquations`).
     public init(_ problem: Problem<C>, options: BackwardOptions = BackwardOptions(), keepEquations: Bool = false,
-                provided: Trace = Trace()) {
+                views: Bool = true, provided: Trace = Trace()) {
         var pass = Pass.forward(problem, keepEquations: keepEquations, provided: provided)
         pass.options = options
-        pass.backward(keepEquations: keepEquations)
+        pass.backward(keepEquations: keepEquations, views: views)
         self = pass
     }
 
@@ -73,7 +74,7 @@ public struct Pass<C: Cell>: Sendable {
     }
 
     /// Backward from t = T−1, the gradients summed over t, and the update.
-    mutating func backward(keepEquations: Bool) {
+    mutating func backward(keepEquations: Bool, views: Bool = true) {
         let cell = problem.cell, head = problem.headEquations
         func run(_ eqs: [Equation]) {
             for eq in eqs {
@@ -91,6 +92,7 @@ public struct Pass<C: Cell>: Sendable {
         var blocks = problem.cell.parameters.blockNames
         if let hp = problem.head.parameters { blocks += hp.blockNames }
         run(blocks.map { problem.update.equation(for: $0) })
+        if views { run(cell.viewEquations(steps: T)) }
     }
 
     // MARK: views

@@ -108,7 +108,7 @@ extension GradientSummary {
     /// Through the reference pass of any cell.
     public init<C: Cell>(reference problem: Problem<C>, model: String, options: BackwardOptions = BackwardOptions()) {
         let t0 = monotonicSeconds()
-        let pass = Pass(problem, options: options)
+        let pass = Pass(problem, options: options, views: false)
         let t1 = monotonicSeconds()
         var blocks: [Block] = []
         let parameterBlocks = problem.cell.parameters.blockNames + (problem.head.parameters?.blockNames ?? [])

@@ -8,7 +8,8 @@ public enum Training {
         var losses: [Quantity] = [names.quantity(QuantityName(.lossStep, t: 0), .scalar(p.lossValue()))]
         var last: Pass<C>?
         for k in 1...max(1, steps) {
-            let pass = Pass(p)
+            // Only the last step's report shows the views.
+            let pass = Pass(p, views: lastReport && k == max(1, steps))
             last = pass
             p = p.with(cell: pass.updated, head: pass.updatedHead)
             losses.append(Quantity(name: QuantityName(.lossStep, t: k), label: "L after step \(k)", value: .scalar(p.lossValue())))

@@ -144,6 +144,11 @@ public struct GRUCell: Cell {
             eqs.append(Equation(Name(.dU, g.rawValue), .summedOverTime(T, { Self.dhidden(g, $0) }, { .q(.h, $0 - 1) })))
             eqs.append(Equation(Name(.dbh, g.rawValue), .summedOverTime(T, { Self.dhidden(g, $0) }, nil)))
         }
+        return eqs
+    }
+
+    public func viewEquations(steps T: Int) -> [Equation] {
+        var eqs: [Equation] = []
         // PyTorch's stacked tensors, rows r, z, n.
         eqs.append(Equation(Name(.dWeightIH), .summedOverTime(T, { .q(.deltaGates, $0) }, { .q(.x, $0) })))
         eqs.append(Equation(Name(.dWeightHH), .summedOverTime(T, { .q(.deltaGatesHH, $0) }, { .q(.h, $0 - 1) })))

@@ -175,7 +175,7 @@ public struct LSTMCell: Cell {
         gradientEquations(steps: T, variant: nil)
     }
 
-    /// The gradients, their stacked views, and z_t (with a variant's terms in the pre-activations).
+    /// The gradients of every block.
     func gradientEquations(steps T: Int, variant: (any LSTMVariant)?) -> [Equation] {
         var eqs: [Equation] = []
         // δW_g = Σ_t δg_t ⊗ x_t;  δU_g = Σ_t δg_t ⊗ out_{t−1};  δb_g = Σ_t δg_t
@@ -188,6 +188,14 @@ public struct LSTMCell: Cell {
         for g in LSTMGate.allCases where parameters.hasBias {
             eqs.append(Equation(Name(.db, g.rawValue), .summedOverTime(T, { Self.dgate(g, $0) }, nil)))
         }
+        return eqs
+    }
+
+    public func viewEquations(steps T: Int) -> [Equation] { viewEquations(steps: T, variant: nil) }
+
+    /// The stacked views and z_t (with a variant's terms in the pre-activations).
+    func viewEquations(steps T: Int, variant: (any LSTMVariant)?) -> [Equation] {
+        var eqs: [Equation] = []
         // The stacked views of the published example: δW = Σ_t δgates_t ⊗ x_t,
         // δU = Σ_t δgates_t ⊗ out_{t−1}, δb = Σ_t δgates_t.
         eqs.append(Equation(Name(.dW), .summedOverTime(T, { .q(.deltaGates, $0) }, { .q(.x, $0) })))

@@ -81,6 +81,7 @@ public struct PeepholeLSTMCell: Cell, LSTMVariant {
     }
 
     public func gradientLines(names: Notation) -> [ReportLine] { lstm.gradientLines(names: names) }
+    public func viewEquations(steps T: Int) -> [Equation] { lstm.viewEquations(steps: T, variant: self) }
 
     public func step(_ values: Trace, t: Int) -> LSTMStep { lstm.step(values, t: t) }
     public func deltas(_ values: Trace, t: Int) -> LSTMStepDeltas { lstm.deltas(values, t: t) }
