@@ -59,7 +59,7 @@ public enum AnswerSheet {
                 continue
             }
             if let first = seen[key] {
-                reader.fail(.duplicateKey(m.key, firstLine: source.location(of: first).line), at: m.keyOffset, path)
+                reader.fail(.duplicateKey(m.key, firstLine: reader.location(of: first).line), at: m.keyOffset, path)
                 continue
             }
             seen[key] = m.keyOffset
@@ -93,7 +93,7 @@ public enum AnswerSheet {
             }
             answers.append(Answer(key: key, written: m.key, label: q.label, numbers: numbers, literals: literals))
         }
-        if reader.hasErrors { throw SpecErrors(reader.diagnostics) }
+        if reader.hasErrors { throw SpecErrors(reader.diagnostics, omitted: reader.omitted) }
         return answers
     }
 }
