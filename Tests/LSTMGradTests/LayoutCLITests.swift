@@ -39,7 +39,9 @@ import Testing
 
     @Test(arguments: fixtures.map(\.0))
     func writeUpdatedThenRunAgain(_ name: String) throws {
-        let path = "/tmp/lstm-grad-layout-cli-\(name).json"
+        let dir = try ScratchDirectory("layout-cli")
+        defer { dir.remove() }
+        let path = dir.file("\(name).json")
         let out = try CLIRunner.run(["run", "fixtures/\(name).json", "--write-updated", path])
         #expect(out.status == 0, "\(out.stderr)")
         let spec = try SpecDecoder.decode(SourceText(name: path, bytes: try InputFile.read(path)))
@@ -69,10 +71,12 @@ import Testing
         #expect(out2.stderr.contains("weights.weight_ih_l0: two weight layouts at once"), "\(out2.stderr)")
     }
 
+    /// A directory that does not exist is an output failure (exit 3), found before the run.
     @Test func writeUpdatedToAnUnwritablePath() throws {
         let out = try CLIRunner.run(["run", "fixtures/gomez.json", "--write-updated", "/nonexistent-dir/x.json"])
-        #expect(out.status == 2)
-        #expect(out.stderr.contains("/nonexistent-dir/x.json: cannot open"), "\(out.stderr)")
+        #expect(out.status == 3)
+        #expect(out.stdout.isEmpty)
+        #expect(out.stderr == "lstm-grad: error: /nonexistent-dir/x.json: cannot create: No such file or directory\n")
     }
 }
 

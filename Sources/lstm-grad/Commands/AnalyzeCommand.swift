@@ -42,6 +42,7 @@ enum AnalyzeCommand: Command {
                                                   : "expected one spec file, found \(args.positionals.count) arguments", command: name)
         }
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
+        if let path = args.value("svg") { try CLI.checkOutput(path, force: true, command: name) }
         let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
         let flow: GradientFlow
         var matrix: MatrixAnalysis?
@@ -66,11 +67,7 @@ enum AnalyzeCommand: Command {
         out.write(AnalysisText.render(flow, decimals: precision, matrix: matrix))
         if let path = args.value("svg") {
             let title = "Gradient norms back from t = \(flow.steps - 1): \(spec.file)"
-            do {
-                try OutputFile.write(path, GradientPlot.svg(flow, title: title))
-            } catch {
-                throw .file(error)
-            }
+            try CLI.writeOutput(path, GradientPlot.svg(flow, title: title), force: true, command: name)
             out.write("\nwrote \(path)\n")
         }
         return 0
