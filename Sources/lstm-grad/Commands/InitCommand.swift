@@ -26,6 +26,8 @@ enum InitCommand: Command {
         OptionSpec(name: "learning-rate", value: "λ", help: "the SGD step size (default 0.1)"),
         OptionSpec(name: "output", value: "FILE", help: "write the spec to FILE instead of stdout (refuses to overwrite without --force)", short: "o"),
         CLI.forceOption("with -o: replace FILE if it exists"),
+        OptionSpec(name: "max-input", value: "BYTES",
+                   help: "refuse to write a spec larger than this (default 64 MiB, the largest spec run, check, gradcheck and analyze read without --max-input)"),
     ]
     static let examples = [
         "lstm-grad init > my.json && lstm-grad run my.json",
@@ -63,17 +65,27 @@ enum InitCommand: Command {
             let layouts = SpecTemplate.models.first { $0.name == model }?.layouts ?? []
             layout = try args.choice("layout", default: l, among: layouts, command: name)
         }
+        let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
         let path = args.value("output")
         if args.has("force") && path == nil { throw .usage("--force goes with -o FILE", command: name) }
         // Refused before any work: an existing file without --force, a missing directory.
         if let path { try CLI.checkOutput(path, force: args.has("force"), command: name) }
         let template = SpecTemplate(model: model, layout: layout, inputSize: X, hiddenSize: H, steps: T, head: head,
                                     outputs: K, loss: loss, seed: seed, learningRate: rate)
+        // A spec the readers would refuse is refused here, before its numbers are drawn: at
+        // least 3 bytes a number, then the exact size once written.
+        if template.minimumBytes > maxBytes {
+            throw .usage("the spec would hold \(template.numberCount) numbers, at least \(template.minimumBytes) bytes: "
+                         + tooLarge(maxBytes), command: name)
+        }
         let text: String
         do {
             text = try template.render()
         } catch {
             throw .usage(error.message, command: name)
+        }
+        if text.utf8.count > maxBytes {
+            throw .usage("the spec would be \(text.utf8.count) bytes: " + tooLarge(maxBytes), command: name)
         }
         guard let path else {
             out.write(text)
@@ -82,5 +94,11 @@ enum InitCommand: Command {
         try CLI.writeOutput(path, text, force: args.has("force"), command: name)
         writeStandardError("wrote \(path); run it with 'lstm-grad run \(path)'\n")
         return 0
+    }
+
+    static func tooLarge(_ limit: Int) -> String {
+        "over the limit of \(limit) bytes that run, check, gradcheck and analyze read "
+            + (limit == InputFile.defaultMaxBytes ? "by default" : "with --max-input \(limit)")
+            + "; use smaller sizes, or raise the limit with --max-input BYTES (here and when reading the spec)"
     }
 }
