@@ -88,4 +88,17 @@ import Testing
         #expect(dl.first == "\(dir.file("dup.json")):3:3: error: [\"a[0]\"]: duplicate key \"a[0]\" (first given on line 2)")
         #expect(dl.last == "20 errors shown, 9 more not shown; fix these and run again")
     }
+
+    /// An answers file has the limits of a spec: its size (--max-input) and its nesting (64).
+    @Test func answersFilesHaveTheSpecsLimits() throws {
+        let dir = try ScratchDirectory("answers-limits")
+        defer { dir.remove() }
+        let big = try dir.write("big.json", "{\"a[0]\": 0.81775}" + String(repeating: " ", count: 2000))
+        let r = try CLIRunner.run(["check", "--example", "gomez", big, "--max-input", "1000"])
+        #expect(r.status == 2)
+        #expect(r.stderr == "lstm-grad: error: \(big): the file is 2017 bytes, over the limit of 1000 bytes (raise it with --max-input BYTES)\n")
+        let deep = try CLIRunner.run(["check", "--example", "gomez", "-"], stdin: "{\"a[0]\": " + String(repeating: "[", count: 100_000))
+        #expect(deep.status == 2)
+        #expect(deep.stderr == "<stdin>:1:73: error: invalid JSON: JSON nested deeper than 64 levels (the limit)\n")
+    }
 }
