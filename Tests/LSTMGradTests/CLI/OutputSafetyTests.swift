@@ -281,6 +281,20 @@ import Glibc
         #expect(duringWrite > 0, "no kill landed while the temporary file existed")
     }
 
+    /// Eight runs at once, each reading the spec and writing its update over it: every one reads
+    /// a whole spec (none fails on a half-written file), and the spec left is one of theirs.
+    @Test func parallelRunsOverTheSameSpec() throws {
+        let dir = try ScratchDirectory("parallel")
+        defer { dir.remove() }
+        let spec = dir.file("spec.json")
+        #expect(try CLIRunner.run(["init", "--input", "60", "--hidden", "60", "--steps", "3", "--seed", "9", "-o", spec]).status == 0)
+        let pids = try (0..<8).map { _ in try Self.spawn(["run", spec, "--write-updated", spec, "--force"]) }
+        let statuses = pids.map(Self.wait)
+        #expect(statuses == Array(repeating: 0, count: 8), "\(statuses)")
+        #expect(try CLIRunner.run(["run", spec, "--summary"]).status == 0)
+        #expect(dir.names == ["spec.json"], "\(dir.names)")
+    }
+
     /// SIGTERM, SIGINT and SIGHUP while the temporary file exists: it is removed, the target is
     /// untouched, and the process ends by that signal.
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
