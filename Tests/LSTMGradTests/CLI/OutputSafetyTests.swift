@@ -242,7 +242,7 @@ import Glibc
             if let which { outcomes[which, default: 0] += 1 }
         }
         // Spread over the run, and past its end.
-        let points = 16
+        let points = 12
         for k in 0..<points {
             try dir.write("target.json", oldBytes)
             let pid = try Self.spawn(args)
@@ -253,7 +253,7 @@ import Glibc
             try check("after \(delay) s")
         }
         // While the temporary file is being written: kill as soon as it appears, then a little later.
-        for k in 0..<10 {
+        for k in 0..<8 {
             try dir.write("target.json", oldBytes)
             let pid = try Self.spawn(args)
             let deadline = Self.seconds() + duration * 3 + 5
