@@ -94,9 +94,13 @@ public enum OutputFile {
             TemporaryFile.clear()
             throw .failed(OutputFailure(destination: path, operation: "cannot create", code: code))
         }
-        func fail(_ operation: String, _ code: Int32) -> Failure {
+        // Removes the temporary file: the target stays as it was.
+        func discard() {
             unlink(temporary)
             TemporaryFile.clear()
+        }
+        func fail(_ operation: String, _ code: Int32) -> Failure {
+            discard()
             return .failed(OutputFailure(destination: path, operation: operation, code: code))
         }
         if let code = writeAll(fd, bytes) {
@@ -118,11 +122,8 @@ public enum OutputFile {
             // link() refuses an existing name atomically, even one made since `check`.
             if link(temporary, target) == 0 {
                 unlink(temporary)
-            } else if errno == EEXIST {
-                _ = fail("", EEXIST)
-                throw .exists(path: path)
-            } else if access(target, F_OK) == 0 {
-                _ = fail("", EEXIST)
+            } else if errno == EEXIST || access(target, F_OK) == 0 {
+                discard()
                 throw .exists(path: path)
             } else if rename(temporary, target) != 0 {
                 // A file system without hard links: the rename, after the check above.
