@@ -52,20 +52,26 @@ public struct SpecTemplate: Sendable {
         public var layouts: [String]
         /// Whether the cell carries a state beside out (LSTM's c_t): `initial.state` is written.
         public var hasState: Bool
+        /// How many numbers the weights hold at input size X and hidden size H (a layout may
+        /// write a few more, such as PyTorch's second bias).
+        public var parameterCount: @Sendable (_ X: Int, _ H: Int) -> Int
         /// The `"weights"` object's members, in order, for a layout, input size X and hidden size H.
         public var weights: @Sendable (_ layout: String, _ X: Int, _ H: Int, _ draw: inout Draw) -> [(String, String)]
 
         public init(name: String, layouts: [String], hasState: Bool,
+                    parameterCount: @escaping @Sendable (_ X: Int, _ H: Int) -> Int,
                     weights: @escaping @Sendable (_ layout: String, _ X: Int, _ H: Int, _ draw: inout Draw) -> [(String, String)]) {
             self.name = name
             self.layouts = layouts
             self.hasState = hasState
+            self.parameterCount = parameterCount
             self.weights = weights
         }
     }
 
     public static let models: [ModelTemplate] = [
-        ModelTemplate(name: "lstm", layouts: lstmLayouts.map(\.name), hasState: true) { layout, X, H, draw in
+        ModelTemplate(name: "lstm", layouts: lstmLayouts.map(\.name), hasState: true,
+                      parameterCount: { X, H in 4 * (H * X + H * H + H) }) { layout, X, H, draw in
             // Per gate a, i, f, o: W_g H×X, U_g H×H, b_g H.
             guard let target = lstmLayouts.first(where: { $0.name == layout })?.layout else {
                 return perGate(gates: LSTMGate.allCases.map(\.rawValue), X: X, H: H, draw: &draw)
@@ -76,11 +82,13 @@ public struct SpecTemplate: Sendable {
             return [("", UpdatedSpec.weights(target(p), updated: p, gradients: p.zeroed, learningRate: 0))]
         },
         // The first activation is init's default: sigmoid, the default of a spec without one.
-        ModelTemplate(name: "rnn", layouts: ["sigmoid", "tanh", "relu"], hasState: false) { activation, X, H, draw in
+        ModelTemplate(name: "rnn", layouts: ["sigmoid", "tanh", "relu"], hasState: false,
+                      parameterCount: { X, H in H * H + H * X + H }) { activation, X, H, draw in
             // h_t = act(W·h_{t−1} + U·x_t + b): the layout names the activation.
             [("activation", "\"\(activation)\""), ("W", draw.matrix(H, H)), ("U", draw.matrix(H, X)), ("b", draw.vector(H))]
         },
-        ModelTemplate(name: "gru", layouts: ["per-gate"], hasState: false) { _, X, H, draw in
+        ModelTemplate(name: "gru", layouts: ["per-gate"], hasState: false,
+                      parameterCount: { X, H in 3 * (H * X + H * H + H) }) { _, X, H, draw in
             // Per gate r, z, n: W_g H×X, U_g H×H, b_g H (PyTorch's b_ig; b_hg "bh" may be added).
             perGate(gates: ["r", "z", "n"], X: X, H: H, draw: &draw)
         },
@@ -183,6 +191,21 @@ public struct SpecTemplate: Sendable {
         s += "}\n"
         return s
     }
+
+    /// How many numbers the spec holds at least: weights, head, inputs, labels or gradients,
+    /// and the initial state (0 for an unknown model).
+    public var numberCount: Int {
+        guard let m = SpecTemplate.models.first(where: { $0.name == model }) else { return 0 }
+        let K = head == .none ? hiddenSize : outputs
+        let headNumbers = head == .none ? 0 : K * hiddenSize + K
+        let targets = loss == "ce" ? steps : steps * K
+        return m.parameterCount(inputSize, hiddenSize) + headNumbers + steps * inputSize + targets
+            + hiddenSize * (m.hasState ? 2 : 1)
+    }
+
+    /// A lower bound of the size of `render()`'s text, known before anything is drawn: every
+    /// number takes at least one digit and a separator (", " or "]" and more).
+    public var minimumBytes: Int { 3 * numberCount }
 
     /// The numbers a template writes: zeros, or SplitMix64 draws rounded to 4 decimals.
     public struct Draw: Sendable {
