@@ -70,6 +70,43 @@ fuzz: build
 	.build/debug/lstm-grad-fuzz --binary $(BIN_DEBUG) --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) \
 	  --template '$(FUZZ_TEMPLATE)' --crashes .fuzz/crashes $(FUZZ_FILES)
 
+# In-process fuzzing (issue 17): libFuzzer harnesses with AddressSanitizer, for the spec → report
+# path (Fuzz/SpecHarness) and the answers path (Fuzz/CheckHarness), seeded from the fixtures with a
+# dictionary of their keys (Fuzz/prepare.py), one after the other for FUZZ_SECONDS each. The build
+# that works on this toolchain passes both sanitizers in ONE -sanitize= flag (two separate flags
+# silently drop the coverage instrumentation), in its own scratch path; SWIFT_BACKTRACE=enable=no
+# keeps the crash reporter from hanging after an ASan report. Crashes, cases over 1 s (timeout-*)
+# and over 2 GB (oom-*) are saved in .fuzz/inprocess/HARNESS/findings/; the corpus grows in
+# .fuzz/inprocess/HARNESS/corpus/. Keep a finding, once fixed, as fixtures/fuzz/spec-NAME.json or
+# fixtures/fuzz/check-NAME.json: `make test` replays those through the binary (FuzzRegressionTests).
+FUZZ_HARNESS ?= spec check
+FUZZ_SCRATCH := .build-fuzz
+FUZZ_OUT := .fuzz/inprocess
+# -detect_leaks=0 (and ASAN_OPTIONS=detect_leaks=0 for the check at exit): LeakSanitizer cannot
+# see Swift references kept in enum payloads with spare bits (the examples the check harness loads
+# once are reported as "leaked"); memory that grows is still caught by -rss_limit_mb.
+FUZZ_FLAGS ?= -timeout=1 -rss_limit_mb=2048 -max_len=8192 -detect_leaks=0 -print_final_stats=1
+
+.PHONY: fuzz-inprocess fuzz-inprocess-build
+
+fuzz-inprocess-build:
+	@for h in $(FUZZ_HARNESS); do \
+	  LSTM_GRAD_FUZZ_INPROCESS=1 $(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) \
+	    --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address --product lstm-grad-fuzz-$$h || exit 1; \
+	done
+
+fuzz-inprocess: build fuzz-inprocess-build
+	$(PYTHON) Fuzz/prepare.py --binary $(BIN_DEBUG) --out $(FUZZ_OUT)
+	@for h in $(FUZZ_HARNESS); do \
+	  echo "fuzzing $$h for $(FUZZ_SECONDS) s (log: $(FUZZ_OUT)/$$h.log)"; \
+	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $(FUZZ_SCRATCH)/release/lstm-grad-fuzz-$$h $(FUZZ_FLAGS) \
+	    -max_total_time=$(FUZZ_SECONDS) -dict=$(FUZZ_OUT)/$$h.dict -artifact_prefix=$(FUZZ_OUT)/$$h/findings/ \
+	    $(FUZZ_OUT)/$$h/corpus > $(FUZZ_OUT)/$$h.log 2>&1; \
+	  status=$$?; grep -E '^#[0-9]+' $(FUZZ_OUT)/$$h.log | tail -n 1; grep -E '^(stat::|SUMMARY|artifact_prefix)' $(FUZZ_OUT)/$$h.log; \
+	  echo "findings: $$(ls $(FUZZ_OUT)/$$h/findings/ | tr '\n' ' ')"; \
+	  [ $$status -eq 0 ] || { echo "fuzz-inprocess: $$h found a failure (status $$status)"; exit 1; }; \
+	done
+
 # --- Built-in examples, install, uninstall (issue 8) -------------------------------------------
 # 'make examples' embeds the fixtures listed in fixtures/examples.manifest in the binary;
 # ExampleTests fails when an embedded copy differs from its fixture.

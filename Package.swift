@@ -20,3 +20,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The in-process libFuzzer harnesses (`make fuzz-inprocess`), built only when the make target
+// sets LSTM_GRAD_FUZZ_INPROCESS (with the fuzzer and address sanitizers): a plain `swift build`
+// neither sees nor builds them.
+if Context.environment["LSTM_GRAD_FUZZ_INPROCESS"] != nil {
+    package.targets += [
+        .executableTarget(name: "lstm-grad-fuzz-spec", dependencies: ["LSTMGrad"], path: "Fuzz/SpecHarness"),
+        .executableTarget(name: "lstm-grad-fuzz-check", dependencies: ["LSTMGrad"], path: "Fuzz/CheckHarness"),
+    ]
+}

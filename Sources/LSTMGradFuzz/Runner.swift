@@ -134,7 +134,7 @@ public enum FuzzRunner {
     /// Writes bytes to a file, replacing it; false on failure.
     @discardableResult
     public static func save(_ bytes: [UInt8], to path: String) -> Bool {
-        (try? OutputFile.write(path, bytes)) != nil
+        (try? OutputFile.write(path, bytes, mode: .replace)) != nil
     }
 
     /// Seconds on the monotonic clock.

@@ -93,4 +93,6 @@ enum CLIError: Error {
     case file(InputFile.Failure)
     /// A computation that became non-finite: exit 2.
     case numeric(file: String, NumericError)
+    /// Stdout or a file could not be written: exit 3 (141, and no message, for a broken pipe).
+    case output(OutputFailure)
 }

@@ -1,4 +1,9 @@
 import LSTMGrad
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A subcommand: a name, a one-line purpose, its options, examples, and what it does.
 protocol Command: Sendable {
@@ -51,13 +56,25 @@ enum CLI {
         "lstm-grad init --head softmax --seed 7 | lstm-grad run -",
     ]
 
-    /// Runs a command line and returns the exit code: 0 ok, 1 a check found a mismatch,
-    /// 2 bad usage or bad input. Nothing reaches stdout unless the command succeeds.
+    /// Runs a command line and returns the exit code (see `ExitStatus`). Nothing reaches stdout
+    /// unless the command succeeds, and every byte written there is checked.
     static func run(_ args: [String]) -> Int32 {
+        StandardOutput.protectStandardDescriptors()
         var out = OutputBuffer()
+        // A write to stdout that fails (a full disk, a closed stdout, a reader that left the
+        // pipe) ends the command there: one message, and the status for a failed output.
+        out.onWriteError = { code in
+            let error = CLIError.output(StandardOutput.failure(code))
+            report(error)
+            exit(exitCode(for: error))
+        }
         do {
             let code = try dispatch(args, out: &out)
-            out.flush(to: 1)
+            out.drain(to: 1)
+            if let failure = StandardOutput.finish() {
+                report(.output(failure))
+                return exitCode(for: .output(failure))
+            }
             return code
         } catch {
             report(error)
@@ -65,9 +82,25 @@ enum CLI {
         }
     }
 
+    /// Every exit status the tool uses, documented in `--help`, the man page and the README.
+    enum ExitStatus {
+        static let ok: Int32 = 0
+        /// `check` or `gradcheck` found a mismatch.
+        static let mismatch: Int32 = 1
+        /// Bad usage or bad input (nothing was written).
+        static let badInput: Int32 = 2
+        /// An output could not be written: stdout or a file (a full disk, a closed stdout, a
+        /// directory that does not exist).
+        static let outputFailed: Int32 = 3
+        /// The reader of stdout went away (`| head`) while SIGPIPE was ignored: the status a
+        /// shell shows for a process ended by SIGPIPE (128 + 13), with no message.
+        static let brokenPipe: Int32 = 141
+    }
+
     static func exitCode(for error: CLIError) -> Int32 {
         switch error {
-        case .usage, .input, .file, .numeric: return 2
+        case .usage, .input, .file, .numeric: return ExitStatus.badInput
+        case .output(let failure): return failure.isBrokenPipe ? ExitStatus.brokenPipe : ExitStatus.outputFailed
         }
     }
 
@@ -88,6 +121,39 @@ enum CLI {
             writeStandardError("lstm-grad: error: \(failure.message)\n")
         case .numeric(let file, let e):
             writeStandardError("\(file): error: \(e)\n")
+        case .output(let failure):
+            // A reader that left the pipe wants no more output, and no message either.
+            if !failure.isBrokenPipe { writeStandardError("lstm-grad: error: \(failure.message)\n") }
+        }
+    }
+
+    /// `--force` for a command that writes a file: replace it if it exists.
+    static func forceOption(_ purpose: String) -> OptionSpec {
+        OptionSpec(name: "force", value: nil, help: purpose)
+    }
+
+    /// Before any work: a file the command will write can be written (`OutputFile.check`).
+    static func checkOutput(_ path: String, force: Bool, command: String) throws(CLIError) {
+        do {
+            try OutputFile.check(path, mode: force ? .replace : .create)
+        } catch {
+            throw outputError(error, command: command)
+        }
+    }
+
+    /// Writes a file through a temporary file renamed into place (`OutputFile.write`).
+    static func writeOutput(_ path: String, _ text: String, force: Bool, command: String) throws(CLIError) {
+        do {
+            try OutputFile.write(path, text, mode: force ? .replace : .create)
+        } catch {
+            throw outputError(error, command: command)
+        }
+    }
+
+    static func outputError(_ failure: OutputFile.Failure, command: String) -> CLIError {
+        switch failure {
+        case .exists(let path): return .usage("\(path) already exists; add --force to overwrite it", command: command)
+        case .failed(let f): return .output(f)
         }
     }
 
@@ -139,7 +205,8 @@ enum CLI {
 
             """
         for e in overviewExamples { s += "  \(e)\n" }
-        s += "\nexit codes: 0 ok, 1 a check found a mismatch, 2 bad usage or bad input\n"
+        s += "\nexit codes: 0 ok, 1 a check found a mismatch, 2 bad usage or bad input,\n"
+            + "  3 an output could not be written, 141 the reader of stdout went away\n"
         return s
     }
 

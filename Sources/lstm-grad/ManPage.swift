@@ -46,7 +46,9 @@ enum ManPage {
         s += ".SH EXIT STATUS\n" + ReferenceText.roff([.fields([
             .init("0", "Success (warnings, if any, went to standard error)."),
             .init("1", "check or gradcheck found a mismatch."),
-            .init("2", "Bad usage, or a spec or answers file that cannot be read, parsed or computed (a diagnostic names the place)."),
+            .init("2", "Bad usage, or a spec or answers file that cannot be read, parsed or computed (a diagnostic names the place); an existing output file without --force."),
+            .init("3", "An output could not be written: standard output (a full disk, a closed descriptor) or a file (a directory that does not exist, a failed write); the message names the destination and the reason. A file being written is left untouched."),
+            .init("141", "The reader of standard output went away (for example | head) while SIGPIPE was ignored: the status of a process ended by SIGPIPE, without a message."),
         ])])
         s += ".SH FILES\n" + ReferenceText.roff([.fields([
             .init("PREFIX/share/bash-completion/completions/lstm-grad", "The bash completion, installed by make install; zsh's in PREFIX/share/zsh/site-functions/_lstm-grad, fish's in PREFIX/share/fish/vendor_completions.d/lstm-grad.fish."),

@@ -242,6 +242,12 @@ func writeFile(_ path: String, _ text: String) throws {
     _ = text.withCString { fputs($0, f) }
 }
 
+func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+    guard let f = fopen(path, "wb") else { throw CLIRunner.SpawnError(description: "cannot write \(path)") }
+    defer { fclose(f) }
+    _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+}
+
 /// ✓ and ✗ in colour on a terminal (or with --color always), never in a pipe or with NO_COLOR.
 @Suite struct CheckColourTests {
     static let args = ["check", "fixtures/gomez.json", "fixtures/answers/gomez.answers.json"]

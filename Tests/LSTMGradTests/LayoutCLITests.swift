@@ -71,10 +71,12 @@ import Testing
         #expect(out2.stderr.contains("weights.weight_ih_l0: two weight layouts at once"), "\(out2.stderr)")
     }
 
+    /// A directory that does not exist is an output failure (exit 3), found before the run.
     @Test func writeUpdatedToAnUnwritablePath() throws {
         let out = try CLIRunner.run(["run", "fixtures/gomez.json", "--write-updated", "/nonexistent-dir/x.json"])
-        #expect(out.status == 2)
-        #expect(out.stderr.contains("/nonexistent-dir/x.json: cannot open"), "\(out.stderr)")
+        #expect(out.status == 3)
+        #expect(out.stdout.isEmpty)
+        #expect(out.stderr == "lstm-grad: error: /nonexistent-dir/x.json: cannot create: No such file or directory\n")
     }
 }
 

@@ -27,13 +27,23 @@ public struct OutputBuffer: Sendable {
 
     /// When set, the buffer hands its bytes to this descriptor in chunks of about `chunkSize`
     /// (at line ends) instead of holding the whole output: set it once the computation has
-    /// succeeded, so that nothing reaches stdout on failure. The rest goes on the final flush.
+    /// succeeded, so that nothing reaches stdout on failure. The rest goes on the final drain.
     public var stream: Int32?
     public static let chunkSize = 1 << 16
 
-    /// Writes what is buffered and empties the buffer.
+    /// The errno of the first write that failed in `drain` (a full disk, a closed descriptor,
+    /// a pipe whose reader left); from then on output is discarded.
+    public private(set) var writeError: Int32?
+    /// Called once with that errno, as soon as a write fails: the executable reports it and
+    /// ends there rather than render output that can no longer be delivered.
+    public var onWriteError: (@Sendable (Int32) -> Void)?
+
+    /// Writes what is buffered, every byte checked, and empties the buffer.
     public mutating func drain(to fd: Int32) {
-        flush(to: fd)
+        if writeError == nil, let code = OutputFile.writeAll(fd, bytes) {
+            writeError = code
+            onWriteError?(code)
+        }
         bytes.removeAll(keepingCapacity: true)
     }
 
@@ -185,19 +195,9 @@ public struct OutputBuffer: Sendable {
         return b.bytes.count
     }
 
-    /// Writes to a file descriptor, all of it.
-    public func flush(to fd: Int32) {
-        bytes.withUnsafeBytes { raw in
-            guard raw.count > 0 else { return }
-            var offset = 0
-            while offset < raw.count {
-                let n = platformWrite(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 {
-                    if n < 0 && errno == EINTR { continue }
-                    return
-                }
-                offset += n
-            }
-        }
+    /// Writes to a file descriptor, all of it; the errno of a failed write, or nil.
+    @discardableResult
+    public func flush(to fd: Int32) -> Int32? {
+        OutputFile.writeAll(fd, bytes)
     }
 }

@@ -17,26 +17,16 @@ public struct Answer: Sendable {
     }
 
     /// The decimals a literal states: `0.81775` → 5, `-0.0922` → 4, `1.5e-3` → 4. An integer
-    /// literal (`0`) is taken as exact to `defaultDecimals`.
+    /// literal (`0`) is taken as exact to `defaultDecimals`. Bounded whatever the exponent
+    /// (see `WrittenNumber`).
     public static func decimals(of literal: String, defaultDecimals: Int = 5) -> Int {
-        var mantissa = Substring(literal)
-        var exponent = 0
-        if let e = literal.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            mantissa = literal[..<e]
-            exponent = Int(literal[literal.index(after: e)...].replacing("+", with: "")) ?? 0
-        }
-        guard let dot = mantissa.firstIndex(of: ".") else {
-            return exponent == 0 ? defaultDecimals : max(0, -exponent)
-        }
-        let fraction = mantissa.distance(from: mantissa.index(after: dot), to: mantissa.endIndex)
-        return max(0, fraction - exponent)
+        WrittenNumber(literal)?.decimals ?? defaultDecimals
     }
 
-    /// Half a unit of the last written decimal, with a tiny slack for binary rounding.
+    /// Half a unit of the last written decimal, with a tiny slack for binary rounding
+    /// (saturating: see `WrittenNumber.tolerance`).
     public static func tolerance(decimals: Int) -> Double {
-        var unit = 1.0
-        for _ in 0..<decimals { unit /= 10 }
-        return 0.5 * unit * (1 + 1e-9) + 1e-12
+        WrittenNumber.tolerance(decimals: decimals)
     }
 }
 
@@ -68,7 +58,7 @@ public enum AnswerSheet {
             }
             let key = q.name
             if let first = seen[key] {
-                reader.fail(.duplicateKey(m.key, firstLine: source.location(of: first).line), at: m.keyOffset, path)
+                reader.fail(.duplicateKey(m.key, firstLine: reader.location(of: first).line), at: m.keyOffset, path)
                 continue
             }
             seen[key] = m.keyOffset
@@ -102,7 +92,7 @@ public enum AnswerSheet {
             }
             answers.append(Answer(name: key, written: m.key, label: q.label, numbers: numbers, literals: literals))
         }
-        if reader.hasErrors { throw SpecErrors(reader.diagnostics) }
+        if reader.hasErrors { throw SpecErrors(reader.diagnostics, omitted: reader.omitted) }
         return answers
     }
 }

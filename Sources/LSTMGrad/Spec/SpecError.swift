@@ -124,8 +124,17 @@ public struct NumericError: Error, Sendable, CustomStringConvertible {
 /// The closest candidate by edit distance, if it is close enough to be a likely typo.
 public func suggestion(for word: String, among candidates: [String]) -> String? {
     let lower = word.lowercased()
+    let length = lower.unicodeScalars.count
     var best: (String, Int)?
     for c in candidates {
+        // The distance is at least the difference in length: a candidate more than 3 longer or
+        // shorter can never be accepted below, and one no closer than the best so far cannot
+        // replace it, so neither is compared (the answer is the same, in linear time for the
+        // many names of a long report).
+        // (ASCII keeps its length when lowercased; other text is measured lowercased.)
+        let ascii = c.utf8.allSatisfy { $0 < 0x80 }
+        let gap = abs((ascii ? c.utf8.count : c.lowercased().unicodeScalars.count) - length)
+        if gap > 3 || best.map({ gap >= $0.1 }) == true { continue }
         let d = editDistance(lower, c.lowercased())
         if best == nil || d < best!.1 { best = (c, d) }
     }

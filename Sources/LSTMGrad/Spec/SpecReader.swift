@@ -47,21 +47,31 @@ public final class SpecReader {
         return Size("H", H, "hidden size", from: nil)
     }
 
-    /// Records an error at a node (or at a byte offset) and path.
-    public func fail(_ error: SpecError, at offset: Int?, _ path: JSONPath) {
+    /// Records an error at a node (or at a byte offset) and path. The error is built only if it
+    /// is kept (within `limit`): a did-you-mean or a line number costs nothing for errors past
+    /// the limit, so a file with a million mistakes is read in linear time.
+    public func fail(_ error: @autoclosure () -> SpecError, at offset: Int?, _ path: @autoclosure () -> JSONPath) {
         guard diagnostics.count < limit else {
             omitted += 1
             return
         }
-        diagnostics.append(Diagnostic(file: source.name, location: offset.map(source.location(of:)), path: path, error: error))
+        diagnostics.append(Diagnostic(file: source.name, location: offset.map(location(of:)), path: path(), error: error()))
     }
 
-    public func fail(_ error: SpecError, _ node: JSONNode, _ path: JSONPath) { fail(error, at: node.offset, path) }
+    public func fail(_ error: @autoclosure () -> SpecError, _ node: JSONNode, _ path: @autoclosure () -> JSONPath) {
+        fail(error(), at: node.offset, path())
+    }
 
     public func warn(_ message: String, _ node: JSONNode?, _ path: JSONPath) {
-        warnings.append(Diagnostic(file: source.name, location: node.map { source.location(of: $0.offset) }, path: path,
+        warnings.append(Diagnostic(file: source.name, location: node.map { location(of: $0.offset) }, path: path,
                                    error: .warning(message), severity: .warning))
     }
+
+    /// Line starts of the source, indexed on the first message that needs a place.
+    private lazy var lines = LineIndex(source.bytes)
+
+    /// Line and column of a byte offset of the source (one pass over the file for all messages).
+    public func location(of offset: Int) -> SourceLocation { lines.location(of: offset, in: source.bytes) }
 
     // MARK: objects
 
@@ -74,7 +84,7 @@ public final class SpecReader {
         var fields = Fields(node: node, path: path)
         for m in members {
             if let first = fields.members[m.key] {
-                fail(.duplicateKey(m.key, firstLine: source.location(of: first.keyOffset).line), at: m.keyOffset, path / m.key)
+                fail(.duplicateKey(m.key, firstLine: location(of: first.keyOffset).line), at: m.keyOffset, path / m.key)
                 continue
             }
             guard allowed.contains(m.key) else {
@@ -148,11 +158,8 @@ public final class SpecReader {
     public func choice(_ node: JSONNode, _ path: JSONPath, among choices: [String]) -> String? {
         guard let s = string(node, path) else { return nil }
         guard choices.contains(s) else {
-            if let near = suggestion(for: s, among: choices) {
-                fail(.invalidValue(expected: "one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))", found: "\"\(s)\"; did you mean \"\(near)\"?"), node, path)
-            } else {
-                fail(.invalidValue(expected: "one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))", found: "\"\(s)\""), node, path)
-            }
+            fail(.invalidValue(expected: "one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))",
+                               found: "\"\(s)\"" + (suggestion(for: s, among: choices).map { "; did you mean \"\($0)\"?" } ?? "")), node, path)
             return nil
         }
         return s

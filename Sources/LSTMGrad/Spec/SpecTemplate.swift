@@ -52,14 +52,19 @@ public struct SpecTemplate: Sendable {
         public var layouts: [String]
         /// Whether the cell carries a state beside out (LSTM's c_t): `initial.state` is written.
         public var hasState: Bool
+        /// How many numbers the weights hold at input size X and hidden size H (a layout may
+        /// write a few more, such as PyTorch's second bias).
+        public var parameterCount: @Sendable (_ layout: String, _ X: Int, _ H: Int) -> Int
         /// The `"weights"` object's members, in order, for a layout, input size X and hidden size H.
         public var weights: @Sendable (_ layout: String, _ X: Int, _ H: Int, _ draw: inout Draw) -> [(String, String)]
 
         public init(name: String, layouts: [String], hasState: Bool,
+                    parameterCount: @escaping @Sendable (_ layout: String, _ X: Int, _ H: Int) -> Int,
                     weights: @escaping @Sendable (_ layout: String, _ X: Int, _ H: Int, _ draw: inout Draw) -> [(String, String)]) {
             self.name = name
             self.layouts = layouts
             self.hasState = hasState
+            self.parameterCount = parameterCount
             self.weights = weights
         }
     }
@@ -74,7 +79,10 @@ public struct SpecTemplate: Sendable {
                 continue
             }
             let first = out[k]
-            out[k] = ModelTemplate(name: t.name, layouts: first.layouts + t.layouts, hasState: first.hasState) { layout, X, H, draw in
+            out[k] = ModelTemplate(name: t.name, layouts: first.layouts + t.layouts, hasState: first.hasState,
+                                   parameterCount: { layout, X, H in
+                                       first.layouts.contains(layout) ? first.parameterCount(layout, X, H) : t.parameterCount(layout, X, H)
+                                   }) { layout, X, H, draw in
                 first.layouts.contains(layout) ? first.weights(layout, X, H, &draw) : t.weights(layout, X, H, &draw)
             }
         }
@@ -157,6 +165,21 @@ public struct SpecTemplate: Sendable {
         s += "}\n"
         return s
     }
+
+    /// How many numbers the spec holds at least: weights, head, inputs, labels or gradients,
+    /// and the initial state (0 for an unknown model).
+    public var numberCount: Int {
+        guard let m = SpecTemplate.models.first(where: { $0.name == model }) else { return 0 }
+        let K = head == .none ? hiddenSize : outputs
+        let headNumbers = head == .none ? 0 : K * hiddenSize + K
+        let targets = loss == "ce" ? steps : steps * K
+        return m.parameterCount(layout, inputSize, hiddenSize) + headNumbers + steps * inputSize + targets
+            + hiddenSize * (m.hasState ? 2 : 1)
+    }
+
+    /// A lower bound of the size of `render()`'s text, known before anything is drawn: every
+    /// number takes at least one digit and a separator (", " or "]" and more).
+    public var minimumBytes: Int { 3 * numberCount }
 
     /// The numbers a template writes: zeros, or SplitMix64 draws rounded to 4 decimals.
     public struct Draw: Sendable {

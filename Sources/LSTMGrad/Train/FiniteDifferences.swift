@@ -25,10 +25,12 @@ public enum FiniteDifferences {
     }
 
     /// Compares the pass's analytic gradients with central differences for every parameter
-    /// block of the cell and the head, the initial state and every input.
-    /// `entries(name, count)` picks which indices of a block to check (all by default).
+    /// block of the cell and the head, the initial state and the inputs of `timesteps` (every
+    /// timestep by default). `entries(name, count)` picks which indices of a block to check
+    /// (all by default). Each entry costs four forward passes over the whole sequence.
     public static func check<C: Cell>(_ pass: Pass<C>, step h: Double = 1e-4,
-                                      entries: (String, Int) -> [Int] = { _, n in Array(0..<n) }) -> [Block] {
+                                      entries: (String, Int) -> [Int] = { _, n in Array(0..<n) },
+                                      timesteps: [Int]? = nil) -> [Block] {
         let problem = pass.problem
         var blocks: [Block] = []
 
@@ -75,7 +77,7 @@ public enum FiniteDifferences {
                 return problem.with(initial: s)
             }
         }
-        for t in 0..<problem.inputs.count {
+        for t in timesteps ?? Array(problem.inputs.indices) {
             probe(QuantityName(.deltaX, t: t).description, analytic: pass.gradients.inputs[t].values) { k, d in
                 var xs = problem.inputs
                 xs[t][k] += d

@@ -76,6 +76,7 @@ enum AnalyzeCommand: Command {
         }
         let maxMemory = try args.integer("max-memory", default: defaultMaxMemory, range: 1...Int.max, command: name)
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
+        if let path = args.value("svg") { try CLI.checkOutput(path, force: true, command: name) }
         let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
         // The pass must be finite before its Jacobians mean anything (the summary keeps nothing per step).
         do {
@@ -107,11 +108,7 @@ enum AnalyzeCommand: Command {
         }
         if let path = svg {
             let title = "Gradient norms back from t = \(flow.steps - 1): \(spec.file)"
-            do {
-                try OutputFile.write(path, GradientPlot.svg(flow, title: title))
-            } catch {
-                throw .file(error)
-            }
+            try CLI.writeOutput(path, GradientPlot.svg(flow, title: title), force: true, command: name)
         }
         out.stream = 1
         switch format {

@@ -7,7 +7,7 @@ enum GradcheckCommand: Command {
     static let usage = "lstm-grad gradcheck SPEC.json [--tol X] [--sample N]"
     static let options = [
         OptionSpec(name: "tol", value: "X", help: "largest accepted |a − n| / max(1, |a|, |n|) (default 1e-6)"),
-        OptionSpec(name: "sample", value: "N", help: "check N random entries per block (fixed seed) instead of all"),
+        OptionSpec(name: "sample", value: "N", help: "check N random entries per block (fixed seed) instead of all, and the inputs of N random timesteps besides the first and the last"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
         CLI.exampleOption,
     ]

@@ -1,9 +1,4 @@
 import LSTMGrad
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `lstm-grad init`: writes a ready-to-edit spec that runs as is.
 enum InitCommand: Command {
@@ -30,7 +25,9 @@ enum InitCommand: Command {
         OptionSpec(name: "seed", value: "N", help: "weights from U(-0.1, 0.1) by SplitMix64(N), 4 decimals; inputs/labels random too (default: all zero)"),
         OptionSpec(name: "learning-rate", value: "λ", help: "the SGD step size (default 0.1)"),
         OptionSpec(name: "output", value: "FILE", help: "write the spec to FILE instead of stdout (refuses to overwrite without --force)", short: "o"),
-        OptionSpec(name: "force", value: nil, help: "overwrite FILE if it exists"),
+        CLI.forceOption("with -o: replace FILE if it exists"),
+        OptionSpec(name: "max-input", value: "BYTES",
+                   help: "refuse to write a spec larger than this (default 64 MiB, the largest spec run, check, gradcheck and analyze read without --max-input)"),
     ]
     static let discussion: [SpecReference.Block] = [
         .text("The spec holds the weights of the chosen model in the chosen layout, an optional head, a loss, and placeholder inputs and labels of the right shapes; it runs as is. Weights are zero, or with --seed drawn from U(−0.1, 0.1) by SplitMix64 seeded with N and rounded to 4 decimals (the same seed writes the same network in every layout); the placeholder inputs are then drawn from U(−1, 1) and the labels fit the loss (U(−1, 1) for l2 and upstream, 0 or 1 for bce, a class index for ce). Without a seed every placeholder is 0."),
@@ -71,41 +68,40 @@ enum InitCommand: Command {
             let layouts = SpecTemplate.models.first { $0.name == model }?.layouts ?? []
             layout = try args.choice("layout", default: l, among: layouts, command: name)
         }
+        let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
+        let path = args.value("output")
+        if args.has("force") && path == nil { throw .usage("--force goes with -o FILE", command: name) }
+        // Refused before any work: an existing file without --force, a missing directory.
+        if let path { try CLI.checkOutput(path, force: args.has("force"), command: name) }
         let template = SpecTemplate(model: model, layout: layout, inputSize: X, hiddenSize: H, steps: T, head: head,
                                     outputs: K, loss: loss, seed: seed, learningRate: rate)
+        // A spec the readers would refuse is refused here, before its numbers are drawn: at
+        // least 3 bytes a number, then the exact size once written.
+        if template.minimumBytes > maxBytes {
+            throw .usage("the spec would hold \(template.numberCount) numbers, at least \(template.minimumBytes) bytes: "
+                         + tooLarge(maxBytes), command: name)
+        }
         let text: String
         do {
             text = try template.render()
         } catch {
             throw .usage(error.message, command: name)
         }
-        guard let path = args.value("output") else {
+        if text.utf8.count > maxBytes {
+            throw .usage("the spec would be \(text.utf8.count) bytes: " + tooLarge(maxBytes), command: name)
+        }
+        guard let path else {
             out.write(text)
             return 0
         }
-        try writeFile(path, text, force: args.has("force"))
+        try CLI.writeOutput(path, text, force: args.has("force"), command: name)
         writeStandardError("wrote \(path); run it with 'lstm-grad run \(path)'\n")
         return 0
     }
 
-    /// Writes a new file (or replaces one with `force`).
-    static func writeFile(_ path: String, _ text: String, force: Bool) throws(CLIError) {
-        let flags = O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL)
-        let fd = open(path, flags, 0o644)
-        guard fd >= 0 else {
-            if errno == EEXIST {
-                throw .usage("\(path) already exists; add --force to overwrite it", command: name)
-            }
-            throw .file(.cannotOpen(path: path, reason: String(cString: strerror(errno))))
-        }
-        defer { close(fd) }
-        let bytes = Array(text.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw .file(.readFailed(path: path, reason: "write failed: " + String(cString: strerror(errno)))) }
-            off += n
-        }
+    static func tooLarge(_ limit: Int) -> String {
+        "over the limit of \(limit) bytes that run, check, gradcheck and analyze read "
+            + (limit == InputFile.defaultMaxBytes ? "by default" : "with --max-input \(limit)")
+            + "; use smaller sizes, or raise the limit with --max-input BYTES (here and when reading the spec)"
     }
 }

@@ -15,7 +15,8 @@ enum RunCommand: Command {
         OptionSpec(name: "last-report", value: nil, help: "with --steps: also the full report of the last step"),
         OptionSpec(name: "no-recurrent-terms", value: nil,
                    help: "the truncated gradient of the univariate LSTM sheet: drop Δout_t and δstate_{t+1}⊙f_{t+1}; the report compares it with the full one"),
-        OptionSpec(name: "write-updated", value: "FILE", help: "write the SGD-updated spec to FILE, in the spec's own weight layout"),
+        OptionSpec(name: "write-updated", value: "FILE", help: "write the SGD-updated spec to FILE, in the spec's own weight layout (atomically; an existing FILE needs --force)"),
+        CLI.forceOption("with --write-updated: replace FILE if it exists (the spec itself included)"),
         OptionSpec(name: "summary", value: nil, help: "print only the loss and each gradient block's norm and sum (fast, little memory)"),
         OptionSpec(name: "timings", value: nil, help: "print the time of parse, compute (forward, backward) and render on stderr"),
         CLI.exampleOption,
@@ -33,6 +34,7 @@ enum RunCommand: Command {
         "lstm-grad run --example gomez --steps 100",
         "lstm-grad run --example seed000-univariate --no-recurrent-terms",
         "lstm-grad run --example pytorch-layout --write-updated step2.json",
+        "lstm-grad run step2.json --write-updated step2.json --force",
         "lstm-grad run --example gomez --summary",
         "lstm-grad examples gomez > my.json && lstm-grad run my.json",
     ]
@@ -56,6 +58,13 @@ enum RunCommand: Command {
         }
         if args.has("summary") && (steps != nil || args.has("show-work") || args.has("write-updated") || format == "markdown" || format == "latex" || format == "csv") {
             throw .usage("--summary prints only the loss and the gradient norms (with --format text or json); drop --steps, --show-work, --write-updated", command: name)
+        }
+        if args.has("force") && !args.has("write-updated") {
+            throw .usage("--force goes with --write-updated FILE", command: name)
+        }
+        // Refused before any work: an existing file without --force, a missing directory.
+        if let path = args.value("write-updated") {
+            try CLI.checkOutput(path, force: args.has("force"), command: name)
         }
         let color = try CLI.useColor(args, command: name)
         let precision = try args.integer("precision", default: 5, range: 0...OutputBuffer.maxDecimals, command: name)
@@ -96,11 +105,8 @@ enum RunCommand: Command {
             guard let parameters = report.finalParameters, let text = UpdatedSpec.json(spec, parameters: parameters) else {
                 throw .usage("--write-updated needs a spec file (not stdin or a built-in example)", command: name)
             }
-            do {
-                try OutputFile.write(path, Array(text.utf8))
-            } catch {
-                throw .file(error)
-            }
+            // The spec was read whole before this: writing over it (with --force) is safe.
+            try CLI.writeOutput(path, text, force: args.has("force"), command: name)
         }
         let t2 = monotonicSeconds()
         // The computation succeeded: from here the output streams to stdout in chunks.

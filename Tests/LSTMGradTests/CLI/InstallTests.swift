@@ -59,7 +59,8 @@ import Glibc
             return try Shell.run("bash -c \(Shell.quote(script))").stdout
         }
         #expect(try complete("lstm-grad ru") == "run\n")
-        #expect(try complete("lstm-grad run --for") == "--format\n")
+        #expect(try complete("lstm-grad run --form") == "--format\n")
+        #expect(try complete("lstm-grad run --for") == "--format --force\n")
         #expect(try complete("lstm-grad run --format ''") == "text json markdown latex csv\n")
         #expect(try complete("lstm-grad run --example go") == "gomez\n")
         #expect(try complete("lstm-grad init --head s") == "sigmoid softmax\n")

@@ -10,7 +10,7 @@ import Testing
     /// spec written beside it.
     func trainAndWrite(_ fixture: String, steps: Int, into dir: String) throws -> (trained: [String: [Double]], written: String) {
         let path = dir + "/updated.json"
-        let out = try CLIRunner.run(["run", "fixtures/\(fixture)", "--steps", "\(steps)", "--write-updated", path, "--format", "json"])
+        let out = try CLIRunner.run(["run", "fixtures/\(fixture)", "--steps", "\(steps)", "--write-updated", path, "--force", "--format", "json"])
         #expect(out.status == 0, "\(out.stderr)")
         return (try JSONOutput.quantityTable(out.stdout), path)
     }
@@ -65,7 +65,7 @@ import Testing
         #expect(!trained.keys.contains { $0.hasPrefix("b") }, "\(trained.keys.sorted())")
 
         // One step without --steps: the same.
-        let single = try CLIRunner.run(["run", "fixtures/seed003-stacked.json", "--write-updated", path])
+        let single = try CLIRunner.run(["run", "fixtures/seed003-stacked.json", "--write-updated", path, "--force"])
         #expect(single.status == 0, "\(single.stderr)")
         let again = try JSONParser.parse(try InputFile.read(path))
         #expect(try #require(JSONOutput.member(again, ["weights"])?.members).map(\.key) == ["order", "W", "U"])

@@ -18,7 +18,8 @@ public struct GRUModel: CellModel {
     }
 
     public var template: SpecTemplate.ModelTemplate {
-        SpecTemplate.ModelTemplate(name: name, layouts: ["per-gate"], hasState: false) { _, X, H, draw in
+        SpecTemplate.ModelTemplate(name: name, layouts: ["per-gate"], hasState: false,
+                                   parameterCount: { _, X, H in 3 * (H * X + H * H + H) }) { _, X, H, draw in
             // Per gate r, z, n: W_g H×X, U_g H×H, b_g H (PyTorch's b_ig; b_hg "bh" may be added).
             SpecTemplate.perGate(gates: ["r", "z", "n"], X: X, H: H, draw: &draw)
         }

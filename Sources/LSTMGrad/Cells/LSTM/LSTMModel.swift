@@ -21,7 +21,8 @@ public struct LSTMModel: CellModel {
     }
 
     public var template: SpecTemplate.ModelTemplate {
-        SpecTemplate.ModelTemplate(name: name, layouts: Self.layouts.map(\.name), hasState: true) { layout, X, H, draw in
+        SpecTemplate.ModelTemplate(name: name, layouts: Self.layouts.map(\.name), hasState: true,
+                                   parameterCount: { _, X, H in 4 * (H * X + H * H + H) }) { layout, X, H, draw in
             // Per gate a, i, f, o: W_g H×X, U_g H×H, b_g H; other layouts: the same numbers (same
             // draws, same order), written by the layout's own converter (the one
             // --write-updated uses).

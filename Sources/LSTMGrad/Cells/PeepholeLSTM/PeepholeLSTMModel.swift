@@ -36,7 +36,8 @@ public struct PeepholeLSTMModel: CellModel {
     }
 
     public var template: SpecTemplate.ModelTemplate {
-        SpecTemplate.ModelTemplate(name: name, layouts: ["peephole"], hasState: true) { _, X, H, draw in
+        SpecTemplate.ModelTemplate(name: name, layouts: ["peephole"], hasState: true,
+                                   parameterCount: { _, X, H in 4 * (H * X + H * H + H) + 3 * H }) { _, X, H, draw in
             // The per-gate layout, then p_i, p_f, p_o.
             var members = SpecTemplate.perGate(gates: LSTMGate.allCases.map(\.rawValue), X: X, H: H, draw: &draw)
             members.append(("peepholes", "{" + PeepholeLSTMParameters.gates.map { "\"\($0.rawValue)\": \(draw.vector(H))" }.joined(separator: ", ") + "}"))

@@ -17,7 +17,8 @@ public struct RNNModel: CellModel {
 
     public var template: SpecTemplate.ModelTemplate {
         // The first activation is init's default: sigmoid, the default of a spec without one.
-        SpecTemplate.ModelTemplate(name: name, layouts: ["sigmoid", "tanh", "relu"], hasState: false) { activation, X, H, draw in
+        SpecTemplate.ModelTemplate(name: name, layouts: ["sigmoid", "tanh", "relu"], hasState: false,
+                                   parameterCount: { _, X, H in H * H + H * X + H }) { activation, X, H, draw in
             // h_t = act(W·h_{t−1} + U·x_t + b): the layout names the activation.
             [("activation", "\"\(activation)\""), ("W", draw.matrix(H, H)), ("U", draw.matrix(H, X)), ("b", draw.vector(H))]
         }
