@@ -80,7 +80,7 @@ import Testing
         #expect(r.stdout.isEmpty)
         let lines = r.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 21, "\(lines.prefix(3))")
-        #expect(lines.first == "\(path):3:3: error: [\"delta_stat[0]x0\"]: unknown quantity \"delta_stat[0]x0\"; did you mean \"delta_state[0]\"? (the names are those of 'lstm-grad run SPEC --format json')")
+        #expect(lines.first == "\(path):3:3: error: [\"delta_stat[0]x0\"]: unknown quantity \"delta_stat[0]x0\"; did you mean \"delta_state[0]\"? (the canonical names of 'lstm-grad run SPEC --format json', or the labels the report prints)")
         #expect(lines.last == "20 errors shown, 3980 more not shown; fix these and run again")
         let duplicates = "{\n" + (0..<30).map { _ in "  \"a[0]\": 0.8" }.joined(separator: ",\n") + "\n}\n"
         let dup = dir + "/dup.json"

@@ -58,7 +58,7 @@ public enum SpecError: Equatable, Sendable {
         case .conflict(let m), .file(let m), .warning(let m):
             return m
         case .unknownQuantity(let key, let suggestion):
-            let hint = "the names are those of 'lstm-grad run SPEC --format json'"
+            let hint = "the canonical names of 'lstm-grad run SPEC --format json', or the labels the report prints"
             if let s = suggestion { return "unknown quantity \"\(key)\"; did you mean \"\(s)\"? (\(hint))" }
             return "unknown quantity \"\(key)\" (\(hint))"
         }

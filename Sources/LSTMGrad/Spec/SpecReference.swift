@@ -283,11 +283,11 @@ public enum SpecReference {
     ])
 
     public static let notations = Section(topic: "notations", title: "Notations", summary: "the symbols the LSTM's report prints", blocks: [
-        .text("\"notation\" picks the symbols of the LSTM's report, so that it reads like the sheet it comes from. The canonical names (JSON output, answers files) never change; each notation adds aliases for answers files. The RNN and the GRU print their own symbols (h, z, r, n) whatever the notation."),
+        .text("\"notation\" picks the symbols of the LSTM's report, so that it reads like the sheet it comes from. The canonical names (JSON output, answers files) never change; each notation adds aliases for answers files, and an answers file may also use the labels the report prints (δout_0, ∇W^hi). The stacked vectors δgates_t, z_t, I_t, δI_t are answerable in every notation. The RNN and the GRU print their own symbols (h, z, r, n) whatever the notation."),
         .fields([
-            Field("published", "The published example's: a, i, f, o, state, out, Δ, δ (the default). Aliases C → state, h → out."),
+            Field("published", "The published example's: a, i, f, o, state, out, Δ, δ (the default), and δgates_t = [δa_t; δi_t; δf_t; δo_t] as the example stacks them. Aliases C → state, h → out."),
             Field("colah", "The univariate LSTM sheet's (after colah's blog): C̃, C, h, ∇; a gate's pre-activation is z^g, so ∇z^i is δi. Aliases Ctilde, C, h, grad_h, grad_C, grad_i, …"),
-            Field("hat", "The stacked-form question's: c, h, δh, and a hat for a pre-activation (δî is δi). Aliases c → state, h → out."),
+            Field("hat", "The stacked-form question's: c, h, δh, and a hat for a pre-activation (δî is δi); the stacked vectors I_t = [x_t; h_{t−1}], z_t = [â_t; î_t; f̂_t; ô_t], δz_t and δI_t = [δx_t; Δh_{t−1}] are printed too. Aliases c → state, h → out, delta_z → delta_gates."),
         ]),
         .example(Example("the \"lstm\" example in colah's symbols", shows: "C̃_0", """
             {"notation": "colah",
