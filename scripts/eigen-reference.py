@@ -8,7 +8,7 @@ matrix with its eigenvalues from numpy.linalg.eigvals (LAPACK dgeev) to
 fixtures/analysis/eigen-reference.json, every double in full precision (Python's repr is the
 shortest string that reads back as the same double).
 
-Tests/LSTMGradTests/EigenReferenceTests.swift reads that file; it never runs Python. Rerun this
+Tests/LSTMGradTests/Analysis/EigenReferenceTests.swift reads that file; it never runs Python. Rerun this
 script only to regenerate the file deliberately (review the diff):
 
     python3 -m venv /tmp/venv && /tmp/venv/bin/pip install numpy
