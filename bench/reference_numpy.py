@@ -79,9 +79,9 @@ def main():
         for k, g in enumerate(gates):
             part = m[k * H:(k + 1) * H]
             blocks["%s.%s" % (name, g)] = {"norm": float(np.linalg.norm(part)), "sum": float(part.sum())}
-    blocks["d_initial.out"] = {"norm": float(np.linalg.norm(dh_next)), "sum": float(dh_next.sum())}
-    blocks["d_initial.state"] = {"norm": float(np.linalg.norm(dc_next)), "sum": float(dc_next.sum())}
-    blocks["dx"] = {"norm": float(np.linalg.norm(dx)), "sum": float(dx.sum())}
+    blocks["Delta_out[-1]"] = {"norm": float(np.linalg.norm(dh_next)), "sum": float(dh_next.sum())}
+    blocks["delta_state[-1]"] = {"norm": float(np.linalg.norm(dc_next)), "sum": float(dc_next.sum())}
+    blocks["delta_x"] = {"norm": float(np.linalg.norm(dx)), "sum": float(dx.sum())}
     json.dump({"loss": loss, "blocks": blocks, "parse_seconds": t1 - t0, "compute_seconds": t2 - t1}, sys.stdout)
     sys.stdout.write("\n")
 
