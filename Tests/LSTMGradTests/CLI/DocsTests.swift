@@ -179,15 +179,7 @@ enum DocRunner {
     }
 
     static func run(_ line: String, previousStatus: Int32, in dir: String) throws -> Output {
-        var env: [String: String] = [:]
-        var k = 0
-        while let e = environ[k] {
-            let s = String(cString: e)
-            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-            k += 1
-        }
-        env["COLUMNS"] = nil
-        env["NO_COLOR"] = nil
+        var env = CLIRunner.plainEnvironment()
         let binDir = String(CLIRunner.binary.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
         env["PATH"] = binDir + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         // Both streams into one pipe, in the order they are written; `(exit N)` sets $?.

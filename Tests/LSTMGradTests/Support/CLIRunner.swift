@@ -33,7 +33,9 @@ enum CLIRunner {
         var description: String
     }
 
-    static func runBytes(_ args: [String], stdin: [UInt8]?, environment extra: [String: String] = [:]) throws -> Output {
+    /// The test process's environment without COLUMNS and NO_COLOR (the output a user gets at
+    /// the default width, colour decided by the terminal).
+    static func plainEnvironment() -> [String: String] {
         var env: [String: String] = [:]
         var k = 0
         while let e = environ[k] {
@@ -43,6 +45,11 @@ enum CLIRunner {
         }
         env["NO_COLOR"] = nil
         env["COLUMNS"] = nil
+        return env
+    }
+
+    static func runBytes(_ args: [String], stdin: [UInt8]?, environment extra: [String: String] = [:]) throws -> Output {
+        var env = plainEnvironment()
         for (key, v) in extra { env[key] = v }
         // env -C runs the binary from the package root, as a user in a clone would.
         let outcome = FuzzRunner.run("/usr/bin/env", ["-C", Fixtures.root, binary] + args, stdin: stdin ?? [],

@@ -6,17 +6,31 @@ import Glibc
 
 /// An LSTM whose backward pass is deliberately wrong in one block (δU_f scaled by 1.01): the
 /// gradient check must catch it, and only it.
-struct BrokenLSTM: Cell {
+struct BrokenLSTM: LSTMWrapper {
     var inner: LSTMCell
-    var parameters: LSTMParameters { inner.parameters }
-    var hiddenSize: Int { inner.hiddenSize }
-    var inputSize: Int { inner.inputSize }
     var summary: String { "broken LSTM" }
-    var outputSymbol: Symbol { inner.outputSymbol }
-    var carried: [Symbol] { inner.carried }
 
     init(parameters: LSTMParameters) { inner = LSTMCell(parameters: parameters) }
 
+    /// The one wrong equation: δU_f = 1.01 · Σ_t δf_t ⊗ out_{t−1}.
+    func gradientEquations(steps T: Int) -> [Equation] {
+        inner.gradientEquations(steps: T).map { e in
+            e.name == name("dU.f") ? Equation(e.name, .scaled([.number(1.01), e.rhs])) : e
+        }
+    }
+}
+
+/// A test cell that is the LSTM but for what it overrides.
+protocol LSTMWrapper: Cell where Parameters == LSTMParameters, Step == LSTMStep, StepDeltas == LSTMStepDeltas {
+    var inner: LSTMCell { get }
+}
+
+extension LSTMWrapper {
+    var parameters: LSTMParameters { inner.parameters }
+    var hiddenSize: Int { inner.hiddenSize }
+    var inputSize: Int { inner.inputSize }
+    var outputSymbol: Symbol { inner.outputSymbol }
+    var carried: [Symbol] { inner.carried }
     func forwardEquations(t: Int) -> [Equation] { inner.forwardEquations(t: t) }
     func forwardLines(t: Int, names: Notation) -> [ReportLine] { [] }
     func backwardEquations(t: Int, steps T: Int, options: BackwardOptions) -> [Equation] {
@@ -25,14 +39,7 @@ struct BrokenLSTM: Cell {
     func zeroDeltas(t: Int, steps T: Int, options: BackwardOptions) -> [QuantityName] { inner.zeroDeltas(t: t, steps: T, options: options) }
     func initialGradients(options: BackwardOptions) -> [QuantityName] { inner.initialGradients(options: options) }
     func backwardLines(t: Int, steps T: Int, options: BackwardOptions, names: Notation) -> [ReportLine] { [] }
-
-    /// The one wrong equation: δU_f = 1.01 · Σ_t δf_t ⊗ out_{t−1}.
-    func gradientEquations(steps T: Int) -> [Equation] {
-        inner.gradientEquations(steps: T).map { e in
-            e.name == name("dU.f") ? Equation(e.name, .scaled([.number(1.01), e.rhs])) : e
-        }
-    }
-
+    func gradientEquations(steps T: Int) -> [Equation] { inner.gradientEquations(steps: T) }
     func step(_ values: Trace, t: Int) -> LSTMStep { inner.step(values, t: t) }
     func deltas(_ values: Trace, t: Int) -> LSTMStepDeltas { inner.deltas(values, t: t) }
 }
@@ -109,15 +116,10 @@ final class StepCounter: @unchecked Sendable {
 
 /// The LSTM, counting every timestep it runs forward (in one counter for every copy: the check
 /// rebuilds the cell from perturbed parameters). Used by one test only.
-struct CountingLSTM: Cell {
+struct CountingLSTM: LSTMWrapper {
     static let counter = StepCounter()
     var inner: LSTMCell
-    var parameters: LSTMParameters { inner.parameters }
-    var hiddenSize: Int { inner.hiddenSize }
-    var inputSize: Int { inner.inputSize }
     var summary: String { "counting LSTM" }
-    var outputSymbol: Symbol { inner.outputSymbol }
-    var carried: [Symbol] { inner.carried }
 
     init(parameters: LSTMParameters) {
         inner = LSTMCell(parameters: parameters)
@@ -128,16 +130,6 @@ struct CountingLSTM: Cell {
         CountingLSTM.counter.add(1)
         return inner.forwardEquations(t: t)
     }
-    func forwardLines(t: Int, names: Notation) -> [ReportLine] { [] }
-    func backwardEquations(t: Int, steps T: Int, options: BackwardOptions) -> [Equation] {
-        inner.backwardEquations(t: t, steps: T, options: options)
-    }
-    func zeroDeltas(t: Int, steps T: Int, options: BackwardOptions) -> [QuantityName] { inner.zeroDeltas(t: t, steps: T, options: options) }
-    func initialGradients(options: BackwardOptions) -> [QuantityName] { inner.initialGradients(options: options) }
-    func backwardLines(t: Int, steps T: Int, options: BackwardOptions, names: Notation) -> [ReportLine] { [] }
-    func gradientEquations(steps T: Int) -> [Equation] { inner.gradientEquations(steps: T) }
-    func step(_ values: Trace, t: Int) -> LSTMStep { inner.step(values, t: t) }
-    func deltas(_ values: Trace, t: Int) -> LSTMStepDeltas { inner.deltas(values, t: t) }
 }
 
 /// `--sample N` samples timesteps too: the input blocks of the first, the last and N others.
