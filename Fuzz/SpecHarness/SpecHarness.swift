@@ -18,6 +18,8 @@ public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         return 0
     }
+    // As `run` does: a spec whose pass would not fit is refused, not run.
+    guard spec.visit(MemoryEstimate(report: true)) <= Double(MemoryEstimate.defaultLimit) else { return 0 }
     var out = OutputBuffer()
     do {
         let report = try spec.report(work: true)
@@ -35,7 +37,7 @@ public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try spec.report(options: BackwardOptions(recurrentTerms: false))
         _ = try spec.trainingReport(steps: 2, lastReport: true)
         spec.gradientCheck(sample: 2).render(into: &out)
-        _ = UpdatedSpec.json(spec)
+        _ = report.finalParameters.flatMap { UpdatedSpec.json(spec, parameters: $0) }
     } catch {
         // A computation that overflowed names its first non-finite quantity.
         guard !error.description.isEmpty else { fatalError("a numeric error without a message") }

@@ -63,6 +63,8 @@ public protocol Cell: Sendable {
     static func fastPass(_ problem: Problem<Self>, options: BackwardOptions, keepEquations: Bool) -> Pass<Self>?
     /// `--summary` through a fast kernel, or nil for the equations' pass.
     static func fastSummary(_ problem: Problem<Self>, model: String, options: BackwardOptions) -> GradientSummary?
+    /// Whether `fastSummary` answers (it keeps only what backward reads).
+    static var hasFastSummary: Bool { get }
 
     /// `analyze`: how gradients flow back through this cell (`Analysis/GradientFlow+Cells.swift`),
     /// nil where the analysis has no account of the cell.
@@ -74,6 +76,7 @@ public protocol Cell: Sendable {
 extension Cell {
     public static func fastPass(_ problem: Problem<Self>, options: BackwardOptions, keepEquations: Bool) -> Pass<Self>? { nil }
     public static func fastSummary(_ problem: Problem<Self>, model: String, options: BackwardOptions) -> GradientSummary? { nil }
+    public static var hasFastSummary: Bool { false }
     public static func gradientFlow(_ problem: Problem<Self>, window: Int?, lastRow: Bool) -> GradientFlow? { nil }
     public static func recurrentMatrix(_ problem: Problem<Self>) -> Matrix? { nil }
     public func initialStateLines(names: Notation) -> [ReportLine] { [] }

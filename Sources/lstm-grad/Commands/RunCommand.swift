@@ -10,6 +10,7 @@ enum RunCommand: Command {
                    choices: ["text", "json", "markdown", "latex", "csv"]),
         OptionSpec(name: "precision", value: "N", help: "decimals in text output (default 5, 0…15)"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
+        OptionSpec(name: "max-memory", value: "BYTES", help: "refuse a run whose values and report would take more than this, estimated before it starts (default 1 GiB)"),
         OptionSpec(name: "show-work", value: nil, help: "print each equation in symbols, then with the numbers, then the result"),
         OptionSpec(name: "steps", value: "N", help: "run N SGD steps over the sequence: the loss after each and the final parameters"),
         OptionSpec(name: "last-report", value: nil, help: "with --steps: also the full report of the last step"),
@@ -71,7 +72,15 @@ enum RunCommand: Command {
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
         let timings = args.has("timings")
         let t0 = monotonicSeconds()
+        let maxMemory = try args.integer("max-memory", default: MemoryEstimate.defaultLimit, range: 1...Int.max, command: name)
         let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
+        // Refuse what would not fit before allocating it, rather than abort half way.
+        let needed = spec.visit(MemoryEstimate(report: !args.has("summary"), options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms"))))
+        if needed > Double(maxMemory) {
+            throw .usage("\(spec.file): this run would hold about \(MemoryEstimate.describe(needed)) of values and report, over the limit of "
+                         + "\(MemoryEstimate.describe(Double(maxMemory)))" + (args.has("summary") ? "" : "; --summary keeps far less")
+                         + ", or raise the limit with --max-memory BYTES", command: name)
+        }
         let t1 = monotonicSeconds()
         if args.has("summary") {
             let summary: GradientSummary

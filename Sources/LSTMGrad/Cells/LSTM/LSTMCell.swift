@@ -216,6 +216,8 @@ public struct LSTMCell: Cell {
         return Pass(fast: problem, options: options, keepEquations: keepEquations)
     }
 
+    public static var hasFastSummary: Bool { true }
+
     /// `--summary` always takes the kernel (it keeps only what backward reads).
     public static func fastSummary(_ problem: Problem<LSTMCell>, model: String, options: BackwardOptions) -> GradientSummary? {
         GradientSummary(fast: problem, model: model, options: options)
