@@ -261,6 +261,30 @@ extension BuiltInExample {
 """#
         ),
         BuiltInExample(
+            name: "lstm-peephole",
+            file: "fixtures/lstm-peephole.json",
+            summary: #"a peephole LSTM: i, f see state_{t−1} and o sees state_t through p_i, p_f, p_o; linear head"#,
+            text: #"""
+{
+  "model": "lstm",
+  "description": "A peephole LSTM (Gers & Schmidhuber 2000, as in Greff et al. 2015): i, f read state_{t-1} and o reads state_t through p_i, p_f, p_o; X = 2, H = 2, T = 3, a linear head, nonzero initial state.",
+  "weights": {
+    "W": {"a": [[0.45, 0.25], [-0.3, 0.1]], "i": [[0.95, 0.8], [0.2, -0.4]], "f": [[0.7, 0.45], [-0.1, 0.3]], "o": [[0.6, 0.4], [0.5, -0.2]]},
+    "U": {"a": [[0.15, -0.2], [0.1, 0.3]], "i": [[0.8, 0.1], [-0.3, 0.2]], "f": [[0.1, 0.4], [0.25, -0.1]], "o": [[0.25, -0.3], [0.2, 0.1]]},
+    "b": {"a": [0.2, -0.1], "i": [0.65, 0.1], "f": [0.15, 0.3], "o": [0.1, -0.2]},
+    "peepholes": {"i": [0.3, -0.2], "f": [0.5, 0.1], "o": [-0.4, 0.25]}
+  },
+  "head": {"type": "linear", "V": [[0.6, -0.4]], "c": [0.05]},
+  "inputs": [[1.0, 2.0], [0.5, 3.0], [-1.0, 0.5]],
+  "labels": [[0.5], [1.25], [-0.2]],
+  "loss": "l2",
+  "learning_rate": 0.1,
+  "initial": {"out": [0.1, -0.2], "state": [0.3, 0.4]}
+}
+
+"""#
+        ),
+        BuiltInExample(
             name: "gru-pytorch",
             file: "fixtures/gru-pytorch.json",
             summary: #"a GRU in PyTorch's nn.GRU convention (state dict, rows r, z, n), linear head"#,
