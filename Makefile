@@ -135,13 +135,16 @@ install-files:
 uninstall:
 	./scripts/install.sh uninstall "$(DESTDIR)$(PREFIX)"
 
-# Test prerequisites: groff (renders the man page in InstallTests), installed with apt-get
-# only when it is missing.
+# Test prerequisites: groff (renders the man page in InstallTests) and jq (run's help example
+# pipes into it), installed with apt-get only when they are missing.
 setup:
-	@command -v groff >/dev/null 2>&1 || { \
-	  echo "installing groff-base (to render the man page in tests)"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq groff-base; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq groff-base; fi; }
+	@missing=""; \
+	command -v groff >/dev/null 2>&1 || missing="$$missing groff-base"; \
+	command -v jq >/dev/null 2>&1 || missing="$$missing jq"; \
+	[ -z "$$missing" ] || { \
+	  echo "installing$$missing (groff renders the man page in tests; jq runs run's help example)"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; fi; }
 
 # Benchmarks (docs/speed.md): lstm-grad against the numpy program, in one run.
 BENCH_SCRATCH := .build-bench
