@@ -18,6 +18,10 @@ extension Expr {
         func product(_ x: (value: Value, tangent: Value?), _ y: (value: Value, tangent: Value?)) -> (value: Value, tangent: Value?) {
             (Value.elementwise(x.value, y.value, *), add(times(y.value, x.tangent), times(x.value, y.tangent)))
         }
+        func bilinear(_ u: Expr, _ v: Expr, _ f: (Value, Value) -> Value) throws(MissingOperand) -> (value: Value, tangent: Value?) {
+            let a = try both(u), b = try both(v)
+            return (f(a.value, b.value), add(a.tangent.map { f($0, b.value) }, b.tangent.map { f(a.value, $0) }))
+        }
         switch self {
         case .ref(let name):
             guard let v = lookup(name) else { throw MissingOperand(name: name) }
@@ -40,28 +44,11 @@ extension Expr {
             var acc = try both(factors[0])
             for f in factors.dropFirst() { acc = product(acc, try both(f)) }
             return acc
-        case .matVec(let m, let v):
-            let a = try both(m), b = try both(v)
-            let value = Value.vector(a.value.matrix.times(b.value.vector))
-            let dm = a.tangent.map { Value.vector($0.matrix.times(b.value.vector)) }
-            let dv = b.tangent.map { Value.vector(a.value.matrix.times($0.vector)) }
-            return (value, add(dm, dv))
-        case .transposedMatVec(let m, let v):
-            let a = try both(m), b = try both(v)
-            let value = Value.vector(a.value.matrix.transposedTimes(b.value.vector))
-            let dm = a.tangent.map { Value.vector($0.matrix.transposedTimes(b.value.vector)) }
-            let dv = b.tangent.map { Value.vector(a.value.matrix.transposedTimes($0.vector)) }
-            return (value, add(dm, dv))
-        case .outer(let u, let v):
-            let a = try both(u), b = try both(v)
-            let du = a.tangent.map { Value.matrix(Matrix.outer($0.vector, b.value.vector)) }
-            let dv = b.tangent.map { Value.matrix(Matrix.outer(a.value.vector, $0.vector)) }
-            return (.matrix(Matrix.outer(a.value.vector, b.value.vector)), add(du, dv))
-        case .dot(let u, let v):
-            let a = try both(u), b = try both(v)
-            let du = a.tangent.map { Value.scalar($0.vector.dot(b.value.vector)) }
-            let dv = b.tangent.map { Value.scalar(a.value.vector.dot($0.vector)) }
-            return (.scalar(a.value.vector.dot(b.value.vector)), add(du, dv))
+        // Bilinear in their operands: d f(u, v) = f(du, v) + f(u, dv).
+        case .matVec(let m, let v): return try bilinear(m, v) { .vector($0.matrix.times($1.vector)) }
+        case .transposedMatVec(let m, let v): return try bilinear(m, v) { .vector($0.matrix.transposedTimes($1.vector)) }
+        case .outer(let u, let v): return try bilinear(u, v) { .matrix(Matrix.outer($0.vector, $1.vector)) }
+        case .dot(let u, let v): return try bilinear(u, v) { .scalar($0.vector.dot($1.vector)) }
         case .function(let f, let e):
             let x = try both(e)
             let y = try self.evaluate(lookup)
