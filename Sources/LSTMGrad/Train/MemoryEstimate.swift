@@ -33,10 +33,11 @@ public struct MemoryEstimate: ProblemVisitor {
     /// 1 GiB: `--max-memory` lifts it.
     public static let defaultLimit = 1 << 30
 
-    /// `2.5 GB`, `310 MB`.
+    /// `2.5 GB`, `310 MB`, `12 kB`, `100 bytes`: the size in every memory message.
     public static func describe(_ bytes: Double) -> String {
         if bytes >= 1e9 { return "\(Double(Int(bytes / 1e8)) / 10) GB" }
         if bytes >= 1e6 { return "\(Double(Int(bytes / 1e5)) / 10) MB" }
+        if bytes >= 1e3 { return "\(Int(bytes / 1e3)) kB" }
         return "\(Int(bytes)) bytes"
     }
 }

@@ -89,8 +89,8 @@ enum AnalyzeCommand: Command {
         let needed = GradientFlow.estimatedBytes(steps: T, stateSize: S, hidden: H, window: window, withTerms: spec.modelName == "rnn")
         if needed > Double(maxMemory) {
             let what = windowSize == nil ? "--window all" : "--window \(windowSize!)"
-            throw .usage("\(what) at T = \(T), H = \(H) would keep \(window.pairs) Jacobians of \(S)×\(S), about \(bytes(needed)), "
-                         + "over the limit of \(bytes(Double(maxMemory))); use a smaller --window N, or raise the limit with --max-memory BYTES",
+            throw .usage("\(what) at T = \(T), H = \(H) would keep \(window.pairs) Jacobians of \(S)×\(S), about \(MemoryEstimate.describe(needed)), "
+                         + "over the limit of \(MemoryEstimate.describe(Double(maxMemory))); use a smaller --window N, or raise the limit with --max-memory BYTES",
                          command: name)
         }
         let svg = args.value("svg")
@@ -150,12 +150,6 @@ enum AnalyzeCommand: Command {
     struct RecurrentMatrix: ProblemVisitor {
         typealias Failure = Never
         func visit<C: Cell>(_ p: Problem<C>) -> Matrix? { C.recurrentMatrix(p) }
-    }
-
-    static func bytes(_ b: Double) -> String {
-        if b >= 1e9 { return "\(Double(Int(b / 1e8)) / 10) GB" }
-        if b >= 1e6 { return "\(Double(Int(b / 1e5)) / 10) MB" }
-        return "\(Int(b / 1e3)) kB"
     }
 
     static func analyzeMatrix(_ m: Matrix, power: Int, source: String) throws(CLIError) -> MatrixAnalysis {
