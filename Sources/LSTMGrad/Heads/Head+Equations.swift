@@ -74,9 +74,18 @@ public struct HeadEquations: Sendable {
     func scaledError(_ name: QuantityName, _ factor: Double, _ prediction: Expr, _ label: Expr) -> Equation {
         let body = Expr.difference(prediction, label)
         let rhs: Expr = factor == 1 ? body : .scaled([.number(factor), body])
-        return Equation(name, rhs).mistake(Self.flipped) { e in
+        var eq = Equation(name, rhs).mistake(Self.flipped, code: "loss_sign") { e in
             e.replacing { $0 == body ? .difference(label, prediction) : nil }
         }
+        // The loss's constants: the ½ of ½‖·‖² (or the 2 of ‖·‖²) and the 1/T of a mean.
+        if loss.kind == .l2 {
+            eq = loss.half ? eq.mistake("missing ½ in the loss (L = ‖y − label‖²: twice the derivative)", code: "missing_half") { .scaled([.number(2), $0]) }
+                           : eq.mistake("left out the 2 of ‖y − label‖²'s derivative", code: "missing_two") { .scaled([.number(0.5), $0]) }
+        }
+        if loss.mean {
+            eq = eq.mistake("missing the 1/T of the mean loss (the derivative T times too large)", code: "missing_1/T") { .scaled([.number(Double(steps)), $0]) }
+        }
+        return eq
     }
 
     public func backwardEquations(t: Int, outputs K: Int) -> [Equation] {

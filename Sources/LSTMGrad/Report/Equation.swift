@@ -15,10 +15,10 @@ public struct Equation: Sendable, Equatable {
 
     /// The equation with one more mistake: `edit` rewrites the right-hand side (nil: the edit
     /// does not apply here, and no mistake is added).
-    public func mistake(_ description: String, _ edit: (Expr) -> Expr?) -> Equation {
+    public func mistake(_ description: String, code: String = "mistake", _ edit: (Expr) -> Expr?) -> Equation {
         guard let wrong = edit(rhs), wrong != rhs else { return self }
         var e = self
-        e.mistakes.append(Mistake(description: description, rhs: wrong))
+        e.mistakes.append(Mistake(description: description, rhs: wrong, code: code))
         return e
     }
 }
@@ -27,4 +27,6 @@ public struct Equation: Sendable, Equatable {
 public struct Mistake: Sendable, Equatable {
     public var description: String
     public var rhs: Expr
+    /// A short machine-readable name (`check --format json`): `sgd_sign`, `post_activation`, …
+    public var code: String = "mistake"
 }

@@ -47,7 +47,7 @@ extension Expr {
 
     /// θ' = θ − λ·δθ for a parameter block.
     public static func sgdUpdate(_ block: QuantityName) -> Equation {
-        Equation(block.afterUpdate, .difference(.ref(block), .scaled([.λ, .ref(block.gradient)])))
+        Equation(block.afterUpdate, .difference(.ref(block), .scaled([.λ, .ref(block.gradient)]))).withWrongStepSign
     }
 
     /// Σ_t δ_t ⊗ with_t (a weight's gradient), or Σ_t δ_t (a bias's) when `with` is nil.
@@ -78,5 +78,15 @@ extension Equation {
         let e = Equation(QuantityName(.deltaH, t: t), .q(.Delta, t) + .q(.DeltaH, t))
         guard received else { return e }
         return e.mistake("forgot Δh from t+1 (δh_t = Δ_t)") { $0.droppingTerms(reading: QuantityName(.DeltaH, t: t)) }
+    }
+}
+
+extension Equation {
+    /// An update θ' = θ − step with its classic mistake: the step taken uphill, θ + step.
+    public var withWrongStepSign: Equation {
+        mistake("SGD step with the wrong sign (θ + λ·δθ instead of θ − λ·δθ)", code: "sgd_sign") { e in
+            guard case .difference(let theta, let step) = e else { return nil }
+            return theta + step
+        }
     }
 }

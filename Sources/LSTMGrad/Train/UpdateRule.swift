@@ -12,7 +12,7 @@ public struct UpdateRule: Sendable, Equatable {
     public func equation(for block: QuantityName) -> Equation {
         guard doubled.contains(block.symbol) else { return Expr.sgdUpdate(block) }
         // b' = b − 2·λ·δb
-        return Equation(block.afterUpdate, .difference(.ref(block), .scaled([.number(2), .λ, .ref(block.gradient)])))
+        return Equation(block.afterUpdate, .difference(.ref(block), .scaled([.number(2), .λ, .ref(block.gradient)]))).withWrongStepSign
     }
 
     /// The note the report prints after an updated block, if the rule is not plain SGD.

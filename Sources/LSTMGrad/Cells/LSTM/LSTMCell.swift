@@ -73,7 +73,8 @@ public struct LSTMCell: Cell {
         // (before δstate_t: a variant's δstate_t may read δo_t).
         let postO = dOut ⊙ .tanh(.q(.state, t))
         eqs.append(Equation(Name(.deltaPostO, t: t), postO))
-        eqs.append(Equation(Name(.deltaO, t: t), postO ⊙ gate(.o, t) ⊙ .oneMinus(gate(.o, t))))
+        eqs.append(Equation(Name(.deltaO, t: t), postO ⊙ gate(.o, t) ⊙ .oneMinus(gate(.o, t)))
+            .mistake("gave the gradient after the activation (∂L/∂o_t) for the one before it (δo_t)", code: "post_activation") { _ in postO })
         // δstate_t = δout_t ⊙ o_t ⊙ (1 − tanh²(state_t)) + δstate_{t+1} ⊙ f_{t+1} (+ a variant's terms)
         let throughOut = dOut ⊙ gate(.o, t) ⊙ .oneMinus(.square(.tanh(.q(.state, t))))
         eqs.append(Equation(Name(.deltaStateFromOut, t: t), throughOut))
@@ -85,7 +86,8 @@ public struct LSTMCell: Cell {
         let variantTerms = variant?.stateGradientTerms(t: t, next: !last) ?? []
         var deltaState = Equation(Name(.deltaState, t: t), .sum(of: terms + variantTerms))
         if !last {
-            deltaState = deltaState.mistake("matches δstate without the f_{t+1}·δstate_{t+1} term") { $0.droppingTerms(reading: Name(.deltaState, t: t + 1)) }
+            deltaState = deltaState.mistake("matches δstate without the f_{t+1}·δstate_{t+1} term", code: "dropped_recurrent_term") { $0.droppingTerms(reading: Name(.deltaState, t: t + 1)) }
+                .mistake("used f_t where f_{t+1} belongs (δstate_{t+1} ⊙ f_t)", code: "f_t_for_f_t+1") { $0.substituting(Name(.f, t: t + 1), with: Name(.f, t: t)) }
         }
         if !variantTerms.isEmpty {
             deltaState = deltaState.mistake("left out the terms the peepholes carry back into δstate") { e in
@@ -100,13 +102,18 @@ public struct LSTMCell: Cell {
                                           f: dState ⊙ .q(.state, t - 1), o: postO)
         for g in [LSTMGate.a, .i, .f] { eqs.append(Equation(Name(g.postSymbol, t: t), post[g])) }
         // δa_t = δstate_t ⊙ i_t ⊙ (1 − a_t²)
-        eqs.append(Equation(Name(.deltaA, t: t), post.a ⊙ .oneMinus(.square(gate(.a, t))))
-            .mistake(tanhMistake) { $0.withSquaresDropped })
+        // A pre-activation gradient given as the one after the activation (δî for δi): the
+        // equation with the activation's derivative cut off.
+        func postActivation(_ e: Equation, _ g: LSTMGate) -> Equation {
+            e.mistake("gave the gradient after the activation (∂L/∂\(g.rawValue)_t) for the one before it (δ\(g.rawValue)_t)", code: "post_activation") { _ in post[g] }
+        }
+        eqs.append(postActivation(Equation(Name(.deltaA, t: t), post.a ⊙ .oneMinus(.square(gate(.a, t))))
+            .mistake(tanhMistake) { $0.withSquaresDropped }, .a))
         // δi_t = δstate_t ⊙ a_t ⊙ i_t ⊙ (1 − i_t)
-        eqs.append(Equation(Name(.deltaI, t: t), post.i ⊙ gate(.i, t) ⊙ .oneMinus(gate(.i, t))))
+        eqs.append(postActivation(Equation(Name(.deltaI, t: t), post.i ⊙ gate(.i, t) ⊙ .oneMinus(gate(.i, t))), .i))
         // δf_t = δstate_t ⊙ state_{t−1} ⊙ f_t ⊙ (1 − f_t)
-        eqs.append(Equation(Name(.deltaF, t: t), post.f ⊙ gate(.f, t) ⊙ .oneMinus(gate(.f, t)))
-            .mistake("matches δf using state_t instead of state_{t−1}") { $0.substituting(Name(.state, t: t - 1), with: Name(.state, t: t)) })
+        eqs.append(postActivation(Equation(Name(.deltaF, t: t), post.f ⊙ gate(.f, t) ⊙ .oneMinus(gate(.f, t)))
+            .mistake("matches δf using state_t instead of state_{t−1}") { $0.substituting(Name(.state, t: t - 1), with: Name(.state, t: t)) }, .f))
         // δgates_t = [δa_t; δi_t; δf_t; δo_t], the stacked vector of the published example.
         eqs.append(Equation(Name(.deltaGates, t: t), .stack(LSTMGate.allCases.map { dgate($0, t) })))
         // δx_t = Σ_g W_gᵀ·δg_t
