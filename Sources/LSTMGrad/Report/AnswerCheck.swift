@@ -201,17 +201,44 @@ public struct AnswerCheck: Sendable {
         self.init(answers: answers, report: report, rules: GradingRules(tolerance: tolerance, rounded: rounded))
     }
 
+    /// What grading reads besides the answers, computed once for many files: the report's
+    /// quantities by name, the equations recomputed where not printed, the hand-rounded passes.
+    public struct Context: Sendable {
+        var report: Report
+        var rules: GradingRules
+        var quantities: [QuantityName: Quantity]
+        var hidden: [QuantityName: Equation]
+        var roundedPasses: [[QuantityName: Value]]
+
+        public init(report: Report, rules: GradingRules) {
+            self.report = report
+            self.rules = rules
+            quantities = Dictionary(report.answerable.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            let printed = Set(report.uniqueQuantities.map(\.name))
+            let recomputed = report.equations.filter { eq in
+                if case .stack = eq.rhs { return true }
+                return !printed.contains(eq.name)
+            }
+            hidden = Dictionary(recomputed.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            // Hand rounding: half away from zero, and cut off (both are how hands round).
+            roundedPasses = rules.strict ? [] : rules.rounded.map { d in
+                [report.handRounded(decimals: d), report.handRounded(decimals: d, truncating: true)]
+            } ?? []
+        }
+    }
+
     public init(answers: [Answer], report: Report, rules: GradingRules) {
-        let quantities = Dictionary(report.answerable.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.init(answers: answers, context: Context(report: report, rules: rules))
+    }
+
+    public init(answers: [Answer], context: Context) {
+        let report = context.report, rules = context.rules, quantities = context.quantities
         var given: [QuantityName: Answer] = [:]
         for a in answers where a.shapeError == nil {
             if quantities[a.name] != nil { given[a.name] = a }
         }
-        let replay = Recomputation(report: report, given: given, quantities: quantities, rules: rules)
-        // Hand rounding: half away from zero, and cut off (both are how hands round).
-        let roundedPasses = rules.strict ? [] : rules.rounded.map { d in
-            [report.handRounded(decimals: d), report.handRounded(decimals: d, truncating: true)]
-        } ?? []
+        let replay = Recomputation(context: context, given: given)
+        let roundedPasses = context.roundedPasses
         lines = answers.compactMap { a -> Line? in
             guard let q = quantities[a.name] else { return nil }
             let truth = q.value.numbers
@@ -407,26 +434,21 @@ struct Recomputation {
     /// The equations of values recomputed from the student's numbers where not given.
     var hidden: [QuantityName: Equation]
 
-    init(report: Report, given answers: [QuantityName: Answer], quantities: [QuantityName: Quantity], rules: GradingRules) {
-        self.report = report
+    init(context: AnswerCheck.Context, given answers: [QuantityName: Answer]) {
+        report = context.report
         self.answers = answers
         var given: [QuantityName: Value] = [:]
         var intervals: [QuantityName: IntervalValue] = [:]
         for (name, a) in answers {
-            guard let q = quantities[name]?.value else { continue }
+            guard let q = context.quantities[name]?.value else { continue }
             let v = q.replacingNumbers(a.numbers)
             given[name] = v
-            let entries = a.literals.indices.map { k in Interval(a.numbers[k], radius: rules.radius(decimals: Answer.decimals(of: a.literals[k]))) }
+            let entries = a.literals.indices.map { k in Interval(a.numbers[k], radius: context.rules.radius(decimals: Answer.decimals(of: a.literals[k]))) }
             intervals[name] = IntervalValue(shape: v, entries: entries)
         }
         self.given = given
         self.intervals = intervals
-        let printed = Set(report.uniqueQuantities.map(\.name))
-        let recomputed = report.equations.filter { eq in
-            if case .stack = eq.rhs { return true }
-            return !printed.contains(eq.name)
-        }
-        hidden = Dictionary(recomputed.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        hidden = context.hidden
     }
 
     /// The value from the student's numbers and the answers it read; nil when it reads none.

@@ -1,48 +1,64 @@
 import LSTMGrad
 
-/// `lstm-grad check spec.json answers.json`: grades a student's answers against the true values.
+/// `lstm-grad check SPEC FILE... | DIR`: grades students' answers against the true values.
 enum CheckCommand: Command {
     static let name = "check"
-    static let abstract = "grade an answers file against the true values, with likely mistakes"
-    static let usage = "lstm-grad check SPEC.json ANSWERS.json [--tol X] [--rounded D]"
+    static let abstract = "grade answers files against the true values, with likely mistakes and typos"
+    static let usage = "lstm-grad check SPEC.json ANSWERS.json... | DIR [--format F] [--detail] [--rubric FILE] [--strict]"
     static let options = [
-        OptionSpec(name: "tol", value: "X", help: "absolute tolerance for every answer (default: half a unit of the last digit written)"),
+        OptionSpec(name: "format", value: "F", help: "text (default), json, csv (one row per answer), gradebook (one row per file) or gradescope (results.json of one submission)",
+                   choices: CheckFormat.allCases.map(\.rawValue)),
+        OptionSpec(name: "detail", value: nil, help: "with many files, every answer of each file before the summary"),
+        OptionSpec(name: "rubric", value: "FILE", help: "points per quantity, symbol or section (default: every answer 1 point)"),
+        OptionSpec(name: "min-digits", value: "N", help: "significant digits an answer must get right (default 3; 0: only the digits written)"),
+        OptionSpec(name: "strict", value: nil, help: "no credit for carried-forward errors or hand rounding (regression checks)"),
+        OptionSpec(name: "no-recurrent-terms", value: nil, help: "grade against the truncated gradient (no terms from t+1), as 'run --no-recurrent-terms'"),
+        OptionSpec(name: "tol", value: "X", help: "absolute tolerance for every answer instead of the written digits"),
         OptionSpec(name: "rounded", value: "D", help: "also accept values of the pass recomputed with every intermediate rounded to D decimals"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse input files larger than this (default 64 MiB)"),
         CLI.exampleOption,
         CLI.colorOption,
     ]
     static let discussion: [SpecReference.Block] = [
-        .text("ANSWERS is a JSON object from quantity names to the values a student wrote: a number, or an array (a matrix as an array of rows, or flat). The names are the canonical ones of 'lstm-grad run SPEC --format json' (a[0], delta_state[1], dW.a, the stacked dW, the updated W.a') or an alias of the spec's notation (C[0], h[1], …); a name that does not exist is an error with a \"did you mean\". For example:"),
+        .text("Each ANSWERS file is a JSON object from quantity names to the values a student wrote: a number, or an array (a matrix as an array of rows, or flat). The names are the canonical ones of 'lstm-grad run SPEC --format json' (a[0], delta_state[1], dW.a, the stacked dW, the updated W.a'), an alias of the spec's notation (C[0], h[1], …) or the label the report prints (δout_0, ∇W^hi); the whole document 'run --format json' writes is an answers file too. For example:"),
         .lines(["{\"a[0]\": 0.81775, \"delta_out[0]\": 0.01803, \"delta_x[0]\": [-0.00817, -0.00487], \"dW.a\": [-0.02672, -0.0922]}"]),
-        .text("Each number must be within half a unit of its last written digit of the true value (0.01803: ±0.000005; an integer counts as 5 decimals); --tol X sets one absolute tolerance instead. One line per answer: ✓ or ✗, the number as written and the true value, then 'N correct, M wrong'."),
-        .text("An answer that is wrong against the truth but follows from the student's own earlier answers is marked '✓ carried forward (from …)', so that one slip counts once; with --rounded D, one that matches the pass recomputed with every intermediate rounded to D decimals is marked '✓ rounding'. A wrong answer is explained when a classic mistake reproduces it: the recurrent term forgotten, δf_t from state_t instead of state_{t−1}, the sign of the loss derivative flipped, tanh′ = 1 − tanh, the value of a neighbouring timestep."),
-        .text("The exit status is 0 when every answer is right, 1 when one is wrong, 2 for bad input. ANSWERS may be '-' for standard input; with --example NAME the only argument is ANSWERS."),
+        .text("A directory stands for the .json files in it. One file prints one line per answer; many print one summary row per file (correct, wrong, carried forward, missing, unknown names, score), and --detail adds every answer. A name that does not exist is reported with a \"did you mean\" and the other answers are graded; so is a file that is not JSON."),
+        .text("A number passes within half a unit of its last written digit, and only if it gets --min-digits significant digits of the true value right (default 3; never more than its 5th decimal): 0.0 does not pass for -0.01702. An answer that follows from the student's own earlier answers, each anywhere within its written digits, is '✓ carried forward (from …)'; with --rounded D, one that matches the pass with every intermediate rounded to D decimals is '✓ rounding'; --strict gives neither. A wrong answer is explained when a classic mistake reproduces it (the recurrent term forgotten, f_t for f_{t+1}, the gradient after the activation, the SGD step or the loss derivative with the wrong sign, a missing ½ or 1/T, tanh′ = 1 − tanh) or a likely typo does (two digits swapped, a digit dropped, doubled or mistyped, the decimal point moved, the sign flipped); a matrix of the wrong shape is one ✗ that says so."),
+        .text("The exit status is 0 when every answer of every file is right and none is missing, 1 when one is wrong, missing or not graded (an unknown name, a file that is not JSON), 2 for bad usage, a bad spec or rubric, or when no file could be read. ANSWERS may be '-' for standard input; with --example NAME every argument is an answers file."),
     ]
     static let examples = [
         "echo '{\"a[0]\": 0.81775, \"delta_out[0]\": 0.03631}' | lstm-grad check --example gomez -",
         "lstm-grad check --example gomez answers.json --rounded 5",
-        "lstm-grad check my.json answers.json --tol 1e-4",
+        "lstm-grad check my.json alice.json bob.json submissions/ --format gradebook --rubric rubric.json",
+        "lstm-grad check my.json answers.json --format gradescope",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
-        // With --example NAME the spec is built in and the one positional is the answers file.
+        // With --example NAME the spec is built in and every positional is an answers file.
         let example = args.value("example")
-        guard args.positionals.count == (example == nil ? 2 : 1) else {
-            if example != nil {
-                throw .usage("with --example the only argument is the answers file, found \(args.positionals.count) arguments", command: name)
-            }
-            throw .usage("expected a spec file and an answers file, found \(args.positionals.count) argument\(args.positionals.count == 1 ? "" : "s")", command: name)
+        let files = Array(args.positionals.dropFirst(example == nil ? 1 : 0))
+        guard !files.isEmpty else {
+            throw .usage(example == nil && args.positionals.isEmpty ? "expected a spec file and an answers file (or a directory of them)"
+                                                                   : "expected an answers file (or a directory of them) after the spec", command: name)
         }
-        var tolerance: Double?
+        var rules = GradingRules()
         if let s = args.value("tol") {
             guard let v = Double(s), v.isFinite, v >= 0 else {
                 throw .usage("--tol expects a non-negative number, found '\(s)'", command: name)
             }
-            tolerance = v
+            rules.tolerance = v
         }
-        let rounded = args.has("rounded") ? try args.integer("rounded", default: 5, range: 0...12, command: name) : nil
+        rules.rounded = args.has("rounded") ? try args.integer("rounded", default: 5, range: 0...12, command: name) : nil
+        rules.minDigits = try args.integer("min-digits", default: GradingRules.defaultMinDigits, range: 0...17, command: name)
+        rules.strict = args.has("strict")
+        rules.recurrentTerms = !args.has("no-recurrent-terms")
+        if rules.strict && rules.rounded != nil {
+            throw .usage("--strict gives no credit for rounding; drop --rounded", command: name)
+        }
+        let format = CheckFormat(rawValue: try args.choice("format", default: "text", among: CheckFormat.allCases.map(\.rawValue), command: name))!
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
+        let color = try CLI.useColor(args, command: name)
+
         let spec: Spec
         if let example {
             spec = try CLI.loadExample(example, command: name)
@@ -51,26 +67,69 @@ enum CheckCommand: Command {
         }
         let report: Report
         do {
-            report = try spec.report(work: true)
+            report = try spec.report(options: BackwardOptions(recurrentTerms: rules.recurrentTerms), work: true)
         } catch {
             throw .numeric(file: spec.file, error)
         }
-        let path = args.positionals[example == nil ? 1 : 0]
-        let bytes: [UInt8]
+        var rubric: Rubric?
+        if let path = args.value("rubric") {
+            let bytes = try readFile(path, maxBytes: maxBytes)
+            do {
+                rubric = try Rubric.decode(SourceText(name: path, bytes: bytes), report: report, notation: spec.notation)
+            } catch {
+                throw .input(error)
+            }
+        }
+        let inputs = try answerInputs(files, maxBytes: maxBytes)
+        if format.oneSubmission && inputs.count != 1 {
+            throw .usage("--format \(format.rawValue) describes one submission; give one answers file, found \(inputs.count)", command: name)
+        }
+        let book = Gradebook(inputs, report: report, notation: spec.notation, rules: rules, rubric: rubric)
+        // What could not be graded goes to stderr, with its place; the grades to stdout.
+        var errors = ""
+        for s in book.submissions {
+            if let f = s.failure { errors += f + "\n" }
+            for p in s.problems { errors += p.description + "\n" }
+        }
+        if book.submissions.allSatisfy({ $0.failure != nil }) {
+            writeStandardError(errors)
+            throw .usage("no answers file could be graded", command: name)
+        }
+        if !errors.isEmpty { writeStandardError(errors) }
+        format.render(book, detail: args.has("detail"), color: color, into: &out)
+        return book.allRight ? CLI.ExitStatus.ok : CLI.ExitStatus.mismatch
+    }
+
+    static func readFile(_ path: String, maxBytes: Int) throws(CLIError) -> [UInt8] {
         do {
-            bytes = try InputFile.read(path, maxBytes: maxBytes)
+            return try InputFile.read(path, maxBytes: maxBytes)
         } catch {
             throw .file(error)
         }
-        let answers: [Answer]
-        do {
-            answers = try AnswerSheet.decode(SourceText(name: path == "-" ? "<stdin>" : path, bytes: bytes),
-                                             report: report, notation: spec.notation)
-        } catch {
-            throw .input(error)
+    }
+
+    /// The answers files: each argument, a directory as its .json files in name order; a file
+    /// that cannot be read is graded as not readable, not an error of the whole run.
+    static func answerInputs(_ paths: [String], maxBytes: Int) throws(CLIError) -> [Gradebook.Input] {
+        var inputs: [Gradebook.Input] = []
+        for path in paths {
+            do {
+                inputs.append(.bytes(name: path == "-" ? "<stdin>" : path, try InputFile.read(path, maxBytes: maxBytes)))
+            } catch InputFile.Failure.isDirectory {
+                let names = listDirectory(path).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
+                guard !names.isEmpty else { throw .usage("\(path) holds no .json answers files", command: name) }
+                let dir = path.hasSuffix("/") ? path : path + "/"
+                for n in names {
+                    do {
+                        inputs.append(.bytes(name: dir + n, try InputFile.read(dir + n, maxBytes: maxBytes)))
+                    } catch {
+                        inputs.append(.unreadable(name: dir + n, message: "lstm-grad: error: " + error.message))
+                    }
+                }
+            } catch {
+                inputs.append(.unreadable(name: path, message: "lstm-grad: error: " + error.message))
+            }
         }
-        let check = AnswerCheck(answers: answers, report: report, tolerance: tolerance, rounded: rounded)
-        check.render(into: &out, color: try CLI.useColor(args, command: name))
-        return check.wrong == 0 ? 0 : 1
+        return inputs
     }
 }

@@ -85,10 +85,11 @@ import Testing
 
     // MARK: names: did-you-mean knows the notation and the layout
 
-    /// The `did you mean` of `check`'s error for an unknown key (exit 2, nothing graded).
+    /// The `did you mean` of `check`'s error for an unknown key (exit 1: that item is not
+    /// graded, the others are).
     func suggestion(_ spec: String, _ key: String) throws -> String? {
         let out = try check(spec, "{\"\(key)\": 0}")
-        #expect(out.status == 2 && out.stdout.isEmpty, "\(out.stdout)")
+        #expect(out.status == 1 && out.stdout.contains("not graded: 1 item"), "\(out.stdout)")
         #expect(out.stderr.contains("unknown quantity \"\(key)\""), "\(out.stderr)")
         guard let r = out.stderr.firstRange(of: "did you mean \"") else { return nil }
         return String(out.stderr[r.upperBound...].prefix { $0 != "\"" })
@@ -136,9 +137,11 @@ import Testing
         #expect(colah.stdout.hasPrefix("✓ ∇W^hi = "), "\(colah.stdout)")
         #expect(colah.stdout.contains("✗ ∇h_0 "), "\(colah.stdout)")
 
-        // The same name twice, once as a label: one answer, the second a duplicate.
+        // The same name twice, once as a label: one answer, the second a duplicate (reported,
+        // not graded: exit 1).
         let twice = try check("gomez.json", "{\"delta_out[0]\": 0.01804, \"δout_0\": 0.01804}")
-        #expect(twice.status == 2)
+        #expect(twice.status == 1)
+        #expect(twice.stdout.hasPrefix("✓ δout_0 = 0.01804"), "\(twice.stdout)")
         #expect(twice.stderr.contains("δout_0"), "\(twice.stderr)")
     }
 }
