@@ -37,8 +37,13 @@ struct AnswerNames {
             for q in quantities { table[q.label] = table[q.label] == nil ? .some(q.name) : .some(nil) }
             labels = table
         }
-        guard let found = labels?[key], let name = found else { return nil }
-        return byName[name]
+        if let found = labels?[key], let name = found { return byName[name] }
+        // A label written with TeX's braces: `∇W^{hi}` is `∇W^hi`.
+        if key.contains("{") {
+            let bare = String(key.filter { $0 != "{" && $0 != "}" })
+            if bare != key { return resolve(bare) }
+        }
+        return nil
     }
 
     /// The canonical key of the spelling closest to `key`, if one is close enough. Ties of the

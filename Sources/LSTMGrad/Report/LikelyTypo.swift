@@ -41,9 +41,11 @@ public enum LikelyTypo: String, Sendable, Equatable, CaseIterable {
         guard !literal.contains(where: { $0 == "e" || $0 == "E" }) else { return nil }
         let lit = Array(literal)
         func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+        // The value meant must itself pass, written as the student meant to write it.
+        func passes(_ s: [Character], _ decimals: Int) -> Bool { Double(String(s)).map { accepts($0, decimals) } ?? false }
         for target in targets {
             let same = Array(text(target, decimals: d))
-            if same.count == lit.count {
+            if same.count == lit.count && passes(same, d) {
                 let diff = lit.indices.filter { lit[$0] != same[$0] }
                 if diff.count == 2, diff[1] == diff[0] + 1, lit[diff[0]] == same[diff[1]], lit[diff[1]] == same[diff[0]],
                    isDigit(lit[diff[0]]), isDigit(lit[diff[1]]) {
@@ -55,7 +57,7 @@ public enum LikelyTypo: String, Sendable, Equatable, CaseIterable {
                 }
             }
             let longer = Array(text(target, decimals: d + 1))
-            if longer.count == lit.count + 1 {
+            if longer.count == lit.count + 1 && passes(longer, d + 1) {
                 for k in longer.indices.dropLast() where isDigit(longer[k]) {
                     var cut = longer
                     cut.remove(at: k)
@@ -64,7 +66,7 @@ public enum LikelyTypo: String, Sendable, Equatable, CaseIterable {
             }
             if d > 0 {
                 let shorter = Array(text(target, decimals: d - 1))
-                if shorter.count + 1 == lit.count {
+                if shorter.count + 1 == lit.count && passes(shorter, d - 1) {
                     for k in lit.indices.dropFirst() where isDigit(lit[k]) && lit[k] == lit[k - 1] {
                         var cut = lit
                         cut.remove(at: k)
