@@ -153,12 +153,18 @@ PYTHON ?= python3
 #   make bench BENCH_SWIFTFLAGS="-Xswiftc -target-cpu -Xswiftc haswell"
 BENCH_SWIFTFLAGS ?=
 
-.PHONY: bench bench-smoke
+.PHONY: bench bench-smoke bench-grading
 
 # Release build, all sizes up to (H,X,T) = (1024,256,200); several minutes.
 bench:
 	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) $(BENCH_SWIFTFLAGS)
 	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad
+	$(PYTHON) bench/grading.py --binary $(BENCH_SCRATCH)/release/lstm-grad
+
+# Grading 300 small answers files with check (release build): must take under 2 s.
+bench-grading:
+	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) $(BENCH_SWIFTFLAGS)
+	$(PYTHON) bench/grading.py --binary $(BENCH_SCRATCH)/release/lstm-grad
 
 # The two smallest sizes with the debug binary, in seconds: run by `make test` so the
 # benchmark cannot rot.
