@@ -78,6 +78,10 @@ public struct HeadEquations: Sendable {
             e.replacing { $0 == body ? .difference(label, prediction) : nil }
         }
         // The loss's constants: the ½ of ½‖·‖² (or the 2 of ‖·‖²) and the 1/T of a mean.
+        if loss.kind == .l2 && loss.half && loss.mean && steps == 2 {
+            // Both double the derivative: one diagnosis naming both.
+            return eq.mistake("missing the ½ or the 1/T of the loss (either doubles the derivative at T = 2)", code: "missing_half_or_1/T") { .scaled([.number(2), $0]) }
+        }
         if loss.kind == .l2 {
             eq = loss.half ? eq.mistake("missing ½ in the loss (L = ‖y − label‖²: twice the derivative)", code: "missing_half") { .scaled([.number(2), $0]) }
                            : eq.mistake("left out the 2 of ‖y − label‖²'s derivative", code: "missing_two") { .scaled([.number(0.5), $0]) }

@@ -190,6 +190,19 @@ struct HandLSTM {
         }
     }
 
+    /// A mean loss L = (1/T)·Σ_t ½‖out_t − label_t‖²: Δ_1 without the 1/T is out_1 − label_1.
+    @Test func missingOneOverT() throws {
+        let original = String(decoding: try InputFile.read(Fixtures.path("gomez.json")), as: UTF8.self)
+        var mean = original
+        let loss = try #require(mean.firstRange(of: "\"loss\": \"l2\""))
+        mean.replaceSubrange(loss, with: "\"loss\": {\"type\": \"l2\", \"reduction\": \"mean\"}")
+        let h = HandLSTM()
+        let out = try check(["check", "@mean.json", "@a.json"],
+                            files: ["mean.json": mean, "a.json": "{\"Delta[1]\": \(HandLSTM.written(h.v["out[1]"]! - 1.25))}"])
+        // At T = 2 the ½ and the 1/T both double it: the diagnosis names both.
+        #expect(out.stdout.contains("missing the ½ or the 1/T of the loss"), "\(out.stdout)\(out.stderr)")
+    }
+
     /// A 1e−7 change of one weight: `--strict` fails every quantity it changes; without it they
     /// are carried forward from the first ones.
     @Test func strictFailsEveryDependentQuantity() throws {
