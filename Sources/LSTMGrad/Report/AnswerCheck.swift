@@ -59,13 +59,7 @@ public enum AnswerSheet {
 
     /// As `read(_:report:notation:)`, with the names resolved once for many files.
     static func read(_ source: SourceText, names: inout AnswerNames) throws(SpecErrors) -> Contents {
-        let root: JSONNode
-        do {
-            root = try JSONParser.parse(source.bytes)
-        } catch {
-            throw SpecErrors([Diagnostic(file: source.name, location: source.location(of: error.offset), path: nil,
-                                         error: .syntax(error.message))])
-        }
+        let root = try parse(source)
         let reader = SpecReader(source: source)
         guard var members = root.members else {
             reader.fail(.wrongType(expected: "a JSON object of quantity names to answers", found: root.kindDescription), root, .root)
@@ -124,6 +118,16 @@ public enum AnswerSheet {
             answers.append(Answer(name: key, written: m.key, label: q.label, numbers: numbers, literals: literals, shapeError: shapeError))
         }
         return Contents(answers: answers, problems: reader.diagnostics)
+    }
+
+    /// The file's JSON, or its syntax error at its place (answers files and rubrics).
+    static func parse(_ source: SourceText) throws(SpecErrors) -> JSONNode {
+        do {
+            return try JSONParser.parse(source.bytes)
+        } catch {
+            throw SpecErrors([Diagnostic(file: source.name, location: source.location(of: error.offset), path: nil,
+                                         error: .syntax(error.message))])
+        }
     }
 
     /// Why an answer written as `node` cannot be a matrix `expected`: rows × columns that are

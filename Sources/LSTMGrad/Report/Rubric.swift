@@ -38,13 +38,7 @@ public struct Rubric: Sendable {
     /// Reads a rubric, resolving its names against the report; an unknown name is an error
     /// with a did-you-mean, at its place in the file.
     public static func decode(_ source: SourceText, report: Report, notation: Notation) throws(SpecErrors) -> Rubric {
-        let root: JSONNode
-        do {
-            root = try JSONParser.parse(source.bytes)
-        } catch {
-            throw SpecErrors([Diagnostic(file: source.name, location: source.location(of: error.offset), path: nil,
-                                         error: .syntax(error.message))])
-        }
+        let root = try AnswerSheet.parse(source)
         let reader = SpecReader(source: source)
         var rubric = Rubric(defaultPoints: 1, quantities: [:], families: [:], groupPoints: [:], groupOf: groups(of: report))
         guard let fields = reader.object(root, .root, allowed: ["default", "points"], what: "a rubric object") else {
