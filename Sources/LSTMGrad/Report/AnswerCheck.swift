@@ -263,11 +263,13 @@ public struct AnswerCheck: Sendable {
             // Error carried forward: the same equation from the student's own operands, each the
             // interval its written digits allow; the answer may lie anywhere in that interval
             // widened by its own rounding.
+            // Computed only for an answer that misses the truth (most answers do not).
+            let exact = truth.indices.allSatisfy { matches(truth, at: $0) }
             var carried: IntervalValue?
-            var from: [String] = []
-            if !rules.strict, let e = q.equation, let (value, used) = replay.evaluateIntervals(e.rhs) {
+            var used: [QuantityName] = []
+            if !exact, !rules.strict, let e = q.equation, let (value, operands) = replay.evaluateIntervals(e.rhs) {
                 carried = value
-                from = replay.namedOperands(used, in: e.rhs, quantities: quantities)
+                used = operands
             }
             func carriedMatches(_ x: Double, at k: Int, decimals: Int?) -> Bool {
                 guard let c = carried, c.entries.indices.contains(k) else { return false }
@@ -298,8 +300,8 @@ public struct AnswerCheck: Sendable {
                 } else {
                     line.verdict = .wrong(entries: wrongEntries, diagnosis: nil)
                 }
-            } else if kinds.contains(1) {
-                line.verdict = .carriedForward(from: from)
+            } else if kinds.contains(1), let e = q.equation {
+                line.verdict = .carriedForward(from: replay.namedOperands(used, in: e.rhs, quantities: quantities))
             } else if kinds.contains(2) {
                 line.verdict = .rounding
             }
