@@ -41,12 +41,14 @@ public enum AnswerSheet {
     public struct Contents: Sendable {
         public var answers: [Answer]
         public var problems: [Diagnostic]
+        /// Problems past the reader's limit, counted and not shown.
+        public var omitted: Int = 0
     }
 
     /// Every answer, or an error for the first problem of any item (the strict reading).
     public static func decode(_ source: SourceText, report: Report, notation: Notation) throws(SpecErrors) -> [Answer] {
         let contents = try read(source, report: report, notation: notation)
-        if !contents.problems.isEmpty { throw SpecErrors(contents.problems) }
+        if !contents.problems.isEmpty { throw SpecErrors(contents.problems, omitted: contents.omitted) }
         return contents.answers
     }
 
@@ -117,7 +119,7 @@ public enum AnswerSheet {
             }
             answers.append(Answer(name: key, written: m.key, label: q.label, numbers: numbers, literals: literals, shapeError: shapeError))
         }
-        return Contents(answers: answers, problems: reader.diagnostics)
+        return Contents(answers: answers, problems: reader.diagnostics, omitted: reader.omitted)
     }
 
     /// The file's JSON, or its syntax error at its place (answers files and rubrics).

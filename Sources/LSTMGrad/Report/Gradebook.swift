@@ -14,6 +14,8 @@ public struct Gradebook: Sendable {
         public var check: AnswerCheck
         /// Items that were not graded: an unknown or duplicate name, a value of the wrong type.
         public var problems: [Diagnostic]
+        /// Problems past the limit of those shown (counted among the unknown).
+        public var omittedProblems: Int
         /// Why the whole file could not be graded (not JSON, not an object, unreadable).
         public var failure: String?
         /// Expected answers the file does not give.
@@ -30,7 +32,7 @@ public struct Gradebook: Sendable {
         public var correct: Int { check.lines.filter { $0.verdict == .correct || $0.verdict == .rounding }.count }
         public var carried: Int { check.carried }
         public var wrong: Int { check.wrong }
-        public var unknown: Int { problems.count }
+        public var unknown: Int { problems.count + omittedProblems }
         /// Nothing wrong, missing or unreadable.
         public var allRight: Bool { failure == nil && wrong == 0 && missing.isEmpty && problems.isEmpty }
     }
@@ -72,7 +74,8 @@ public struct Gradebook: Sendable {
             let missing = expected.filter { !given.contains($0.name) }
             let possible = check.lines.map { rubric.points(for: $0.answer.name) }
             let earned = zip(check.lines, possible).map { $0.verdict.isCorrect ? $1 : 0 }
-            return Submission(file: r.file, check: check, problems: r.contents?.problems ?? [], failure: r.failure,
+            return Submission(file: r.file, check: check, problems: r.contents?.problems ?? [],
+                              omittedProblems: r.contents?.omitted ?? 0, failure: r.failure,
                               missing: missing, earned: earned, possible: possible,
                               missingPoints: missing.map { rubric.points(for: $0.name) })
         }

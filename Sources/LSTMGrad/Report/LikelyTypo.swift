@@ -57,7 +57,8 @@ public enum LikelyTypo: String, Sendable, Equatable, CaseIterable {
                 }
             }
             let longer = Array(text(target, decimals: d + 1))
-            if longer.count == lit.count + 1 && passes(longer, d + 1) {
+            // Not the last digit left off: that is writing fewer digits, not a slip.
+            if longer.count == lit.count + 1 && passes(longer, d + 1) && Array(longer.dropLast()) != lit {
                 for k in longer.indices.dropLast() where isDigit(longer[k]) {
                     var cut = longer
                     cut.remove(at: k)

@@ -90,10 +90,14 @@ enum CheckCommand: Command {
         for s in book.submissions {
             if let f = s.failure { errors += f + "\n" }
             for p in s.problems { errors += p.description + "\n" }
+            if s.omittedProblems > 0 {
+                errors += "\(s.problems.count) errors shown, \(s.omittedProblems) more not shown; fix these and run again\n"
+            }
         }
+        // Nothing could be graded: bad input, as for a spec.
         if book.submissions.allSatisfy({ $0.failure != nil }) {
             writeStandardError(errors)
-            throw .usage("no answers file could be graded", command: name)
+            return CLI.ExitStatus.badInput
         }
         if !errors.isEmpty { writeStandardError(errors) }
         format.render(book, detail: args.has("detail"), color: color, into: &out)
