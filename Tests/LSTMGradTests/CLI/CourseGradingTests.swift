@@ -251,6 +251,29 @@ struct HandLSTM {
         #expect(b.hasSuffix("2      0        0       49        1   2/51"), "\(b)")
         #expect(try #require(rows.first { $0.contains("c/y.json") }).contains("not graded: "), "\(out.stdout)")
         #expect(rows.last == "4 files, 1 all right")
+        // --detail: every answer of each file under its name, then the summary.
+        let detail = try check(["check", "fixtures/gomez.json", "@a.json", "@b.json", "@c/", "--detail"], files: files)
+        #expect(detail.stdout.contains("/b.json\n✓ a_0      = 0.81775    true 0.81775\n✓ δstate_0 = -0.05348   true -0.05348\n"), "\(detail.stdout)")
+        #expect(detail.stdout.contains("not graded: 1 item (see the errors)"))
+        #expect(detail.stdout.hasSuffix("4 files, 1 all right\n"))
+        // --format json: every file, its counts and items, as JSON.
+        let json = try check(["check", "fixtures/gomez.json", "@a.json", "@b.json", "@c/", "--format", "json"], files: files)
+        let root = try JSONParser.parse(Array(json.stdout.utf8))
+        guard case .array(let books)? = root.members?.first(where: { $0.key == "files" })?.value.value else {
+            Issue.record("no files array: \(json.stdout)")
+            return
+        }
+        #expect(books.count == 4)
+        let itemsOfB = books[1].members?.first { $0.key == "items" }?.value
+        guard case .array(let items)? = itemsOfB?.value else {
+            Issue.record("no items")
+            return
+        }
+        let statuses = items.compactMap { item -> String? in
+            if case .string(let s)? = item.members?.first(where: { $0.key == "status" })?.value.value { return s }
+            return nil
+        }
+        #expect(statuses.filter { $0 == "unknown" }.count == 1 && statuses.filter { $0 == "missing" }.count == 49, "\(statuses)")
         // Only a good file: exit 0; nothing readable: exit 2.
         #expect(try check(["check", "fixtures/gomez.json", "@a.json"], files: ["a.json": good]).status == 0)
         #expect(try check(["check", "fixtures/gomez.json", "@y.json"], files: ["y.json": "{"]).status == 2)
