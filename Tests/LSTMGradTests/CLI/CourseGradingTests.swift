@@ -356,6 +356,16 @@ struct HandLSTM {
         let colah = try check(["check", "fixtures/seed000-univariate.json", "@a.json"], files: ["a.json": #"{"∇W^{hi}": 0.00017, "W^hi'": 1}"#])
         #expect(colah.stdout.hasPrefix("✓ ∇W^hi = 0.00017"), "\(colah.stdout)")
         #expect(colah.stderr.contains("did you mean \"U.i'\"?"), "\(colah.stderr)")
+        // The truncated gradient by hand: δout_0 = Δ_0 (no Δout_0), δstate_0 without δstate_1 ⊙ f_1.
+        let h = HandLSTM().v
+        let th = tanh(h["state[0]"]!)
+        let hand = "{\"delta_out[0]\": \(HandLSTM.written(h["Delta[0]"]!)), "
+            + "\"delta_state[0]\": \(HandLSTM.written(h["Delta[0]"]! * h["o[0]"]! * (1 - th * th)))}"
+        let short = try check(["check", "fixtures/gomez.json", "@h.json", "--no-recurrent-terms"], files: ["h.json": hand])
+        #expect(short.status == 0, "\(short.stdout)")
+        let long = try check(["check", "fixtures/gomez.json", "@h.json"], files: ["h.json": hand])
+        #expect(long.status == 1)
+        #expect(long.stdout.contains("forgot Δout from t+1"), "\(long.stdout)")
         let truncated = try CLIRunner.run(["run", "fixtures/seed000-univariate.json", "--no-recurrent-terms", "--format", "json"])
         let graded = try check(["check", "fixtures/seed000-univariate.json", "@t.json", "--no-recurrent-terms"], files: ["t.json": truncated.stdout])
         #expect(graded.status == 0, "\(graded.stdout)")
