@@ -9,6 +9,8 @@ public struct Answer: Sendable {
     public var literals: [String]
     /// Why the numbers cannot be compared entry by entry: a matrix of the wrong shape (nil: they can).
     public var shapeError: String?
+    /// The row lengths as written, for an answer of the wrong shape written as rows.
+    public var writtenRows: [Int] = []
 
     public init(name: QuantityName, written: String, label: String, numbers: [Double], literals: [String], shapeError: String? = nil) {
         self.name = name
@@ -27,7 +29,16 @@ public struct Answer: Sendable {
 
     /// The answer as written: `0.5`, or `[0.5, -1]`.
     public var givenText: String {
-        literals.count == 1 && shapeError == nil ? literals[0] : "[" + literals.joined(separator: ", ") + "]"
+        if literals.count == 1 && shapeError == nil { return literals[0] }
+        guard writtenRows.count > 1, writtenRows.reduce(0, +) == literals.count else { return "[" + literals.joined(separator: ", ") + "]" }
+        // As written, row by row: a wrong shape shows as the student wrote it.
+        var rows: [String] = []
+        var start = 0
+        for n in writtenRows {
+            rows.append("[" + literals[start..<(start + n)].joined(separator: ", ") + "]")
+            start += n
+        }
+        return "[" + rows.joined(separator: ", ") + "]"
     }
 }
 
@@ -117,7 +128,14 @@ public enum AnswerSheet {
                                          meaning: "\(q.label) has \(count)"), m.value, path)
                 continue
             }
-            answers.append(Answer(name: key, written: m.key, label: q.label, numbers: numbers, literals: literals, shapeError: shapeError))
+            var answer = Answer(name: key, written: m.key, label: q.label, numbers: numbers, literals: literals, shapeError: shapeError)
+            if shapeError != nil, case .array(let rows) = m.value.value {
+                answer.writtenRows = rows.map { r in
+                    if case .array(let items) = r.value { return items.count }
+                    return 1
+                }
+            }
+            answers.append(answer)
         }
         return Contents(answers: answers, problems: reader.diagnostics, omitted: reader.omitted)
     }
