@@ -38,8 +38,10 @@ enum CheckCommand: Command {
         let example = args.value("example")
         let files = Array(args.positionals.dropFirst(example == nil ? 1 : 0))
         guard !files.isEmpty else {
-            throw .usage(example == nil && args.positionals.isEmpty ? "expected a spec file and an answers file (or a directory of them)"
-                                                                   : "expected an answers file (or a directory of them) after the spec", command: name)
+            let what = example != nil ? "an answers file (or a directory of them)"
+                : args.positionals.isEmpty ? "a spec file and an answers file (or a directory of them)"
+                : "an answers file (or a directory of them) after the spec"
+            throw .usage("expected " + what, command: name)
         }
         var rules = GradingRules()
         if let s = args.value("tol") {
