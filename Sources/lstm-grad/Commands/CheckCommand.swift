@@ -4,11 +4,13 @@ import LSTMGrad
 enum CheckCommand: Command {
     static let name = "check"
     static let abstract = "grade an answers file against the true values, with likely mistakes"
-    static let usage = "lstm-grad check SPEC.json ANSWERS.json [--tol X] [--rounded D]"
+    static let usage = "lstm-grad check SPEC.json ANSWERS.json [--tol X] [--rounded D] [--format text|html]"
     static let options = [
         OptionSpec(name: "tol", value: "X", help: "absolute tolerance for every answer (default: half a unit of the last digit written)"),
         OptionSpec(name: "rounded", value: "D", help: "also accept values of the pass recomputed with every intermediate rounded to D decimals"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse input files larger than this (default 64 MiB)"),
+        OptionSpec(name: "format", value: "FORMAT", help: "text (default), html (a page to hand back: ✓/✗, the true value, the diagnosis and each equation)",
+                   choices: ["text", "html"]),
         CLI.exampleOption,
         CLI.colorOption,
     ]
@@ -23,6 +25,7 @@ enum CheckCommand: Command {
         "echo '{\"a[0]\": 0.81775, \"delta_out[0]\": 0.03631}' | lstm-grad check --example gomez -",
         "lstm-grad check --example gomez answers.json --rounded 5",
         "lstm-grad check my.json answers.json --tol 1e-4",
+        "echo '{\"a[0]\": 0.81775, \"delta_out[0]\": 0.03631}' | lstm-grad check --example gomez - --format html > graded.html",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
@@ -41,6 +44,7 @@ enum CheckCommand: Command {
             }
             tolerance = v
         }
+        let format = try args.choice("format", default: "text", among: ["text", "html"], command: name)
         let rounded = args.has("rounded") ? try args.integer("rounded", default: 5, range: 0...12, command: name) : nil
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
         let spec: Spec
@@ -70,7 +74,11 @@ enum CheckCommand: Command {
             throw .input(error)
         }
         let check = AnswerCheck(answers: answers, report: report, tolerance: tolerance, rounded: rounded)
-        check.render(into: &out, color: try CLI.useColor(args, command: name))
+        if format == "html" {
+            CheckPage().render(check, report: report, title: "lstm-grad check: \(path == "-" ? "<stdin>" : path)", into: &out)
+        } else {
+            check.render(into: &out, color: try CLI.useColor(args, command: name))
+        }
         return check.wrong == 0 ? 0 : 1
     }
 }
