@@ -41,7 +41,7 @@ enum HTMLPage {
     nav ul { display: flex; flex-wrap: wrap; gap: 0.3rem 0.9rem; list-style: none; padding: 0; margin: 0.4rem 0; font-size: 0.9rem; }
     .hint { color: var(--muted); font-size: 0.9rem; margin: 0.2rem 0 0.5rem; }
     .drawing { overflow-x: auto; border: 1px solid var(--rule); border-radius: 6px; background: #fcfcfc; }
-    .drawing svg { display: block; }
+    .drawing svg { display: block; margin: 0 auto; }
     .drawing svg text { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; fill: var(--ink); }
     .drawing svg .band-title { font-family: system-ui, sans-serif; font-size: 12px; fill: var(--muted); }
     .drawing svg .col-title { font-family: system-ui, sans-serif; font-size: 13px; font-weight: 600; }
