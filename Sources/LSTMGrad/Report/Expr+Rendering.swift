@@ -8,11 +8,13 @@ extension Expr {
     /// whose text starts with a minus sign is put in parentheses where it follows an operator
     /// (`0.03631 + (-0.01828)`, not `0.03631 + -0.01828`). `superscript(base, "2")` and
     /// `superscript(base, "T")` write x² and Mᵀ when given (else `text("²")`, `text("ᵀ·")` follow
-    /// the base).
+    /// the base). `negative` tells a leaf's text that starts with a minus sign, where markup
+    /// comes before the sign.
     public func rendered(leaf: (QuantityName) -> String, number: (Double) -> String = { shortest($0) },
-                         text: (String) -> String = { $0 }, superscript: ((String, String) -> String)? = nil) -> String {
+                         text: (String) -> String = { $0 }, superscript: ((String, String) -> String)? = nil,
+                         negative: (String) -> Bool = { $0.hasPrefix("-") }) -> String {
         var out = ""
-        write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript)
+        write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
         return out
     }
 
@@ -27,14 +29,15 @@ extension Expr {
     }
 
     private func write(into out: inout String, leading: Bool, leaf: (QuantityName) -> String,
-                       number: (Double) -> String, text: (String) -> String, superscript: ((String, String) -> String)?) {
+                       number: (Double) -> String, text: (String) -> String, superscript: ((String, String) -> String)?,
+                       negative: (String) -> Bool) {
         func child(_ e: Expr, atLeast p: Int, leading l: Bool) {
             if e.precedence < p {
                 out += text("(")
-                e.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript)
+                e.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
                 out += text(")")
             } else {
-                e.write(into: &out, leading: l, leaf: leaf, number: number, text: text, superscript: superscript)
+                e.write(into: &out, leading: l, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
             }
         }
         /// An atom with a superscript: nested by `superscript`, or followed by `mark`.
@@ -65,10 +68,10 @@ extension Expr {
         switch self {
         case .ref(let name):
             let s = leaf(name)
-            out += !leading && s.hasPrefix("-") ? text("(") + s + text(")") : s
+            out += !leading && negative(s) ? text("(") + s + text(")") : s
         case .number(let x):
             let s = number(x)
-            out += !leading && s.hasPrefix("-") ? text("(") + s + text(")") : s
+            out += !leading && negative(s) ? text("(") + s + text(")") : s
         case .sum(let terms):
             list(terms, " + ", atLeast: 1)
         case .difference(let a, let b):
@@ -91,12 +94,12 @@ extension Expr {
         case .outer(let a, let b): infix(a, " ⊗ ", b)
         case .function(let f, let e):
             out += text(f.rawValue + "(")
-            e.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript)
+            e.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
             out += text(")")
         case .square(let e):
             if case .function(let f, let inner) = e {
                 out += text(f.rawValue + "²(")
-                inner.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript)
+                inner.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
                 out += text(")")
             } else {
                 scripted(e, "2", mark: "²")
@@ -105,7 +108,7 @@ extension Expr {
             out += text("[")
             for (k, p) in parts.enumerated() {
                 if k > 0 { out += text("; ") }
-                p.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript)
+                p.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
             }
             out += text("]")
         }

@@ -102,6 +102,24 @@ import Glibc
         #expect(page.contains("@media print"))
     }
 
+    /// The attribute values after each `marker` (` id="`, `href="#`).
+    static func attributes(_ html: String, after marker: String) -> [String] {
+        html.split(separator: marker, omittingEmptySubsequences: false).dropFirst().map { String($0.prefix { $0 != "\"" }) }
+    }
+
+    /// Every link of every example's page (a node to its equation, an operand to where it is
+    /// computed or given) has its target, and no id is used twice.
+    @Test func everyLinkHasItsTarget() throws {
+        let names = try CLIRunner.run(["examples"]).stdout.split(separator: "\n").map { String($0.split(separator: " ")[0]) }
+        for name in names {
+            let page = try CLIRunner.run(["run", "--example", name, "--format", "html"]).stdout
+            let ids = Self.attributes(page, after: " id=\"")
+            #expect(Set(ids).count == ids.count, "\(name): an id is used twice")
+            let targets = Set(Self.attributes(page, after: "href=\"#") + Self.attributes(page, after: "data-ref=\""))
+            #expect(targets.subtracting(ids).isEmpty, "\(name): links without a target: \(targets.subtracting(ids).sorted())")
+        }
+    }
+
     @Test func htmlRefusesWhatItCannotDraw() throws {
         let steps = try CLIRunner.run(["run", "--example", "gomez", "--format", "html", "--steps", "3"])
         #expect(steps.status == 2)

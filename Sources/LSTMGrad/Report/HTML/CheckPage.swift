@@ -20,12 +20,12 @@ public struct CheckPage: Sendable {
             out.write("<td class=\"mark \(ok ? "good" : "bad")\" aria-label=\"\(ok ? "correct" : "wrong")\">\(ok ? "✓" : "✗")</td>")
             out.write("<td>" + MathML.math(math.label(line.answer.label)) + "</td>")
             out.write("<td><code>" + HTMLText.escape(written) + "</code></td><td><code>" + HTMLText.escape(truth) + "</code></td>")
-            out.write("<td>" + HTMLText.escape(verdict(line)) + "</td><td>")
+            out.write("<td class=\"verdict\">" + HTMLText.escape(verdict(line)) + "</td><td><div class=\"scroll\">")
             if let q = report.quantity(line.answer.name), let e = q.equation, let values = report.values {
                 out.write(MathML.math(math.label(q.label) + "<mo>=</mo>" + math.expression(e.rhs, values: values, numbers: false) + "<mo>=</mo>"
                                       + math.expression(e.rhs, values: values, numbers: true) + "<mo>=</mo>" + math.value(q.value, trimmed: false)))
             }
-            out.write("</td></tr>\n")
+            out.write("</div></td></tr>\n")
         }
         out.write("</tbody>\n</table>\n</section>\n")
         HTMLPage.close(into: &out)

@@ -78,6 +78,8 @@ enum HTMLPage {
     table.answers { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
     table.answers th, table.answers td { border-bottom: 1px solid var(--rule); padding: 0.4rem 0.5rem; text-align: left; vertical-align: top; }
     .mark { font-weight: 700; font-size: 1.1rem; }
+    table.answers td.verdict { min-width: 14rem; }
+    table.answers .scroll { max-width: 34rem; overflow-x: auto; }
     .good { color: var(--good); }
     .bad { color: var(--bad); }
     .summary { font-size: 1.05rem; font-weight: 600; }
@@ -88,7 +90,7 @@ enum HTMLPage {
     footer { margin-top: 3rem; color: var(--muted); font-size: 0.85rem; border-top: 1px solid var(--rule); }
     @media print {
       body { max-width: none; padding: 0; font-size: 11pt; }
-      nav, .hint, footer, .no-print { display: none; }
+      nav, .hint, footer, .no-print, .eq .uses { display: none; }
       .drawing { overflow: visible; border: none; background: none; }
       .drawing svg { max-width: 100%; height: auto; }
       .eq { break-inside: avoid; background: none; }

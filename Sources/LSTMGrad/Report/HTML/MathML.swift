@@ -70,7 +70,7 @@ struct MathML {
             return "<mrow class=\"ref\" data-ref=\"\(HTMLText.id(name))\">" + inner + "</mrow>"
         }, number: { "<mn>" + shortest($0) + "</mn>" }, text: op, superscript: { base, exponent in
             "<msup><mrow>" + base + "</mrow>" + (exponent == "T" ? "<mi>T</mi>" : "<mn>" + exponent + "</mn>") + "</msup>"
-        })
+        }, negative: { $0.contains("\"><mn>-") || $0.hasPrefix("<mn>-") })
     }
 
     /// Operator text of `Expr.rendered`: brackets and operators as `<mo>`, `tanh(` as a

@@ -15,6 +15,7 @@ public struct SolutionPage: Sendable {
         if report.unrolled.map({ $0.flow.count > 1 }) ?? false { navigation.append(("flow", "Gradient flow")) }
         let given = givenValues(report)
         if !given.isEmpty { navigation.append(("given", "Given")) }
+        if !intermediateValues(report).isEmpty { navigation.append(("intermediate", "Also computed")) }
         for (k, s) in report.sections.enumerated() { navigation.append((sectionID(k), s.title)) }
         HTMLPage.open(title: title, header: report.header + [WorkRenderer(format: .text, decimals: decimals).precisionNote],
                       navigation: navigation, into: &out)
@@ -32,6 +33,16 @@ public struct SolutionPage: Sendable {
         if !given.isEmpty {
             out.write("<section id=\"given\" class=\"key-section\">\n<h2>Given</h2>\n")
             for name in given { writeEntry(name: name, label: report.notation.label(name), value: report.values!.value(name), equation: nil, note: nil, report: report, math: math, into: &out) }
+            out.write("</section>\n")
+        }
+        let intermediate = intermediateValues(report)
+        if !intermediate.isEmpty {
+            out.write("<section id=\"intermediate\" class=\"key-section\">\n<h2>Also computed</h2>\n")
+            out.write("<p class=\"hint\">Values the equations below read that the text report does not print.</p>\n")
+            for e in intermediate {
+                writeEntry(name: e.name, label: report.notation.label(e.name), value: report.values!.value(e.name), equation: e, note: nil,
+                           report: report, math: math, into: &out)
+            }
             out.write("</section>\n")
         }
         let work = WorkRenderer(format: .text, decimals: decimals)
@@ -62,11 +73,11 @@ public struct SolutionPage: Sendable {
 
     func sectionID(_ k: Int) -> String { "section-\(k)" }
 
-    /// The operands no equation computes (parameters, inputs, labels, the initial state, λ), in
-    /// the order the equations first read them.
+    /// The operands no equation computes and the report does not print (parameters, inputs,
+    /// labels, the initial state, λ), in the order the equations first read them.
     func givenValues(_ report: Report) -> [QuantityName] {
         guard let values = report.values else { return [] }
-        let computed = Set(report.equations.map(\.name))
+        let computed = Set(report.equations.map(\.name)).union(report.sections.flatMap { $0.quantities.map(\.name) })
         var seen = Set<QuantityName>()
         var out: [QuantityName] = []
         for e in report.equations {
@@ -75,6 +86,18 @@ public struct SolutionPage: Sendable {
             }
         }
         return out
+    }
+
+    /// The equations of values that printed equations read but the report does not print (the
+    /// stacked δgates_t of a notation that writes the gates one by one), in evaluation order.
+    func intermediateValues(_ report: Report) -> [Equation] {
+        let printed = Set(report.sections.flatMap { $0.quantities.map(\.name) })
+        var read = Set<QuantityName>()
+        for s in report.sections {
+            for q in s.quantities { read.formUnion(q.equation?.rhs.operands ?? []) }
+        }
+        var seen = Set<QuantityName>()
+        return report.equations.filter { read.contains($0.name) && !printed.contains($0.name) && seen.insert($0.name).inserted }
     }
 
     /// ‖δstate_t‖ (or ‖δh_t‖) over t, log scale.
