@@ -207,6 +207,20 @@ import Glibc
                 #expect(!xml.stdout.contains("parsererror"), "\(name): the page is not well-formed XML: \(xml.stdout.prefix(600))")
                 #expect(xml.stdout.contains("</math>"))
             }
+            // The script runs (it shows the "Show every gradient" button), and without it the page is
+            // whole: the drawing, every entry of the key, the links.
+            let button = "id=\"show-gradients\" aria-pressed=\"false\" hidden=\"hidden\""
+            let scripted = try Self.browser("--dump-dom", page: "\(dir)/gomez.html", profile: "\(dir)/profile")
+            // The page with its script taken out is what a browser with scripts off builds.
+            let html = String(decoding: try InputFile.read("\(dir)/gomez.html"), as: UTF8.self)
+            let parts = html.split(separator: "<script>", omittingEmptySubsequences: false)
+            #expect(parts.count == 2)
+            try OutputFile.write("\(dir)/gomez-noscript.html", String(parts[0]) + "</body>\n</html>\n")
+            let plain = try Self.browser("--dump-dom", page: "\(dir)/gomez-noscript.html", profile: "\(dir)/profile")
+            #expect(scripted.stdout.contains("id=\"show-gradients\"") && !scripted.stdout.contains(button))
+            #expect(plain.stdout.contains(button))
+            #expect(Self.keyResults(plain.stdout).count == Self.keyResults(scripted.stdout).count)
+            #expect(plain.stdout.contains("<a class=\"node value\" href=\"#q-a-0\" tabindex=\"0\""))
             // A screenshot of the published example's page.
             let shot = "\(dir)/gomez.png"
             _ = try Self.browser("--window-size=1200,1400 --screenshot=\(Shell.quote(shot))", page: "\(dir)/gomez.html", profile: "\(dir)/profile")
