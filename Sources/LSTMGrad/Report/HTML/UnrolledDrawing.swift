@@ -16,6 +16,7 @@ struct UnrolledDrawing {
     struct Node {
         var name: QuantityName
         var kind: String
+        var column = 0
         var x = 0.0, y = 0.0
     }
 
@@ -38,11 +39,23 @@ struct UnrolledDrawing {
         var bandRows: [ClosedRange<Int>] = Array(repeating: 0...0, count: network.bands.count)
         for (b, band) in network.bands.enumerated().reversed() {
             var depth: [QuantityName: Int] = [:]
-            for step in band.steps {
-                let inStep = Set(step)
-                for name in step {
-                    let reads = equations[name]?.rhs.operands.filter(inStep.contains) ?? []
-                    depth[name] = (reads.compactMap { depth[$0] }.max() ?? -1) + 1
+            // Passes until nothing deepens (a value may read one listed after it: the peephole
+            // LSTM's o_t reads state_t); a band's values form no cycle within a step.
+            var changed = true
+            var passes = 0
+            while changed && passes <= band.steps.map(\.count).max() ?? 0 {
+                changed = false
+                passes += 1
+                for step in band.steps {
+                    let inStep = Set(step)
+                    for name in step {
+                        let reads = equations[name]?.rhs.operands.filter(inStep.contains) ?? []
+                        let d = (reads.map { depth[$0] ?? 0 }.max() ?? -1) + 1
+                        if depth[name] != d {
+                            depth[name] = d
+                            changed = true
+                        }
+                    }
                 }
             }
             let deepest = depth.values.max() ?? 0
@@ -116,6 +129,7 @@ struct UnrolledDrawing {
                     var kind = "value"
                     if name.symbol == .loss { kind = "loss" } else if name.symbol == .x || name.t == -1 { kind = "given" } else if carried.contains(name.symbol) { kind = "carried" }
                     var node = Node(name: name, kind: kind)
+                    node.column = c
                     node.x = columnX[c] + (columnW[c] - used) / 2 + Double(k) * (nodeW + Self.hGap)
                     node.y = rowY[r]
                     nodes[name] = node
@@ -147,17 +161,19 @@ struct UnrolledDrawing {
             for operand in equations[node.name]?.rhs.operands ?? [] {
                 guard let from = nodes[operand] else { continue }
                 if operand.t == t - 1 {
-                    // From the previous column: out of its right side, into this node's left
-                    // side (same row) or its top (a row below).
+                    // From the previous column: out of its right side, straight into this
+                    // node's left side (same row), or along a lane of the gap between the
+                    // columns (one per carried value) and above this node's row into its top.
                     let sx = from.x + nodeW, sy = from.y + nodeH / 2
-                    let bend = Self.columnGap * 0.9
                     let d: String
                     if from.y == node.y {
-                        let ex = node.x - 2, ey = node.y + nodeH / 2
-                        d = "M\(n(sx)),\(n(sy)) C\(n(sx + bend)),\(n(sy)) \(n(ex - bend)),\(n(ey)) \(n(ex)),\(n(ey))"
+                        d = "M\(n(sx)),\(n(sy)) L\(n(node.x - 2)),\(n(sy))"
                     } else {
-                        let ex = node.x + nodeW / 2, ey = node.y - 2
-                        d = "M\(n(sx)),\(n(sy)) C\(n(sx + bend)),\(n(sy)) \(n(ex)),\(n(ey - Self.rowGap)) \(n(ex)),\(n(ey))"
+                        let lane = Double(network.carried.firstIndex(of: operand.symbol) ?? 0) - Double(network.carried.count - 1) / 2
+                        let gx = columnX[node.column] - Self.columnGap / 2 + lane * 10
+                        let hy = node.y - Self.rowGap / 2 + lane * 6
+                        let ex = node.x + nodeW / 2
+                        d = "M\(n(sx)),\(n(sy)) H\(n(gx)) V\(n(hy)) H\(n(ex)) V\(n(node.y - 2))"
                     }
                     out.write("<path class=\"edge recurrent\" marker-end=\"url(#arrow-r)\" d=\"\(d)\"/>\n")
                 } else if from.y > node.y {
