@@ -116,7 +116,7 @@ fuzz-inprocess: build fuzz-inprocess-build
 DESTDIR ?=
 BIN ?= $(BIN_RELEASE)
 
-.PHONY: examples docs install install-files uninstall setup
+.PHONY: examples docs docs-screenshot install install-files uninstall setup
 
 examples:
 	./scripts/generate-examples.sh
@@ -125,6 +125,17 @@ examples:
 # and SpecReference); GeneratedDocsTests fails until they are up to date.
 docs: build
 	./scripts/generate-docs.sh $(BIN_DEBUG) docs
+
+# 'make docs-screenshot' renders the published example's solution page (run --format html) in
+# headless Chromium and writes docs/solution-page.png, the picture the README shows.
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+docs-screenshot: build
+	@[ -n "$(CHROMIUM)" ] || { echo "docs-screenshot: chromium is not installed ('make setup' installs it)"; exit 1; }
+	$(BIN_DEBUG) run --example gomez --format html > .build/solution-page.html
+	$(CHROMIUM) --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars --user-data-dir=.build/chromium-profile \
+	  --force-device-scale-factor=1 --window-size=1100,930 --screenshot=docs/solution-page.png \
+	  "file://$(CURDIR)/.build/solution-page.html" 2>/dev/null
+	@echo "wrote docs/solution-page.png"
 
 install: release install-files
 
@@ -135,8 +146,9 @@ install-files:
 uninstall:
 	./scripts/install.sh uninstall "$(DESTDIR)$(PREFIX)"
 
-# Test prerequisites: groff (renders the man page in InstallTests) and jq (run's help example
-# pipes into it), installed with apt-get only when they are missing.
+# Test prerequisites: groff (renders the man page in InstallTests), jq (run's help example
+# pipes into it) and Debian's chromium (renders the solution pages in SolutionPageTests; where it
+# cannot be installed a note says so and that test skips), installed with apt-get only when missing.
 setup:
 	@missing=""; \
 	command -v groff >/dev/null 2>&1 || missing="$$missing groff-base"; \
@@ -145,6 +157,11 @@ setup:
 	  echo "installing$$missing (groff renders the man page in tests; jq runs run's help example)"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; fi; }
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "installing chromium (SolutionPageTests render every example's --format html page in it)"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+	    || echo "note: chromium could not be installed; SolutionPageTests will skip the browser test"; }
 
 # Benchmarks (docs/speed.md): lstm-grad against the numpy program, in one run.
 BENCH_SCRATCH := .build-bench

@@ -24,7 +24,17 @@ public enum GradientPlot {
     }
 
     public static func svg(_ f: GradientFlow, title: String) -> String {
-        let all = series(f)
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + element(f, title: title)
+    }
+
+    /// The plot as an `<svg>` element, to put in a page.
+    public static func element(_ f: GradientFlow, title: String) -> String {
+        svg(series(f), xs: -1...max(f.steps - 1, 0), title: title, xLabel: "k (timestep; −1 is the initial state)")
+    }
+
+    /// Log-scale lines of `series` over the integers `xs` (an `<svg>` element, no XML prolog):
+    /// the plot `analyze --svg` writes, and the solution page's gradient flow.
+    public static func svg(_ all: [Series], xs: ClosedRange<Int>, title: String, xLabel: String) -> String {
         let width = 640.0, height = 420.0
         let left = 80.0, right = 30.0, top = 70.0, bottom = 60.0
         let plotW = width - left - right, plotH = height - top - bottom
@@ -32,13 +42,13 @@ public enum GradientPlot {
         var lo = floor(logs.min() ?? 0), hi = ceil(logs.max() ?? 0)
         if hi <= lo { hi = lo + 1 }
         if hi - lo > 300 { lo = hi - 300 }
-        let kMin = -1.0, kMax = Double(max(f.steps - 1, 0))
+        let kMin = Double(xs.lowerBound), kMax = Double(xs.upperBound)
         let kSpan = max(kMax - kMin, 1)
         func x(_ k: Int) -> Double { left + (Double(k) - kMin) / kSpan * plotW }
         func y(_ l: Double) -> Double { top + (hi - max(l, lo)) / (hi - lo) * plotH }
         func n(_ v: Double) -> String { fixedDecimals(v, 2) }
 
-        var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        var s = ""
         s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<title>\(escape(title))</title>\n"
         s += "<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"white\"/>\n"
@@ -60,7 +70,7 @@ public enum GradientPlot {
         // Axes and their labels.
         s += "<line x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(top + plotH))\" stroke=\"black\"/>\n"
         s += "<line x1=\"\(n(left))\" y1=\"\(n(top + plotH))\" x2=\"\(n(left + plotW))\" y2=\"\(n(top + plotH))\" stroke=\"black\"/>\n"
-        s += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 15))\" text-anchor=\"middle\">k (timestep; −1 is the initial state)</text>\n"
+        s += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 15))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
         s += "<text x=\"18\" y=\"\(n(top + plotH / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(n(top + plotH / 2)))\">norm (log scale)</text>\n"
         for sr in all {
             let drawn = sr.points.filter { $0.1.isFinite }
@@ -70,7 +80,7 @@ public enum GradientPlot {
                 s += "\"/>\n"
             }
             for (k, l) in drawn {
-                let v = k == f.steps - 1 ? 1 : pow(10, l)
+                let v = pow(10, l)
                 s += "<circle cx=\"\(n(x(k)))\" cy=\"\(n(y(l)))\" r=\"3.5\" fill=\"\(sr.color)\" data-series=\"\(sr.id)\" data-k=\"\(k)\" data-norm=\"\(v)\" data-log10-norm=\"\(l)\"/>\n"
             }
         }
@@ -87,19 +97,7 @@ public enum GradientPlot {
         return s
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { HTMLText.escape(s) }
 }
 
 #if canImport(Glibc)

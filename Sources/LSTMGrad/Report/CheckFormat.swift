@@ -11,17 +11,23 @@ public enum CheckFormat: String, CaseIterable, Sendable {
     case gradebook
     /// Gradescope's autograder results.json for one submission.
     case gradescope
+    /// A page of one submission to hand back: ✓/✗, the true value, the diagnosis, each equation.
+    case html
 
     /// Whether the format describes one submission only.
-    public var oneSubmission: Bool { self == .gradescope }
+    public var oneSubmission: Bool { self == .gradescope || self == .html }
 
-    public func render(_ book: Gradebook, detail: Bool, color: Bool, into out: inout OutputBuffer) {
+    public func render(_ book: Gradebook, report: Report, detail: Bool, color: Bool, into out: inout OutputBuffer) {
         switch self {
         case .text: book.renderText(detail: detail, color: color, into: &out)
         case .json: book.renderJSON(into: &out)
         case .csv: book.renderItemsCSV(into: &out)
         case .gradebook: book.renderGradebookCSV(into: &out)
         case .gradescope: book.renderGradescope(into: &out)
+        case .html:
+            if let s = book.submissions.first {
+                CheckPage().render(s.check, report: report, title: "lstm-grad check: " + s.file, into: &out)
+            }
         }
     }
 }

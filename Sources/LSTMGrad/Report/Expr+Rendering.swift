@@ -1,15 +1,20 @@
 /// Printing an expression: in symbols (each leaf its label) or with the numbers (each leaf
 /// its value), with the parentheses precedence needs and no others. Operators are written as
 /// a solution writes them (`+`, `−`, `⊙`, `·`, `ᵀ·`, `⊗`, `²`); a renderer maps each piece of
-/// operator text through `text` (LaTeX) and each leaf through `leaf`.
+/// operator text through `text` (LaTeX) and each leaf through `leaf`; a markup that nests a
+/// superscript over its base (MathML) gives `superscript`.
 extension Expr {
     /// `leaf` gives a leaf's text; `number` a constant's; `text` maps operator text. A leaf
     /// whose text starts with a minus sign is put in parentheses where it follows an operator
-    /// (`0.03631 + (-0.01828)`, not `0.03631 + -0.01828`).
+    /// (`0.03631 + (-0.01828)`, not `0.03631 + -0.01828`). `superscript(base, "2")` and
+    /// `superscript(base, "T")` write x² and Mᵀ when given (else `text("²")`, `text("ᵀ·")` follow
+    /// the base). `negative` tells a leaf's text that starts with a minus sign, where markup
+    /// comes before the sign.
     public func rendered(leaf: (QuantityName) -> String, number: (Double) -> String = { shortest($0) },
-                         text: (String) -> String = { $0 }) -> String {
+                         text: (String) -> String = { $0 }, superscript: ((String, String) -> String)? = nil,
+                         negative: (String) -> Bool = { $0.hasPrefix("-") }) -> String {
         var out = ""
-        write(into: &out, leading: true, leaf: leaf, number: number, text: text)
+        write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
         return out
     }
 
@@ -24,15 +29,29 @@ extension Expr {
     }
 
     private func write(into out: inout String, leading: Bool, leaf: (QuantityName) -> String,
-                       number: (Double) -> String, text: (String) -> String) {
+                       number: (Double) -> String, text: (String) -> String, superscript: ((String, String) -> String)?,
+                       negative: (String) -> Bool) {
         func child(_ e: Expr, atLeast p: Int, leading l: Bool) {
             if e.precedence < p {
                 out += text("(")
-                e.write(into: &out, leading: true, leaf: leaf, number: number, text: text)
+                e.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
                 out += text(")")
             } else {
-                e.write(into: &out, leading: l, leaf: leaf, number: number, text: text)
+                e.write(into: &out, leading: l, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
             }
+        }
+        /// An atom with a superscript: nested by `superscript`, or followed by `mark`.
+        func scripted(_ e: Expr, _ exponent: String, mark: String) {
+            guard let superscript else {
+                child(e, atLeast: 4, leading: leading)
+                out += text(mark)
+                return
+            }
+            var base = ""
+            swap(&out, &base)
+            child(e, atLeast: 4, leading: leading)
+            swap(&out, &base)
+            out += superscript(base, exponent)
         }
         // a·b, aᵀ·b, a ⊗ b: atoms on both sides.
         func infix(_ a: Expr, _ op: String, _ b: Expr) {
@@ -49,10 +68,10 @@ extension Expr {
         switch self {
         case .ref(let name):
             let s = leaf(name)
-            out += !leading && s.hasPrefix("-") ? text("(") + s + text(")") : s
+            out += !leading && negative(s) ? text("(") + s + text(")") : s
         case .number(let x):
             let s = number(x)
-            out += !leading && s.hasPrefix("-") ? text("(") + s + text(")") : s
+            out += !leading && negative(s) ? text("(") + s + text(")") : s
         case .sum(let terms):
             list(terms, " + ", atLeast: 1)
         case .difference(let a, let b):
@@ -64,26 +83,32 @@ extension Expr {
         case .scaled(let factors):
             list(factors, "·", atLeast: 3)
         case .matVec(let a, let b), .dot(let a, let b): infix(a, "·", b)
-        case .transposedMatVec(let a, let b): infix(a, "ᵀ·", b)
+        case .transposedMatVec(let a, let b):
+            if superscript == nil {
+                infix(a, "ᵀ·", b)
+            } else {
+                scripted(a, "T", mark: "ᵀ")
+                out += text("·")
+                child(b, atLeast: 4, leading: false)
+            }
         case .outer(let a, let b): infix(a, " ⊗ ", b)
         case .function(let f, let e):
             out += text(f.rawValue + "(")
-            e.write(into: &out, leading: true, leaf: leaf, number: number, text: text)
+            e.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
             out += text(")")
         case .square(let e):
             if case .function(let f, let inner) = e {
                 out += text(f.rawValue + "²(")
-                inner.write(into: &out, leading: true, leaf: leaf, number: number, text: text)
+                inner.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
                 out += text(")")
             } else {
-                child(e, atLeast: 4, leading: leading)
-                out += text("²")
+                scripted(e, "2", mark: "²")
             }
         case .stack(let parts):
             out += text("[")
             for (k, p) in parts.enumerated() {
                 if k > 0 { out += text("; ") }
-                p.write(into: &out, leading: true, leaf: leaf, number: number, text: text)
+                p.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
             }
             out += text("]")
         }

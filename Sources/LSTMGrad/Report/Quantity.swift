@@ -171,6 +171,8 @@ public struct Report: Sendable {
     /// The parameters the report ends with, by canonical block name: after the update (or
     /// after `--steps N`); what `--write-updated` writes.
     public var finalParameters: Trace? = nil
+    /// The unrolled network the solution page draws (a single pass's report has it).
+    public var unrolled: UnrolledNetwork? = nil
 
     public init(header: [String], sections: [Section], notes: [String] = []) {
         self.header = header

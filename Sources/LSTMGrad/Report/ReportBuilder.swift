@@ -64,6 +64,7 @@ public enum ReportBuilder {
 
         var report = Report(header: header, sections: sections, notes: notes)
         report.notation = names
+        report.unrolled = unrolled(pass, names: names, sections: sections)
         var final = Trace()
         for block in blocks + headBlocks { final[block] = values.value(block.afterUpdate) }
         report.finalParameters = final
@@ -80,6 +81,35 @@ public enum ReportBuilder {
         }
         try checkFinite(report)
         return report
+    }
+
+    /// The drawing's view of the pass: the cell's forward values in one band, the head's in
+    /// another, the losses, and each value's gradients among those the report prints.
+    static func unrolled<C: Cell>(_ pass: Pass<C>, names: Notation, sections: [Section]) -> UnrolledNetwork {
+        let problem = pass.problem
+        let cell = problem.cell, head = problem.headEquations
+        let T = problem.inputs.count
+        let printed = Set(sections.flatMap { $0.quantities.map(\.name) })
+        let cellSteps = (0..<T).map { t in cell.forwardLines(t: t, names: names).map(\.name) }
+        let headLines = (0..<T).map { t in head.forwardLines(t: t).map(\.name) }
+        let headSteps = headLines.map { $0.filter { $0.symbol != .loss } }
+        var bands = [UnrolledNetwork.Band(title: cell.summary, steps: cellSteps)]
+        if headSteps.contains(where: { !$0.isEmpty }) { bands.append(UnrolledNetwork.Band(title: "head", steps: headSteps)) }
+        var gradients: [QuantityName: [QuantityName]] = [:]
+        for name in (cellSteps + headSteps).joined() {
+            gradients[name] = name.symbol.gradientSymbols.map { QuantityName($0, name.component, t: name.t) }.filter(printed.contains)
+        }
+        var flow: [(name: QuantityName, norm: Double)] = []
+        if let last = cell.carried.last, let delta = last.gradientSymbols.dropFirst().first {
+            for t in -1..<T {
+                let name = QuantityName(delta, t: t)
+                guard printed.contains(name) else { continue }
+                let numbers = pass.values.value(name).numbers
+                flow.append((name, numbers.reduce(0) { $0 + $1 * $1 }.squareRoot()))
+            }
+        }
+        return UnrolledNetwork(bands: bands, inputs: (0..<T).map(QuantityName.x), losses: headLines.flatMap { $0.filter { $0.symbol == .loss } },
+                               carried: cell.carried, gradients: gradients, flow: flow)
     }
 
     /// A block in a layout's own spelling (`weight_ih_l0`, `Wx.f`) as a name.

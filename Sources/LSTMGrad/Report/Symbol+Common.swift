@@ -30,6 +30,13 @@ extension Symbol {
     public static let gapRelative = Symbol("gap_relative")
 }
 
+extension Symbol {
+    /// The canonical names of this value's gradients, as every cell and head names them: ∂L/∂
+    /// after an activation (`delta_post_a`), the δ (`delta_a`, `delta_state`, `delta_h`), the
+    /// head's (`dy`, `dv`). A report prints some of them.
+    public var gradientSymbols: [Symbol] { [Symbol("delta_post_" + base), Symbol("delta_" + base), Symbol("d" + base)] }
+}
+
 extension QuantityName {
     public static func x(_ t: Int) -> QuantityName { QuantityName(.x, t: t) }
     public static func label(_ t: Int) -> QuantityName { QuantityName(.label, t: t) }

@@ -7,13 +7,13 @@ import LSTMGrad
 enum AnalyzeCommand: Command {
     static let name = "analyze"
     static let abstract = "vanishing/exploding gradients: Jacobians ∂h_t/∂h_k, eigenvalues of W and W^n, a verdict"
-    static let usage = "lstm-grad analyze SPEC.json [--window N|all] [--svg FILE] [--power N] [--format text|json|csv]  |  lstm-grad analyze --matrix '[[a,b],[c,d]]' [--power N] [--format text|json|csv]"
-    static let formats = ["text", "json", "csv"]
+    static let usage = "lstm-grad analyze SPEC.json [--window N|all] [--svg FILE] [--power N] [--format text|json|csv|html]  |  lstm-grad analyze --matrix '[[a,b],[c,d]]' [--power N] [--format text|json|csv|html]"
+    static let formats = ["text", "json", "csv", "html"]
     static let defaultMaxMemory = 1 << 30
     static let options = [
         OptionSpec(name: "matrix", value: "JSON", help: "analyze this square matrix instead of a spec: eigenvalues, Q, Λ, Q⁻¹, W^n and its eigenvalues"),
         OptionSpec(name: "power", value: "N", help: "the n of W^n (default 30)"),
-        OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every matrix and number by canonical name, full precision), csv (name,timestep,index,value)",
+        OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every matrix and number by canonical name, full precision), csv (name,timestep,index,value), html (a page: the decay plot and the text)",
                    choices: formats),
         OptionSpec(name: "window", value: "N|all", help: "Jacobians, terms and norm tables for the last N timesteps (default \(GradientFlow.defaultWindow)); 'all': every pair (t, k)"),
         OptionSpec(name: "max-memory", value: "BYTES", help: "refuse a --window whose matrices would take more than this (default 1 GiB)"),
@@ -34,6 +34,7 @@ enum AnalyzeCommand: Command {
         "lstm-grad analyze --example rnn-vanishing --svg decay.svg",
         "lstm-grad analyze --example lstm-carousel",
         "lstm-grad analyze --example gru-pytorch --window 3",
+        "lstm-grad analyze --example rnn-vanishing --format html > vanishing.html",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
@@ -58,6 +59,9 @@ enum AnalyzeCommand: Command {
             switch format {
             case "json": AnalysisDocument.matrix(analysis, source: "--matrix").writeJSON(into: &out); out.newline()
             case "csv": AnalysisDocument.matrix(analysis, source: "--matrix").writeCSV(into: &out)
+            case "html":
+                AnalysisPage.render(title: "lstm-grad analyze: --matrix", header: [], text: AnalysisText(decimals: precision, width: nil).render(analysis),
+                                    plot: nil, into: &out)
             default: out.write(AnalysisText(decimals: precision, width: CLI.outputWidth()).render(analysis))
             }
             return 0
@@ -94,7 +98,7 @@ enum AnalyzeCommand: Command {
                          command: name)
         }
         let svg = args.value("svg")
-        guard let flow = spec.visit(FlowRequest(window: windowSize, lastRow: svg != nil)) else {
+        guard let flow = spec.visit(FlowRequest(window: windowSize, lastRow: svg != nil || format == "html")) else {
             throw .usage("analyze has no gradient analysis of \(spec.file)'s cell", command: name)
         }
         var matrix: MatrixAnalysis?
@@ -106,9 +110,9 @@ enum AnalyzeCommand: Command {
                 matrixNote = "W^\(power) or its eigendecomposition overflows a double; use a smaller --power"
             }
         }
+        let plotTitle = "Gradient norms back from t = \(flow.steps - 1): \(spec.file)"
         if let path = svg {
-            let title = "Gradient norms back from t = \(flow.steps - 1): \(spec.file)"
-            try CLI.writeOutput(path, GradientPlot.svg(flow, title: title), force: true, command: name)
+            try CLI.writeOutput(path, GradientPlot.svg(flow, title: plotTitle), force: true, command: name)
         }
         out.stream = 1
         switch format {
@@ -117,6 +121,11 @@ enum AnalyzeCommand: Command {
             out.newline()
         case "csv":
             AnalysisDocument.flow(flow, header: header, model: spec.modelName, matrix: matrix, powersNote: matrixNote).writeCSV(into: &out)
+        case "html":
+            var text = AnalysisText(decimals: precision, width: nil).render(flow, header: header, matrix: matrix)
+            if let note = matrixNote { text += "\nEigenvalues of the recurrent W: \(note).\n" }
+            AnalysisPage.render(title: "lstm-grad analyze: \(spec.file)", header: header, text: text, plot: GradientPlot.element(flow, title: plotTitle), into: &out)
+            if let path = svg { writeStandardError("wrote \(path)\n") }
         default:
             out.write(AnalysisText(decimals: precision, width: CLI.outputWidth()).render(flow, header: header, matrix: matrix))
             if let note = matrixNote { out.write("\nEigenvalues of the recurrent W: \(note).\n") }

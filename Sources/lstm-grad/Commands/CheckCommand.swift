@@ -6,7 +6,7 @@ enum CheckCommand: Command {
     static let abstract = "grade answers files against the true values, with likely mistakes and typos"
     static let usage = "lstm-grad check SPEC.json ANSWERS.json... | DIR [--format F] [--detail] [--rubric FILE] [--strict]"
     static let options = [
-        OptionSpec(name: "format", value: "F", help: "text (default), json, csv (one row per answer), gradebook (one row per file) or gradescope (results.json of one submission)",
+        OptionSpec(name: "format", value: "F", help: "text (default), json, csv (one row per answer), gradebook (one row per file), gradescope (results.json of one submission) or html (a page of one submission to hand back: ✓/✗, the true value, the diagnosis and each equation)",
                    choices: CheckFormat.allCases.map(\.rawValue)),
         OptionSpec(name: "detail", value: nil, help: "with many files, every answer of each file before the summary"),
         OptionSpec(name: "rubric", value: "FILE", help: "points per quantity, symbol or section (default: every answer 1 point)"),
@@ -31,6 +31,7 @@ enum CheckCommand: Command {
         "lstm-grad check --example gomez answers.json --rounded 5",
         "lstm-grad check my.json alice.json bob.json submissions/ --format gradebook --rubric rubric.json",
         "lstm-grad check my.json answers.json --format gradescope",
+        "lstm-grad check --example gomez answers.json --format html > graded.html",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
@@ -102,7 +103,7 @@ enum CheckCommand: Command {
             return CLI.ExitStatus.badInput
         }
         if !errors.isEmpty { writeStandardError(errors) }
-        format.render(book, detail: args.has("detail"), color: color, into: &out)
+        format.render(book, report: report, detail: args.has("detail"), color: color, into: &out)
         return book.allRight ? CLI.ExitStatus.ok : CLI.ExitStatus.mismatch
     }
 

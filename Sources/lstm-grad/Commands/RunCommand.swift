@@ -4,10 +4,11 @@ import LSTMGrad
 enum RunCommand: Command {
     static let name = "run"
     static let abstract = "run the forward pass and BPTT of a spec and print every value"
-    static let usage = "lstm-grad run SPEC.json|--example NAME [--format text|json|markdown|latex|csv] [--precision N] [--show-work] [--steps N [--last-report]] [--summary] [--timings]"
+    static let usage = "lstm-grad run SPEC.json|--example NAME [--format text|json|markdown|latex|csv|html] [--precision N] [--show-work] [--steps N [--last-report]] [--summary] [--timings]"
+    static let formats = ["text", "json", "markdown", "latex", "csv", "html"]
     static let options = [
-        OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every quantity by canonical name, full precision), markdown or latex (a document with the work), csv (name,timestep,index,value)",
-                   choices: ["text", "json", "markdown", "latex", "csv"]),
+        OptionSpec(name: "format", value: "FORMAT", help: "text (default), json (every quantity by canonical name, full precision), markdown or latex (a document with the work), csv (name,timestep,index,value), html (a solution page: the unrolled network drawn, every equation in MathML)",
+                   choices: formats),
         OptionSpec(name: "precision", value: "N", help: "decimals in text output (default 5, 0…15)"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
         OptionSpec(name: "max-memory", value: "BYTES", help: "refuse a run whose values and report would take more than this, estimated before it starts (default 1 GiB)"),
@@ -25,13 +26,14 @@ enum RunCommand: Command {
     ]
     static let discussion: [SpecReference.Block] = [
         .text("SPEC is a spec file, or '-' to read it from standard input; --example NAME runs a built-in one ('lstm-grad examples' lists them). The text report prints every forward value, every δ of the backward pass with its decompositions, the gradients and the SGD-updated parameters, in the notation of the spec ('lstm-grad help spec')."),
-        .text("--format json prints {\"model\", \"notation\", \"header\", \"quantities\"}, every quantity under its canonical name (delta_state[1], dW.a, W.a') at full precision, the names answers files use. --format csv prints a header name,timestep,index,value and one row per number: the name without its timestep, the timestep (empty for totals), the entry (empty for a scalar, k of a vector, \"r,c\" of a matrix) and the value at full precision. --format markdown and latex write the work as a document."),
+        .text("--format json prints {\"model\", \"notation\", \"header\", \"quantities\"}, every quantity under its canonical name (delta_state[1], dW.a, W.a') at full precision, the names answers files use. --format csv prints a header name,timestep,index,value and one row per number: the name without its timestep, the timestep (empty for totals), the entry (empty for a scalar, k of a vector, \"r,c\" of a matrix) and the value at full precision. --format markdown and latex write the work as a document. --format html writes one self-contained page (no network needed to view it): the unrolled network drawn with every value (hover or Tab to a node for its gradient, select it for its equation), the gradient flow over t, and every equation in MathML with the symbols, the numbers and the result; print it to PDF for a clean hand-in."),
     ]
     static let examples = [
         "lstm-grad run --example gomez --precision 8",
         "lstm-grad run --example gomez --format json | jq '.quantities[\"delta_state[0]\"]'",
         "lstm-grad run --example gomez --show-work",
         "lstm-grad run --example gomez --format latex > gomez.tex",
+        "lstm-grad run --example gomez --format html > gomez.html",
         "lstm-grad run --example gomez --steps 100",
         "lstm-grad run --example seed000-univariate --no-recurrent-terms",
         "lstm-grad run --example pytorch-layout --write-updated step2.json",
@@ -45,7 +47,7 @@ enum RunCommand: Command {
             throw .usage(args.positionals.isEmpty ? "missing the spec file (or '-' for stdin)"
                                                   : "expected one spec file, found \(args.positionals.count) arguments", command: name)
         }
-        let format = try args.choice("format", default: "text", among: ["text", "json", "markdown", "latex", "csv"], command: name)
+        let format = try args.choice("format", default: "text", among: formats, command: name)
         let steps = args.has("steps") ? try args.integer("steps", default: 1, range: 1...1_000_000, command: name) : nil
         if args.has("show-work") && format != "text" {
             throw .usage(format == "json" || format == "csv" ? "--show-work applies to text output (markdown and latex always show the work)"
@@ -57,7 +59,10 @@ enum RunCommand: Command {
         if args.has("last-report") && steps == nil {
             throw .usage("--last-report goes with --steps N", command: name)
         }
-        if args.has("summary") && (steps != nil || args.has("show-work") || args.has("write-updated") || format == "markdown" || format == "latex" || format == "csv") {
+        if steps != nil && format == "html" {
+            throw .usage("--format html draws one pass; drop --steps (or run the updated spec that --write-updated writes)", command: name)
+        }
+        if args.has("summary") && (steps != nil || args.has("show-work") || args.has("write-updated") || format == "markdown" || format == "latex" || format == "csv" || format == "html") {
             throw .usage("--summary prints only the loss and the gradient norms (with --format text or json); drop --steps, --show-work, --write-updated", command: name)
         }
         if args.has("force") && !args.has("write-updated") {
@@ -100,7 +105,7 @@ enum RunCommand: Command {
         }
         let report: Report
         do {
-            let work = args.has("show-work") || format == "markdown" || format == "latex"
+            let work = args.has("show-work") || format == "markdown" || format == "latex" || format == "html"
             if let n = steps {
                 report = try spec.trainingReport(steps: n, lastReport: args.has("last-report"), work: work)
             } else {
@@ -129,6 +134,8 @@ enum RunCommand: Command {
             WorkRenderer(format: .markdown, decimals: precision).render(report, title: "lstm-grad: \(spec.file)", into: &out)
         case "latex":
             WorkRenderer(format: .latex, decimals: precision).render(report, title: "lstm-grad: \(spec.file)", into: &out)
+        case "html":
+            SolutionPage(decimals: precision).render(report, title: "lstm-grad: \(spec.file)", into: &out)
         default:
             if args.has("show-work") {
                 WorkRenderer(format: .text, decimals: precision).render(report, into: &out)

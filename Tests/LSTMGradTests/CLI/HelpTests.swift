@@ -87,7 +87,7 @@ import Glibc
         (["int"], "lstm-grad: error: unknown command 'int'; did you mean 'init'?\nsee 'lstm-grad --help'\n"),
         (["run", "--example", "gomez", "--colr", "never"], "lstm-grad: error: unknown option '--colr' for 'run'; did you mean '--color'?\nsee 'lstm-grad run --help'\n"),
         (["run", "--example", "gomez", "--color", "allways"], "lstm-grad: error: --color expects one of auto, always, never, found 'allways'; did you mean 'always'?\nsee 'lstm-grad run --help'\n"),
-        (["run", "--example", "gomez", "--format", "cvs"], "lstm-grad: error: --format expects one of text, json, markdown, latex, csv, found 'cvs'; did you mean 'csv'?\nsee 'lstm-grad run --help'\n"),
+        (["run", "--example", "gomez", "--format", "cvs"], "lstm-grad: error: --format expects one of text, json, markdown, latex, csv, html, found 'cvs'; did you mean 'csv'?\nsee 'lstm-grad run --help'\n"),
         (["init", "--sede", "1"], "lstm-grad: error: unknown option '--sede' for 'init'; did you mean '--seed'?\nsee 'lstm-grad init --help'\n"),
         (["help", "sepc"], "lstm-grad: error: no help for 'sepc'; did you mean 'spec'? (commands and topics: run, check, gradcheck, analyze, init, examples, completions, spec, keys, shapes, lstm, rnn, gru, layouts, heads, losses, notations)\nsee 'lstm-grad --help'\n"),
         (["help", "grus"], "lstm-grad: error: no help for 'grus'; did you mean 'gru'? (commands and topics: run, check, gradcheck, analyze, init, examples, completions, spec, keys, shapes, lstm, rnn, gru, layouts, heads, losses, notations)\nsee 'lstm-grad --help'\n"),

@@ -61,7 +61,7 @@ import Glibc
         #expect(try complete("lstm-grad ru") == "run\n")
         #expect(try complete("lstm-grad run --form") == "--format\n")
         #expect(try complete("lstm-grad run --for") == "--format --force\n")
-        #expect(try complete("lstm-grad run --format ''") == "text json markdown latex csv\n")
+        #expect(try complete("lstm-grad run --format ''") == "text json markdown latex csv html\n")
         #expect(try complete("lstm-grad run --example go") == "gomez\n")
         #expect(try complete("lstm-grad init --head s") == "sigmoid softmax\n")
         #expect(try complete("lstm-grad help sp") == "spec\n")

@@ -84,7 +84,7 @@ import Testing
         (["run"], "lstm-grad: error: missing the spec file (or '-' for stdin)\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/gomez.json", "--precison", "3"], "lstm-grad: error: unknown option '--precison' for 'run'; did you mean '--precision'?\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/gomez.json", "--precision", "x"], "lstm-grad: error: --precision expects a whole number from 0 to 15, found 'x'\nsee 'lstm-grad run --help'\n"),
-        (["run", "fixtures/gomez.json", "--format", "jsn"], "lstm-grad: error: --format expects one of text, json, markdown, latex, csv, found 'jsn'; did you mean 'json'?\nsee 'lstm-grad run --help'\n"),
+        (["run", "fixtures/gomez.json", "--format", "jsn"], "lstm-grad: error: --format expects one of text, json, markdown, latex, csv, html, found 'jsn'; did you mean 'json'?\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/nope.json"], "lstm-grad: error: fixtures/nope.json: cannot open: No such file or directory\n"),
         (["run", "fixtures"], "lstm-grad: error: fixtures: is a directory, expected a JSON file\n"),
     ] as [([String], String)])
