@@ -31,7 +31,7 @@ enum CheckCommand: Command {
         "lstm-grad check --example gomez answers.json --rounded 5",
         "lstm-grad check my.json alice.json bob.json submissions/ --format gradebook --rubric rubric.json",
         "lstm-grad check my.json answers.json --format gradescope",
-        "lstm-grad check --example gomez answers.json --format html > graded.html",
+        "echo '{\"a[0]\": 0.81775, \"delta_out[0]\": 0.03631}' | lstm-grad check --example gomez - --format html > graded.html",
     ]
 
     static func run(_ args: ParsedArguments, out: inout OutputBuffer) throws(CLIError) -> Int32 {
