@@ -54,7 +54,7 @@ public enum ReportBuilder {
             header.append("weights: \(layout.name) layout; gradients and updated parameters are also given in it")
         }
         if let layout = problem.layout, layout.isShownInReport, layout.showsBlocks(in: names) {
-            for (name, value) in layout.blocks(pass.gradients.parameters) {
+            for (name, value) in layout.blocks(pass.gradients.parameters) where layout.showsGradients {
                 totals.append(Quantity(name: layoutName("d_" + name), label: names.gradientSymbol + name, value: value, note: "\(layout.name) layout"))
             }
             for (name, value) in layout.updatedBlocks(pass.updated) {
