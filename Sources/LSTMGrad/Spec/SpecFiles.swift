@@ -31,18 +31,19 @@ public enum SpecFiles {
 
     /// The arrays of one file, by name, in the file's order.
     public static func read(_ path: String) throws(TensorFileError) -> [(name: String, tensor: Tensor)] {
+        guard let format = Format(path: path) else {
+            throw TensorFileError(expected: "a file name ending in .safetensors, .npz or .npy", found: "\"\(path)\"")
+        }
         let bytes: [UInt8]
         do {
             bytes = try InputFile.read(path, maxBytes: maxBytes)
         } catch {
             throw TensorFileError(expected: "a readable file", found: error.message)
         }
-        switch Format(path: path) {
+        switch format {
         case .safetensors: return try SafetensorsFile.tensors(bytes)
         case .npz: return try NumPyFile.archive(bytes)
         case .npy: return [("", try NumPyFile.array(bytes))]
-        case nil:
-            throw TensorFileError(expected: "a file name ending in .safetensors, .npz or .npy", found: "\"\(path)\"")
         }
     }
 
@@ -177,7 +178,7 @@ public enum SpecFiles {
             let dtypes = Set(chosen.map(\.tensor.dtype))
             let dtype = dtypes.count == 1 ? dtypes.first!.rawValue : "float32 and float64"
             let what = key.map { ", array \"\($0)\"" } ?? prefix.map { ", prefix \"\($0)\"" } ?? ""
-            let shapes = isNpy || key != nil ? "a \(Tensor.describe(shape: chosen[0].tensor.shape)) \(dtype) array" : "\(chosen.count) \(dtype) arrays"
+            let shapes = isNpy || key != nil ? "a \(dtype) array of shape \(Tensor.describe(shape: chosen[0].tensor.shape))" : "\(chosen.count) \(dtype) arrays"
             notes.append("\(path): \(file)\(what): \(shapes)" + (dtypes.contains(.float32) ? " (computed in float64)" : ""))
             if isNpy || key != nil { return SpecFiles.node(chosen[0].tensor, offset: node.offset) }
             var members = f.order.filter { others.contains($0) }.map { f.members[$0]! }
