@@ -254,3 +254,25 @@ bad_spec("extension", inputs={"file": "../lstm-x.txt"})
 bad_spec("wrong-shape", inputs={"file": "../rnn-y-v3.npy"})
 bad_spec("unknown-member", inputs={"file": "../lstm-x.npy", "kye": "x"})
 print("wrote", OUT)
+
+# 6. docs/tensor-files.md's example (run from docs/examples/): the LSTM of (1), its files
+#    under the names a reader would use.
+DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "examples")
+import shutil
+shutil.copy(path("lstm-model.safetensors"), os.path.join(DOCS, "model.safetensors"))
+np.savez_compressed(os.path.join(DOCS, "data.npz"), x=x, y=labels.astype(np.float32))
+spec = {
+    "model": "lstm",
+    "description": "An nn.LSTM with a linear head saved by safetensors.torch.save_file(model.state_dict(), ...), data by numpy.savez_compressed.",
+    "weights": {"file": "model.safetensors", "prefix": "lstm."},
+    "head": {"type": "linear", "V": {"file": "model.safetensors", "key": "fc.weight"},
+             "c": {"file": "model.safetensors", "key": "fc.bias"}},
+    "inputs": {"file": "data.npz", "key": "x"},
+    "labels": {"file": "data.npz", "key": "y"},
+    "loss": "l2",
+}
+with open(os.path.join(DOCS, "from-files.json"), "w") as f:
+    f.write("{\n" + ",\n".join("  %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in spec.items()) + "\n}\n")
+spec["labels"] = {"file": "data.npz", "key": "labels"}
+with open(os.path.join(DOCS, "from-files-typo.json"), "w") as f:
+    f.write("{\n" + ",\n".join("  %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in spec.items()) + "\n}\n")

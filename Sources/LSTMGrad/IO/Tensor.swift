@@ -58,6 +58,16 @@ public struct Tensor: Sendable, Equatable {
         }
     }
 
+    /// The entries along the first axis, as JSON values: numbers for a vector, tensors of one
+    /// rank less otherwise.
+    public var rows: [JSONNode.Value] {
+        guard let n = shape.first else { return [] }
+        if shape.count == 1 { return values.map { .number($0, literal: "") } }
+        let inner = Array(shape.dropFirst())
+        let stride = inner.reduce(1, *)
+        return (0..<n).map { k in .tensor(Tensor(shape: inner, values: Array(values[(k * stride)..<((k + 1) * stride)]), dtype: dtype)) }
+    }
+
     /// The first index (as `[i, j]`) of a value that is not finite, if any.
     public var firstNonFinite: (index: [Int], value: Double)? {
         guard let k = values.firstIndex(where: { !$0.isFinite }) else { return nil }

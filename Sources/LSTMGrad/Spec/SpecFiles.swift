@@ -55,19 +55,11 @@ public enum SpecFiles {
         }
     }
 
-    /// A tensor as the JSON a spec would write: a number, a list, a list of rows, …; every node
-    /// at `offset` (the reference's place) with no literal (numbers are written back in their
-    /// shortest form).
+    /// A tensor as the JSON value a spec would write (a number, or an array that reads as its
+    /// nested lists), at `offset` (the reference's place); numbers have no literal (they are
+    /// written back in their shortest form).
     static func node(_ t: Tensor, offset: Int) -> JSONNode {
-        func build(_ dim: Int, _ start: Int) -> JSONNode {
-            if dim == t.shape.count { return JSONNode(.number(t.values[start], literal: ""), offset: offset) }
-            let stride = t.shape[(dim + 1)...].reduce(1, *)
-            var items: [JSONNode] = []
-            items.reserveCapacity(t.shape[dim])
-            for k in 0..<t.shape[dim] { items.append(build(dim + 1, start + k * stride)) }
-            return JSONNode(.array(items), offset: offset)
-        }
-        return build(0, 0)
+        JSONNode(t.shape.isEmpty ? .number(t.values[0], literal: "") : .tensor(t), offset: offset)
     }
 
     struct Resolver {
