@@ -41,21 +41,23 @@ def write_safetensors(path, tensors):
             f.write(b)
 
 
-def timed(cmd, repeat):
-    """Median whole-process seconds, median parse ms (from --timings), and peak RSS in MiB."""
-    walls, parses, rss = [], [], 0.0
+def timed(cmd, repeat, status=0):
+    """Median whole-process seconds (wall and CPU, user + system), median parse ms (from
+    --timings, wall), and peak RSS in MiB."""
+    walls, cpus, parses, rss = [], [], [], 0.0
     for _ in range(repeat):
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         err = p.stderr.read().decode()
-        _, status, ru = os.wait4(p.pid, 0)
+        _, code, ru = os.wait4(p.pid, 0)
         walls.append(time.perf_counter() - t0)
-        if os.waitstatus_to_exitcode(status) != 0:
+        cpus.append(ru.ru_utime + ru.ru_stime)
+        if os.waitstatus_to_exitcode(code) != status:
             sys.exit("tensor_files: %s failed: %s" % (" ".join(cmd), err.strip()))
         m = re.search(r"parse=([0-9.]+)", err)
-        parses.append(float(m.group(1)))
+        parses.append(float(m.group(1)) if m else float("nan"))
         rss = max(rss, ru.ru_maxrss / 1024.0)
-    return statistics.median(walls), statistics.median(parses), rss
+    return statistics.median(walls), statistics.median(cpus), statistics.median(parses), rss
 
 
 def main():
@@ -84,13 +86,20 @@ def main():
         print("reading an nn.LSTM state dict from a file: X = %d, H = %d, %d float32 numbers; T = 2, run --summary --timings"
               % (X, H, sum(v.size for v in sd.values())))
         print("load average %s (%d cores)" % (" ".join("%.2f" % l for l in os.getloadavg()), os.cpu_count()))
-        print("%-24s %9s %12s %10s %10s %10s" % ("file", "MB", "parse (ms)", "whole (s)", "peak MiB", "numpy (s)"))
+        print("read: a run that reads and checks the weights, then stops at a label of the wrong length (exit 2);")
+        print("run: the whole run --summary (parse from --timings); numpy: np.load and astype(float64) of the same file")
+        print("%-24s %7s %10s %9s %11s %10s %9s %9s %10s" % ("file", "MB", "read (s)", "cpu (s)", "parse (ms)", "run (s)", "cpu (s)",
+                                                           "peak MiB", "numpy (s)"))
         for kind, name in files.items():
             spec = os.path.join(work, name + ".json")
             with open(spec, "w") as f:
                 json.dump({"model": "lstm", "weights": {"file": name, "prefix": "lstm."}, "inputs": x, "labels": y}, f)
             size = os.path.getsize(os.path.join(work, name)) / 1e6
-            wall, parse, rss = timed([binary, "run", spec, "--summary", "--timings", "--max-memory", str(8 << 30)], a.repeat)
+            stop = os.path.join(work, name + ".stop.json")
+            with open(stop, "w") as f:
+                json.dump({"model": "lstm", "weights": {"file": name, "prefix": "lstm."}, "inputs": x, "labels": y[:1]}, f)
+            read, read_cpu, _, _ = timed([binary, "run", stop, "--summary"], a.repeat, status=2)
+            wall, cpu, parse, rss = timed([binary, "run", spec, "--summary", "--timings", "--max-memory", str(8 << 30)], a.repeat)
             # numpy's own reading of the same file, for scale (safetensors: the raw data).
             t0 = time.perf_counter()
             if name.endswith(".npz"):
@@ -99,7 +108,7 @@ def main():
             else:
                 np.fromfile(os.path.join(work, name), dtype=np.uint8)
             ref = time.perf_counter() - t0
-            print("%-24s %9.1f %12.0f %10.2f %10.0f %10.2f" % (kind, size, parse, wall, rss, ref))
+            print("%-24s %7.1f %10.2f %9.2f %11.0f %10.2f %9.2f %9.0f %10.2f" % (kind, size, read, read_cpu, parse, wall, cpu, rss, ref))
     finally:
         shutil.rmtree(work)
 

@@ -74,17 +74,28 @@ sd = {k: v.detach().float().contiguous() for k, v in lstm.state_dict().items()}
 save_file(sd, path("lstm-model.safetensors"))
 np.save(path("lstm-x.npy"), x)
 np.savez(path("lstm-labels.npz"), y=labels.astype(np.float32))
-spec = {
-    "model": "lstm",
-    "description": "An nn.LSTM and its linear head from a float32 safetensors state dict; inputs from a .npy, labels from an .npz.",
-    "weights": {"file": "lstm-model.safetensors", "prefix": "lstm."},
-    "head": {"type": "linear", "V": {"file": "lstm-model.safetensors", "key": "fc.weight"},
-             "c": {"file": "lstm-model.safetensors", "key": "fc.bias"}},
-    "inputs": {"file": "lstm-x.npy"},
-    "labels": {"file": "lstm-labels.npz", "key": "y"},
-    "loss": "l2",
-    "learning_rate": 0.1,
-}
+def lstm_spec(description, model, inputs, labels):
+    """The LSTM of (1) read from files: its state dict and head from `model`."""
+    return {
+        "model": "lstm",
+        "description": description,
+        "weights": {"file": model, "prefix": "lstm."},
+        "head": {"type": "linear", "V": {"file": model, "key": "fc.weight"}, "c": {"file": model, "key": "fc.bias"}},
+        "inputs": inputs,
+        "labels": labels,
+        "loss": "l2",
+        "learning_rate": 0.1,
+    }
+
+
+def write_spec_lines(name, spec):
+    """One top-level member a line, so that a message's line names the member."""
+    with open(name, "w") as f:
+        f.write("{\n" + ",\n".join("  %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in spec.items()) + "\n}\n")
+
+
+spec = lstm_spec("An nn.LSTM and its linear head from a float32 safetensors state dict; inputs from a .npy, labels from an .npz.",
+                 "lstm-model.safetensors", {"file": "lstm-x.npy"}, {"file": "lstm-labels.npz", "key": "y"})
 write_json("lstm-safetensors.json", spec)
 inline = dict(spec, weights={k[5:]: exact(v) for k, v in sd.items() if k.startswith("lstm.")},
               head={"type": "linear", "V": exact(sd["fc.weight"]), "c": exact(sd["fc.bias"])},
@@ -235,9 +246,7 @@ def bad_spec(name, **fields):
     s = dict(base)
     s.pop("description")
     s.update(fields)
-    # One top-level member a line, so that a message's line names the member.
-    with open(os.path.join(BAD, name + ".json"), "w") as f:
-        f.write("{\n" + ",\n".join("  %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in s.items()) + "\n}\n")
+    write_spec_lines(os.path.join(BAD, name + ".json"), s)
 
 for name in ["truncated", "header-length", "bf16", "shape", "header-json"]:
     bad_spec(name, weights={"file": name + ".safetensors", "prefix": "lstm."})
@@ -261,18 +270,9 @@ DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "e
 import shutil
 shutil.copy(path("lstm-model.safetensors"), os.path.join(DOCS, "model.safetensors"))
 np.savez_compressed(os.path.join(DOCS, "data.npz"), x=x, y=labels.astype(np.float32))
-spec = {
-    "model": "lstm",
-    "description": "An nn.LSTM with a linear head saved by safetensors.torch.save_file(model.state_dict(), ...), data by numpy.savez_compressed.",
-    "weights": {"file": "model.safetensors", "prefix": "lstm."},
-    "head": {"type": "linear", "V": {"file": "model.safetensors", "key": "fc.weight"},
-             "c": {"file": "model.safetensors", "key": "fc.bias"}},
-    "inputs": {"file": "data.npz", "key": "x"},
-    "labels": {"file": "data.npz", "key": "y"},
-    "loss": "l2",
-}
-with open(os.path.join(DOCS, "from-files.json"), "w") as f:
-    f.write("{\n" + ",\n".join("  %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in spec.items()) + "\n}\n")
+spec = lstm_spec("An nn.LSTM with a linear head saved by safetensors.torch.save_file(model.state_dict(), ...), data by numpy.savez_compressed.",
+                 "model.safetensors", {"file": "data.npz", "key": "x"}, {"file": "data.npz", "key": "y"})
+del spec["learning_rate"]
+write_spec_lines(os.path.join(DOCS, "from-files.json"), spec)
 spec["labels"] = {"file": "data.npz", "key": "labels"}
-with open(os.path.join(DOCS, "from-files-typo.json"), "w") as f:
-    f.write("{\n" + ",\n".join("  %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in spec.items()) + "\n}\n")
+write_spec_lines(os.path.join(DOCS, "from-files-typo.json"), spec)
