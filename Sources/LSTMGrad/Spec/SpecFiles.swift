@@ -170,7 +170,9 @@ public enum SpecFiles {
             let dtypes = Set(chosen.map(\.tensor.dtype))
             let dtype = dtypes.count == 1 ? dtypes.first!.rawValue : "float32 and float64"
             let what = key.map { ", array \"\($0)\"" } ?? prefix.map { ", prefix \"\($0)\"" } ?? ""
-            let shapes = isNpy || key != nil ? "a \(dtype) array of shape \(Tensor.describe(shape: chosen[0].tensor.shape))" : "\(chosen.count) \(dtype) arrays"
+            let one = chosen[0].tensor.shape
+            let shapes = !(isNpy || key != nil) ? "\(chosen.count) \(dtype) arrays"
+                : one.isEmpty ? "a \(dtype) number" : "a \(dtype) array of shape \(Tensor.describe(shape: one))"
             notes.append("\(path): \(file)\(what): \(shapes)" + (dtypes.contains(.float32) ? " (computed in float64)" : ""))
             if isNpy || key != nil { return SpecFiles.node(chosen[0].tensor, offset: node.offset) }
             var members = f.order.filter { others.contains($0) }.map { f.members[$0]! }

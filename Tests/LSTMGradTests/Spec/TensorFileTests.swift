@@ -122,6 +122,47 @@ import Testing
         #expect(out.stderr == "fixtures/files/bad/\(name).json:\(place): error: \(message)\n")
     }
 
+    /// A .npy file (format 1.0, little-endian float64), as numpy.save writes it.
+    static func npy(_ shape: [Int], _ values: [Double]) -> [UInt8] {
+        let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(dims)), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var out: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
+        out += Array(header.utf8)
+        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } }
+        return out
+    }
+
+    /// Arrays of any rank read as the nested lists they stand for: a list of per-row files, a
+    /// 0-d array for a number; a 3-d array where a matrix belongs is the same error as in JSON.
+    @Test func arraysOfAnyRankReadAsNestedLists() throws {
+        try withTemporaryDirectory { dir in
+            try writeFile(dir + "/r0.npy", Self.npy([2], [1, 2]))
+            try writeFile(dir + "/r1.npy", Self.npy([2], [0.5, -1]))
+            try writeFile(dir + "/rate.npy", Self.npy([], [0.25]))
+            try writeFile(dir + "/w3.npy", Self.npy([2, 2, 2], [Double](repeating: 0.1, count: 8)))
+            let tail = "\"labels\": [[0.1, 0.2], [0.3, 0.4]]}"
+            let weights = "\"weights\": {\"W\": [[0.5, 0.1], [0.2, 0.3]], \"U\": [[1, 0], [0, 1]]}"
+            try writeFile(dir + "/files.json", "{\"model\": \"rnn\", \(weights), \"learning_rate\": {\"file\": \"rate.npy\"}, "
+                          + "\"inputs\": [{\"file\": \"r0.npy\"}, {\"file\": \"r1.npy\"}], \(tail)")
+            try writeFile(dir + "/inline.json", "{\"model\": \"rnn\", \(weights), \"learning_rate\": 0.25, \"inputs\": [[1, 2], [0.5, -1]], \(tail)")
+            let a = try CLIRunner.run(["run", dir + "/files.json", "--format", "json"])
+            let b = try CLIRunner.run(["run", dir + "/inline.json", "--format", "json"])
+            #expect(a.status == 0, "\(a.stderr)")
+            #expect(try JSONOutput.quantities(a.stdout).map(\.numbers) == JSONOutput.quantities(b.stdout).map(\.numbers))
+            let text = try CLIRunner.run(["run", dir + "/files.json"])
+            #expect(text.stdout.contains("from file: learning_rate: rate.npy: a float64 number\n"))
+            #expect(text.stdout.contains("from file: inputs[1]: r1.npy: a float64 array of shape 2\n"))
+
+            try writeFile(dir + "/rank3.json", "{\"model\": \"rnn\", \"weights\": {\"W\": {\"file\": \"w3.npy\"}, \"U\": [[1, 0], [0, 1]]}, "
+                          + "\"inputs\": [[1, 2], [0.5, -1]], \(tail)")
+            let bad = try CLIRunner.run(["run", dir + "/rank3.json"])
+            #expect(bad.status == 2 && bad.stdout.isEmpty)
+            #expect(bad.stderr == "\(dir)/rank3.json:1:35: error: weights.W[0]: expected a row of numbers, found an array of 2\n", "\(bad.stderr)")
+        }
+    }
+
     @Test func everyBadFixtureIsInTheTable() {
         let specs = listDirectory(Fixtures.path("files/bad")).filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
         #expect(Set(specs) == Set(Self.errors.map(\.0)))
