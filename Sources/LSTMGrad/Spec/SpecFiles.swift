@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Spec members that name a tensor file instead of writing numbers, resolved before decoding:
 ///
 ///     "weights": {"file": "model.safetensors", "prefix": "lstm."}   every tensor named lstm.…, prefix dropped
@@ -33,6 +39,11 @@ public enum SpecFiles {
     public static func read(_ path: String) throws(TensorFileError) -> [(name: String, tensor: Tensor)] {
         guard let format = Format(path: path) else {
             throw TensorFileError(expected: "a file name ending in .safetensors, .npz or .npy", found: "\"\(path)\"")
+        }
+        // A device or a pipe (/dev/zero) would be read up to the limit: only regular files.
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR {
+            throw TensorFileError(expected: "a regular file", found: "a device, pipe or socket")
         }
         let bytes: [UInt8]
         do {

@@ -1,5 +1,8 @@
 @testable import LSTMGrad
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Weights, inputs and labels read from the files PyTorch and NumPy write (fixtures/files/,
 /// written by scripts/tensor-file-fixtures.py with numpy, torch and safetensors): each spec that
@@ -160,6 +163,17 @@ import Testing
             let bad = try CLIRunner.run(["run", dir + "/rank3.json"])
             #expect(bad.status == 2 && bad.stdout.isEmpty)
             #expect(bad.stderr == "\(dir)/rank3.json:1:35: error: weights.W[0]: expected a row of numbers, found an array of 2\n", "\(bad.stderr)")
+        }
+    }
+
+    /// A device is not read up to the size limit: only regular files are.
+    @Test func aDeviceIsRefused() throws {
+        try withTemporaryDirectory { dir in
+            #expect(symlink("/dev/zero", dir + "/zero.npy") == 0)
+            try writeFile(dir + "/spec.json", "{\"model\": \"rnn\", \"weights\": {\"W\": 1, \"U\": 1}, \"inputs\": {\"file\": \"zero.npy\"}, \"labels\": [1]}")
+            let out = try CLIRunner.run(["run", dir + "/spec.json"])
+            #expect(out.status == 2 && out.stdout.isEmpty)
+            #expect(out.stderr == "\(dir)/spec.json:1:66: error: inputs.file: zero.npy: expected a regular file, found a device, pipe or socket\n", "\(out.stderr)")
         }
     }
 
