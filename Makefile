@@ -172,10 +172,12 @@ BENCH_SWIFTFLAGS ?=
 
 .PHONY: bench bench-smoke bench-grading
 
-# Release build, all sizes up to (H,X,T) = (1024,256,200); several minutes.
+# Release build, all sizes up to (H,X,T) = (1024,256,200); several minutes. Then reading a
+# 100 MB state dict from safetensors and .npz files (written to a temporary directory; numpy).
 bench:
 	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) $(BENCH_SWIFTFLAGS)
 	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad
+	$(PYTHON) bench/tensor_files.py --binary $(BENCH_SCRATCH)/release/lstm-grad
 	$(PYTHON) bench/grading.py --binary $(BENCH_SCRATCH)/release/lstm-grad
 
 # Grading 300 small answers files with check (release build): must take under 2 s.

@@ -21,6 +21,9 @@ public protocol ParameterLayout<Parameters>: Sendable {
     /// Whether the report names the layout and gives its blocks (false where the cell's own
     /// report already gives them, as the GRU does for PyTorch's tensors).
     var isShownInReport: Bool { get }
+    /// Whether the report adds the gradients in the layout's blocks (false where the cell's
+    /// own report already gives them, as the GRU does for PyTorch's stacked tensors).
+    var showsGradients: Bool { get }
     /// The update rule the layout implies for the canonical blocks.
     var update: UpdateRule { get }
     /// False where the notation's own labels already are the layout's names (the univariate
@@ -34,5 +37,6 @@ extension ParameterLayout {
     public func writtenBlocks(_ p: Parameters) -> [(name: String, value: Value)] { updatedBlocks(p) }
     public var writtenFields: [(String, String)] { [] }
     public var isShownInReport: Bool { true }
+    public var showsGradients: Bool { true }
     public var update: UpdateRule { .sgd }
 }

@@ -4,7 +4,9 @@
 public enum ReportBuilder {
     /// `work`: attach each quantity's equation (show-work, `check`); the pass must have kept
     /// its equations.
-    public static func build<C: Cell>(_ pass: Pass<C>, names: Notation, source: String? = nil, work withWork: Bool = false) throws(NumericError) -> Report {
+    /// `files`: the spec's members read from tensor files (`Spec.fileNotes`), one header line each.
+    public static func build<C: Cell>(_ pass: Pass<C>, names: Notation, source: String? = nil, files: [String] = [],
+                                      work withWork: Bool = false) throws(NumericError) -> Report {
         let problem = pass.problem
         let cell = problem.cell
         let head = problem.headEquations
@@ -19,6 +21,7 @@ public enum ReportBuilder {
             "SGD: θ ← θ − λ·δθ, λ = \(λ)",
         ]
         if let s = source { header.insert("spec: \(s)", at: 0) }
+        header.insert(contentsOf: files.map { "from file: " + $0 }, at: source == nil ? 0 : 1)
         if !pass.options.recurrentTerms {
             header.append("truncated gradient (--no-recurrent-terms): Δout_t and δstate_{t+1}⊙f_{t+1} are dropped; the full gradient is printed after it")
         }
@@ -51,7 +54,7 @@ public enum ReportBuilder {
             header.append("weights: \(layout.name) layout; gradients and updated parameters are also given in it")
         }
         if let layout = problem.layout, layout.isShownInReport, layout.showsBlocks(in: names) {
-            for (name, value) in layout.blocks(pass.gradients.parameters) {
+            for (name, value) in layout.blocks(pass.gradients.parameters) where layout.showsGradients {
                 totals.append(Quantity(name: layoutName("d_" + name), label: names.gradientSymbol + name, value: value, note: "\(layout.name) layout"))
             }
             for (name, value) in layout.updatedBlocks(pass.updated) {

@@ -2,19 +2,20 @@ extension Spec {
     /// Runs the spec's problem once (forward, backward, the update) and collects the report;
     /// with `work`, every quantity carries its equation (show-work, `check`).
     public func report(options: BackwardOptions = BackwardOptions(), work: Bool = false) throws(NumericError) -> Report {
-        try visit(ReportVisitor(names: notation, source: file, options: options, work: work))
+        try visit(ReportVisitor(names: notation, source: file, files: fileNotes, options: options, work: work))
     }
 }
 
 struct ReportVisitor: ProblemVisitor {
     var names: Notation
     var source: String
+    var files: [String] = []
     var options: BackwardOptions
     var work = false
 
     func visit<C: Cell>(_ problem: Problem<C>) throws(NumericError) -> Report {
         let pass = Self.pass(problem, options: options, work: work)
-        var report = try ReportBuilder.build(pass, names: names, source: source, work: work)
+        var report = try ReportBuilder.build(pass, names: names, source: source, files: files, work: work)
         if !options.recurrentTerms {
             // The one case of a second pass: the full gradient beside the truncated one.
             report = ReportBuilder.addTruncationComparison(report, truncated: pass, full: Self.pass(problem, options: BackwardOptions(), work: false), names: names)

@@ -12,6 +12,10 @@ public struct JSONNode: Sendable {
         case string(String)
         case array([JSONNode])
         case object([JSONMember])
+        /// An array read from a tensor file (`SpecFiles`), rank 1 or more: it reads as the
+        /// nested arrays it stands for (`array` gives its rows), without a node per number, and
+        /// the spec reader takes vectors and matrices from it in one copy.
+        case tensor(Tensor)
     }
 
     public var value: Value
@@ -28,10 +32,11 @@ public struct JSONNode: Sendable {
         switch value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
-        case .number(_, let literal): return "the number \(literal)"
+        case .number(let v, let literal): return "the number \(literal.isEmpty ? shortest(v) : literal)"
         case .string(let s): return "the string \"\(s.count > 40 ? String(s.prefix(40)) + "…" : s)\""
         case .array(let items): return items.isEmpty ? "an empty array" : "an array of \(items.count)"
         case .object(let members): return members.isEmpty ? "an empty object" : "an object"
+        case .tensor(let t): return t.shape[0] == 0 ? "an empty array" : "an array of \(t.shape[0])"
         }
     }
 
@@ -46,8 +51,11 @@ public struct JSONNode: Sendable {
     }
 
     public var array: [JSONNode]? {
-        if case .array(let items) = value { return items }
-        return nil
+        switch value {
+        case .array(let items): return items
+        case .tensor(let t): return t.rows.map { JSONNode($0, offset: offset) }
+        default: return nil
+        }
     }
 
     public var members: [JSONMember]? {

@@ -10,6 +10,8 @@ public struct Spec: Sendable {
     public var warnings: [Diagnostic]
     /// The parsed document, so that `--write-updated` can rewrite it with new parameters.
     public var root: JSONNode? = nil
+    /// One line per member read from a tensor file (`SpecFiles`), for the report header.
+    public var fileNotes: [String] = []
 
     /// Calls the visitor with the spec's problem, whatever its cell: commands are written once,
     /// generically.
@@ -38,7 +40,9 @@ public enum SpecDecoder {
                                          error: .syntax(error.message))])
         }
         let reader = SpecReader(source: source)
-        let spec = decode(root, reader: reader)
+        // Members that name tensor files become the arrays they hold, before any decoding.
+        let (resolved, fileNotes) = SpecFiles.resolve(root, reader: reader)
+        let spec = reader.hasErrors ? nil : decode(resolved, reader: reader)
         if reader.hasErrors || spec == nil {
             // A decoder that gives up must have said why; if one ever does not, say so rather
             // than exit with an empty message (the fuzz harness treats this as a failure).
@@ -50,7 +54,8 @@ public enum SpecDecoder {
         }
         var s = spec!
         s.warnings = reader.warnings
-        s.root = root
+        s.root = resolved
+        s.fileNotes = fileNotes
         return s
     }
 

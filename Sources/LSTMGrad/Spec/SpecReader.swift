@@ -186,6 +186,18 @@ public final class SpecReader {
             }
             return Vector([v])
         }
+        // A vector from a tensor file: its numbers in one copy (they were checked finite when read).
+        if case .tensor(let t) = node.value, t.shape.count == 1 {
+            if t.shape[0] == 0 && (count ?? 1) > 0 {
+                fail(.wrongLength(expected: count ?? 1, found: 0, what: count == nil ? "or more numbers" : "numbers", meaning: meaning), node, path)
+                return nil
+            }
+            if let c = count, t.shape[0] != c {
+                fail(.wrongLength(expected: c, found: t.shape[0], what: c == 1 ? "number" : "numbers", meaning: meaning), node, path)
+                return nil
+            }
+            return Vector(t.values)
+        }
         guard let items = array(node, path, what: count == 1 ? "a number" : "an array of numbers") else { return nil }
         if items.isEmpty && (count ?? 1) > 0 {
             fail(.wrongLength(expected: count ?? 1, found: 0, what: count == nil ? "or more numbers" : "numbers", meaning: meaning), node, path)
@@ -241,6 +253,19 @@ public final class SpecReader {
             }
             return Matrix(rows: 1, cols: 1, values: [v])
         }
+        // A matrix from a tensor file: its shape checked as the list of rows it stands for,
+        // its numbers taken in one copy. (A vector is a flat list, read below.)
+        if case .tensor(let t) = node.value, t.shape.count == 2 {
+            guard t.shape[0] > 0, t.shape[1] > 0 else {
+                fail(shapeError(rows, cols, found: (t.shape[0], t.shape[1]), meaning: meaning, sizes: sizes), node, path)
+                return nil
+            }
+            guard t.shape[0] == rows && t.shape[1] == cols else {
+                fail(shapeError(rows, cols, found: (t.shape[0], t.shape[1]), meaning: meaning, sizes: sizes), node, path)
+                return nil
+            }
+            return Matrix(rows: rows, cols: cols, values: t.values)
+        }
         guard let items = array(node, path, what: "a matrix (a list of rows)") else { return nil }
         if items.isEmpty {
             fail(shapeError(rows, cols, found: (0, 0), meaning: meaning, sizes: sizes), node, path)
@@ -266,6 +291,7 @@ public final class SpecReader {
         for (r, item) in items.enumerated() {
             switch item.value {
             case .array(let row): rowLengths.append(row.count)
+            case .tensor(let row) where row.shape.count == 1: rowLengths.append(row.shape[0])
             case .number: rowLengths.append(1)
             default:
                 fail(.wrongType(expected: "a row of numbers", found: item.kindDescription), item, path / r)
@@ -308,6 +334,9 @@ public final class SpecReader {
     public func rowCount(_ node: JSONNode) -> Int? {
         switch node.value {
         case .number: return 1
+        case .tensor(let t):
+            if t.shape[0] == 0 { return nil }
+            return t.shape.count == 1 ? 1 : t.shape[0]
         case .array(let items):
             if items.isEmpty { return nil }
             if items.allSatisfy({ if case .number = $0.value { return true } else { return false } }) { return 1 }
@@ -321,6 +350,7 @@ public final class SpecReader {
         switch node.value {
         case .number: return 1
         case .array(let items): return items.isEmpty ? nil : items.count
+        case .tensor(let t): return t.shape[0] == 0 ? nil : t.shape[0]
         default: return nil
         }
     }

@@ -81,7 +81,7 @@ public enum SpecReference {
 
     /// Every part, in the order `help spec` prints them.
     public static var sections: [Section] {
-        [topLevel, shapes] + models.map(\.section) + [layouts, heads, losses, notations]
+        [topLevel, shapes] + models.map(\.section) + [layouts, heads, losses, notations, files]
     }
 
     /// The part named `topic` (`lstm-grad help TOPIC`), if any.
@@ -98,7 +98,7 @@ public enum SpecReference {
         .fields([
             Field("model", "\"lstm\" (the default), \"rnn\" or \"gru\": the cell, and how \"weights\" is read (see the models below)."),
             Field("description", "Free text, ignored by the calculator."),
-            Field("weights", "The cell's parameters; their keys depend on the model and, for the LSTM, on the layout."),
+            Field("weights", "The cell's parameters; their keys depend on the model and, for the LSTM, on the layout. Any array (or the whole weights object) may instead name a safetensors, .npz or .npy file (see Tensor files)."),
             Field("inputs", "Required: the sequence x_0 … x_{T−1}, an array of T vectors of X numbers. T and X are read from it."),
             Field("labels", "One target per timestep (T entries): a vector of K numbers with a head, of H without one; a class index or a probability vector for \"ce\"."),
             Field("gradients", "With \"loss\": \"upstream\", instead of labels: ∂L/∂y_t for every t (for example from PyTorch)."),
@@ -150,11 +150,18 @@ public enum SpecReference {
             Field("U", "H×X: the input weights, acting on x_t."),
             Field("b", "H: the bias (optional: without it the cell has no bias and none is learned, as in the sheet)."),
         ]),
+        .text("Or, instead of W, U and b, PyTorch's nn.RNN state dict: weight_ih_l0 (H×X, the U above), weight_hh_l0 (H×H, the W above), bias_ih_l0 and bias_hh_l0 (H each, optional; b = bias_ih_l0 + bias_hh_l0, and without either the cell has no bias). With a state dict \"activation\" defaults to \"tanh\", nn.RNN's nonlinearity. Gradients and updated parameters are then also given in the state dict's names, and --write-updated writes the state dict back."),
         .text("\"initial\" takes only \"out\" (h_{−1}). The report prints z_t (the pre-activation) and h_t forward; backward it splits δh_t into the loss term Δ_t and the recurrent term Δh_t = Wᵀ·δz_{t+1}, then δz_t = δh_t ⊙ act′(z_t), δx_t and Δh_{t−1}; then δW, δU, δb summed over t and the SGD update."),
         .example(Example("X = 1, H = 2, T = 2, tanh, with a bias", shows: "RNN h_t = tanh(W·h_{t−1} + U·x_t + b)   X = 1, H = 2, T = 2", """
             {"model": "rnn",
              "weights": {"activation": "tanh",
                          "W": [[0.5, -0.2], [0.1, 0.4]], "U": [[1.0], [-0.5]], "b": [0.1, 0]},
+             "inputs": [1.0, 0.5], "labels": [[0.2, -0.1], [0.1, 0.3]]}
+            """)),
+        .example(Example("the same RNN as nn.RNN's state dict", shows: "weight_hh_l0", """
+            {"model": "rnn",
+             "weights": {"weight_ih_l0": [[1.0], [-0.5]], "weight_hh_l0": [[0.5, -0.2], [0.1, 0.4]],
+                         "bias_ih_l0": [0.05, 0], "bias_hh_l0": [0.05, 0]},
              "inputs": [1.0, 0.5], "labels": [[0.2, -0.1], [0.1, 0.3]]}
             """)),
     ])
@@ -173,7 +180,7 @@ public enum SpecReference {
             Field("b", "{\"r\": H, …}: PyTorch's b_i· (optional: zeros)."),
             Field("bh", "{\"r\": H, …}: PyTorch's b_h· (optional: zeros); bh_n sits inside r ⊙ (…)."),
         ]),
-        .text("Or, instead of W, U, b and bh, PyTorch's nn.GRU state dict: weight_ih_l0 (3H×X, rows r, z, n), weight_hh_l0 (3H×H), bias_ih_l0 and bias_hh_l0 (3H, optional). \"initial\" takes only \"out\" (h_{−1}). The report prints r, z, hn = U_n·h_{t−1} + bh_n, n and h forward; backward ∂L/∂n, ∂L/∂z, ∂L/∂r, every δ of a pre-activation, δhn = δn ⊙ r, δx and Δh_{t−1}; the gradients per gate and again in the state-dict layout."),
+        .text("Or, instead of W, U, b and bh, PyTorch's nn.GRU state dict: weight_ih_l0 (3H×X, rows r, z, n), weight_hh_l0 (3H×H), bias_ih_l0 and bias_hh_l0 (3H, optional); the gradients and the updated parameters are then also given in the state dict's names, and --write-updated writes the state dict back. \"initial\" takes only \"out\" (h_{−1}). The report prints r, z, hn = U_n·h_{t−1} + bh_n, n and h forward; backward ∂L/∂n, ∂L/∂z, ∂L/∂r, every δ of a pre-activation, δhn = δn ⊙ r, δx and Δh_{t−1}; the gradients per gate and again in the state-dict layout."),
         .example(Example("per gate, PyTorch's convention", shows: "GRU (gates r, z, n; h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1})", """
             {"model": "gru",
              "weights": {"W": {"r": 0.5, "z": -0.3, "n": 0.8},
@@ -280,6 +287,15 @@ public enum SpecReference {
                          smallRNN + "\n \"head\": {\"type\": \"softmax\", \"V\": [[0.8], [-0.4], [0.3]]}, \"loss\": \"ce\",\n \"labels\": [[0.1, 0.2, 0.7], [1, 0, 0]]}")),
         .example(Example("gradients given from upstream", shows: "loss: L = given ∂L/∂y_t",
                          smallRNN + "\n \"loss\": \"upstream\", \"gradients\": [0.5, -1.0]}")),
+    ])
+
+    public static let files = Section(topic: "files", title: "Tensor files", summary: "weights, inputs and labels from safetensors, .npz and .npy files", blocks: [
+        .text("Any array of a spec (a weight block, the inputs, the labels, the head's V and c), or the whole weights object, may name a file that PyTorch or NumPy wrote instead of listing numbers: safetensors (safetensors.torch.save_file(model.state_dict(), …)), .npz (numpy.savez, numpy.savez_compressed) or .npy (numpy.save). The path is relative to the spec's directory. float32 and float64 little-endian tensors in C order are read, and computed in float64; the report's header says which members came from which file and when they were float32. Any other dtype, a big-endian or Fortran-order array, a truncated or corrupt file (a zip member whose CRC-32 fails) is an error naming the file, the tensor, what was expected and what was found (exit 2). --write-updated writes every number inline."),
+        .fields([
+            Field("file", "The file, e.g. {\"file\": \"x.npy\"}: an .npy file stands for its one array."),
+            Field("key", "One array of an .npz or safetensors file, by name: {\"file\": \"data.npz\", \"key\": \"x\"}."),
+            Field("prefix", "Without \"key\": an object of every array whose name starts with the prefix, the prefix dropped, e.g. \"weights\": {\"file\": \"model.safetensors\", \"prefix\": \"lstm.\"} for an nn.LSTM saved inside a module. Other members beside it are kept (\"convention\", \"activation\")."),
+        ]),
     ])
 
     public static let notations = Section(topic: "notations", title: "Notations", summary: "the symbols the LSTM's report prints", blocks: [

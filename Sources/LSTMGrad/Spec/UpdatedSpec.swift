@@ -102,9 +102,11 @@ public enum UpdatedSpec {
         switch n.value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
-        case .number(_, let literal): return literal
+        // Numbers read from a tensor file have no literal: their shortest exact form.
+        case .number(let v, let literal): return literal.isEmpty ? shortest(v) : literal
         case .string(let s): return quoted(s)
         case .array(let items): return "[" + items.map { node($0, indent: indent) }.joined(separator: ", ") + "]"
+        case .tensor: return "[" + (n.array ?? []).map { node($0, indent: indent) }.joined(separator: ", ") + "]"
         case .object(let members): return "{" + members.map { quoted($0.key) + ": " + node($0.value, indent: indent) }.joined(separator: ", ") + "}"
         }
     }

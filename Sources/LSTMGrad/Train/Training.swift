@@ -3,7 +3,7 @@
 public enum Training {
     /// The report of the run; with `lastReport`, the full report of the last step's pass follows.
     public static func report<C: Cell>(_ problem: Problem<C>, steps: Int, names: Notation, source: String?,
-                                       lastReport: Bool, work: Bool = false) throws(NumericError) -> Report {
+                                       files: [String] = [], lastReport: Bool, work: Bool = false) throws(NumericError) -> Report {
         var p = problem
         var losses: [Quantity] = [names.quantity(QuantityName(.lossStep, t: 0), .scalar(p.lossValue()))]
         var last: Pass<C>?
@@ -28,6 +28,7 @@ public enum Training {
         var header = ["\(problem.cell.summary)   X = \(problem.cell.inputSize), H = \(problem.cell.hiddenSize), T = \(problem.steps)",
                       "loss: L = \(problem.loss.formula)"]
         if let s = source { header.insert("spec: \(s)", at: 0) }
+        header.insert(contentsOf: files.map { "from file: " + $0 }, at: source == nil ? 0 : 1)
         if lastReport, let pass = last {
             let full = try ReportBuilder.build(pass, names: names, work: work)
             sections += full.sections.map { Section(title: "Step \(steps): " + $0.title, quantities: $0.quantities) }
@@ -44,17 +45,18 @@ public enum Training {
 
 extension Spec {
     public func trainingReport(steps: Int, lastReport: Bool, work: Bool = false) throws(NumericError) -> Report {
-        try visit(TrainingVisitor(names: notation, source: file, steps: steps, lastReport: lastReport, work: work))
+        try visit(TrainingVisitor(names: notation, source: file, files: fileNotes, steps: steps, lastReport: lastReport, work: work))
     }
 }
 
 struct TrainingVisitor: ProblemVisitor {
     var names: Notation
     var source: String
+    var files: [String]
     var steps: Int
     var lastReport: Bool
     var work: Bool
     func visit<C: Cell>(_ problem: Problem<C>) throws(NumericError) -> Report {
-        try Training.report(problem, steps: steps, names: names, source: source, lastReport: lastReport, work: work)
+        try Training.report(problem, steps: steps, names: names, source: source, files: files, lastReport: lastReport, work: work)
     }
 }

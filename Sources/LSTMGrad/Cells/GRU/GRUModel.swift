@@ -8,20 +8,32 @@ public struct GRUModel: CellModel {
 
     public var name: String { "gru" }
     static let gruPerGateKeys = ["W", "U", "b", "bh"]
-    static let gruStateDictKeys = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+    static let gruStateDictKeys = StateDictKey.keys().map(\.name)
 
     public func decode(_ c: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
-        let weights = reader.require(c.fields, "weights", meaning: "the GRU's parameters").flatMap {
-            Self.decodeGRUWeights($0, .root / "weights", inputSize: c.inputSize, reader: reader)
-        }
-        return SpecDecoder.decodeProblem(c, weights: weights, as: GRUCell.self, hasState: false, reader: reader)
+        let weightsNode = reader.require(c.fields, "weights", meaning: "the GRU's parameters")
+        let weights = weightsNode.flatMap { Self.decodeGRUWeights($0, .root / "weights", inputSize: c.inputSize, reader: reader) }
+        var problem = SpecDecoder.decodeProblem(c, weights: weights, as: GRUCell.self, hasState: false, reader: reader)
+        // A state dict's gradients and updates are given back in its names.
+        if let members = weightsNode?.members, members.contains(where: { StateDictKey($0.key) != nil }) { problem?.layout = GRULayout.pytorch }
+        return problem
     }
 
     public var template: SpecTemplate.ModelTemplate {
-        SpecTemplate.ModelTemplate(name: name, layouts: ["per-gate"], hasState: false,
-                                   parameterCount: { _, X, H in 3 * (H * X + H * H + H) }) { _, X, H, draw in
+        SpecTemplate.ModelTemplate(name: name, layouts: ["per-gate", "pytorch"], hasState: false,
+                                   parameterCount: { _, X, H in 3 * (H * X + H * H + H) }) { layout, X, H, draw in
             // Per gate r, z, n: W_g H×X, U_g H×H, b_g H (PyTorch's b_ig; b_hg "bh" may be added).
-            SpecTemplate.perGate(gates: ["r", "z", "n"], X: X, H: H, draw: &draw)
+            guard layout == "pytorch" else { return SpecTemplate.perGate(gates: ["r", "z", "n"], X: X, H: H, draw: &draw) }
+            // The same draws in the same order (W, U, b per gate; bh zeros), written by the
+            // layout's own converter (the one --write-updated uses).
+            func blocks(_ rows: Int, _ cols: Int) -> GRUGates<Matrix> {
+                let m = GRUGate.allCases.map { _ in Matrix(rows: rows, cols: cols, values: (0..<(rows * cols)).map { _ in draw.number() }) }
+                return GRUGates(r: m[0], z: m[1], n: m[2])
+            }
+            let W = blocks(H, X), U = blocks(H, H)
+            let b = blocks(1, H)
+            let p = GRUParameters(W: W, U: U, b: GRUGates { Vector(b[$0].values) }, bh: GRUGates { _ in Vector(zeros: H) }, convention: .pytorch)
+            return [("", UpdatedSpec.object(merging: UpdatedSpec.weightMembers(GRULayout.pytorch.writtenBlocks(p)), into: nil, fields: []))]
         }
     }
 
