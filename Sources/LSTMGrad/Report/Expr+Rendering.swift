@@ -19,7 +19,7 @@ extension Expr {
         case .sum, .difference: return 1
         case .hadamard: return 2
         case .scaled, .matVec, .transposedMatVec, .outer, .dot: return 3
-        case .ref, .number, .function, .square, .stack: return 4
+        case .ref, .number, .function, .square, .stack, .clamp: return 4
         }
     }
 
@@ -79,6 +79,10 @@ extension Expr {
                 child(e, atLeast: 4, leading: leading)
                 out += text("²")
             }
+        case .clamp(let e, let m):
+            out += text("clamp(")
+            e.write(into: &out, leading: true, leaf: leaf, number: number, text: text)
+            out += text(", ") + number(-m) + text(", ") + number(m) + text(")")
         case .stack(let parts):
             out += text("[")
             for (k, p) in parts.enumerated() {

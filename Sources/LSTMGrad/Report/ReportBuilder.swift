@@ -15,7 +15,7 @@ public enum ReportBuilder {
         var header = [
             "\(cell.summary)   X = \(cell.inputSize), H = \(cell.hiddenSize), T = \(T)"
                 + (hasHead ? ", head: \(problem.head.kind.rawValue) (\(problem.head.parameters!.V.rows) outputs)" : ""),
-            "loss: L = \(problem.loss.formula)\(hasHead ? "" : ", y_t = out_t")",
+            "loss: L = \(problem.headEquations.formula)\(hasHead ? "" : ", y_t = out_t")",
             "SGD: θ ← θ − λ·δθ, λ = \(λ)",
         ]
         if let s = source { header.insert("spec: \(s)", at: 0) }

@@ -24,6 +24,8 @@ public struct Problem<C: Cell>: Sendable {
     }
 
     public var steps: Int { inputs.count }
+    /// B, the number of sequences (one today): the count of a mean loss is B·T or B·T·K.
+    public var sequenceCount: Int { 1 }
 
     /// The same problem with other parameters (for SGD steps and finite differences).
     public func with(cell parameters: C.Parameters? = nil, head headParameters: HeadParameters? = nil,
@@ -38,7 +40,8 @@ public struct Problem<C: Cell>: Sendable {
 
     /// The head's and the loss's equations for this problem.
     public var headEquations: HeadEquations {
-        HeadEquations(head: head, loss: loss, targets: targets, steps: inputs.count, output: cell.outputSymbol)
+        HeadEquations(head: head, loss: loss, targets: targets, steps: inputs.count, output: cell.outputSymbol,
+                      sequences: sequenceCount, outputs: head.parameters?.V.rows ?? cell.hiddenSize)
     }
 
     /// Forward only, to the total loss (what finite differences differentiate).

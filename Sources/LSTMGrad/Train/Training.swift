@@ -26,7 +26,7 @@ public enum Training {
             Section(title: "Parameters after \(steps) step\(steps == 1 ? "" : "s")", quantities: final),
         ]
         var header = ["\(problem.cell.summary)   X = \(problem.cell.inputSize), H = \(problem.cell.hiddenSize), T = \(problem.steps)",
-                      "loss: L = \(problem.loss.formula)"]
+                      "loss: L = \(problem.headEquations.formula)"]
         if let s = source { header.insert("spec: \(s)", at: 0) }
         if lastReport, let pass = last {
             let full = try ReportBuilder.build(pass, names: names, work: work)
