@@ -171,6 +171,9 @@ public struct Report: Sendable {
     /// The parameters the report ends with, by canonical block name: after the update (or
     /// after `--steps N`); what `--write-updated` writes.
     public var finalParameters: Trace? = nil
+    /// The optimizer's state the report ends with (with an optimizer); `--write-updated`
+    /// writes it, so that training continues where it stopped.
+    public var finalOptimizerState: OptimizerState? = nil
 
     public init(header: [String], sections: [Section], notes: [String] = []) {
         self.header = header

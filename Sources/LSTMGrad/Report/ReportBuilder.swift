@@ -16,7 +16,7 @@ public enum ReportBuilder {
             "\(cell.summary)   X = \(cell.inputSize), H = \(cell.hiddenSize), T = \(T)"
                 + (hasHead ? ", head: \(problem.head.kind.rawValue) (\(problem.head.parameters!.V.rows) outputs)" : ""),
             "loss: L = \(problem.headEquations.formula)\(hasHead ? "" : ", y_t = out_t")",
-            "SGD: θ ← θ − λ·δθ, λ = \(λ)",
+            problem.training.describe(learningRate: problem.learningRate),
         ]
         if let s = source { header.insert("spec: \(s)", at: 0) }
         if !pass.options.recurrentTerms {
@@ -60,13 +60,21 @@ public enum ReportBuilder {
             if let note = layout.note(learningRate: problem.learningRate) { notes.append(note) }
         }
         sections.append(Section(title: "Gradients (summed over t)", quantities: totals))
-        sections.append(Section(title: "Updated parameters (SGD, λ = \(λ))", quantities: updated))
+        let setup = problem.training
+        sections.append(Section(title: setup.isPlainSGD ? "Updated parameters (SGD, λ = \(λ))"
+                                                        : "Updated parameters (\(setup.optimizer?.kind.className ?? "SGD") step \(setup.state.step + 1))",
+                                quantities: updated))
+        if let state = pass.optimizerState, setup.optimizer != nil {
+            sections.append(Section(title: "Optimizer state after step \(state.step)",
+                                    quantities: state.quantities(shapes: values, names: names)))
+        }
 
         var report = Report(header: header, sections: sections, notes: notes)
         report.notation = names
         var final = Trace()
         for block in blocks + headBlocks { final[block] = values.value(block.afterUpdate) }
         report.finalParameters = final
+        if setup.optimizer != nil { report.finalOptimizerState = pass.optimizerState }
         if withWork {
             let equations = Dictionary(pass.equations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             for s in report.sections.indices {

@@ -25,7 +25,7 @@ public enum SpecDecoder {
     public static let topLevelKeys = [
         "model", "description", "weights", "head", "inputs", "labels", "gradients", "loss",
         "learning_rate", "initial", "notation",
-    ]
+    ] + trainingKeys
     public static var models: [String] { CellRegistry.names }
 
     /// Parses and validates a spec; every problem found is reported together.
@@ -89,7 +89,9 @@ public enum SpecDecoder {
 
         let context = ModelContext(fields: fields, inputs: inputs, inputSize: X, steps: T,
                                    learningRate: learningRate, notation: notation)
-        let decoded = model.flatMap { CellRegistry.model(named: $0, weights: fields["weights"]) }?.decode(context, reader: reader)
+        let cellProblem = model.flatMap { CellRegistry.model(named: $0, weights: fields["weights"]) }?.decode(context, reader: reader)
+        // The optimizer, clipping and frozen blocks, read against the problem's blocks.
+        let decoded = cellProblem.flatMap { $0.accept(TrainingReader(fields: fields, reader: reader)) }
         guard let model, let decoded, !reader.hasErrors else { return nil }
         return Spec(file: reader.source.name, modelName: model, problem: decoded, notation: notation, warnings: [])
     }
