@@ -16,7 +16,7 @@ public enum ReportBuilder {
             "\(cell.summary)   X = \(cell.inputSize), H = \(cell.hiddenSize), T = \(T)"
                 + (hasHead ? ", head: \(problem.head.kind.rawValue) (\(problem.head.parameters!.V.rows) outputs)" : ""),
             "loss: L = \(problem.headEquations.formula)\(hasHead ? "" : ", y_t = out_t")",
-            problem.training.describe(learningRate: problem.learningRate),
+            (problem.training.isPlainSGD ? "" : "update: ") + problem.training.describe(learningRate: problem.learningRate),
         ]
         if let s = source { header.insert("spec: \(s)", at: 0) }
         if !pass.options.recurrentTerms {
