@@ -16,20 +16,37 @@ extension SpecDecoder {
             shapes.store(problem.cell.parameters)
             if let hp = problem.head.parameters { shapes.store(hp) }
             let errors = reader.diagnostics.count
-            let setup = SpecDecoder.decodeTraining(fields, blocks: problem.blockNames, shapes: shapes,
+            let setup = SpecDecoder.decodeTraining(fields, blocks: problem.blockNames, shapes: shapes, tensors: Self.tensors(problem),
                                                    doubled: problem.update.doubled, reader: reader)
             guard reader.diagnostics.count == errors else { return nil }
             p.training = setup
             if let o = setup.optimizer { p.learningRate = o.lr }
             return p
         }
+
+        /// The spec layout's tensors (`weight_hh_l0`, `kernel`, `Wz.f`) and the canonical blocks
+        /// each holds, found with a probe: block k filled with k + 1.
+        static func tensors<C: Cell>(_ problem: Problem<C>) -> [(name: String, blocks: Set<QuantityName>)] {
+            guard let layout = problem.layout else { return [] }
+            let names = problem.cell.parameters.blockNames
+            var probe = problem.cell.parameters
+            for (k, name) in names.enumerated() {
+                probe[block: name] = Array(repeating: Double(k + 1), count: probe[block: name].count)
+            }
+            return layout.blocks(probe).map { spelling, value in
+                (spelling, Set(value.numbers.compactMap { Int(exactly: $0) }.filter { $0 >= 1 && $0 <= names.count }.map { names[$0 - 1] }))
+            }
+        }
     }
 
     static func decodeTraining(_ fields: SpecReader.Fields, blocks: [QuantityName], shapes: Trace,
+                               tensors: [(name: String, blocks: Set<QuantityName>)] = [],
                                doubled: Set<Symbol>, reader: SpecReader) -> TrainingSetup {
         var setup = TrainingSetup()
         let top = JSONPath.root
-        if let n = fields["frozen"] { setup.frozen = decodeFrozen(n, top / "frozen", blocks: blocks, reader: reader) }
+        if let n = fields["frozen"] {
+            setup.frozen = decodeFrozen(n, top / "frozen", blocks: blocks, tensors: tensors, doubled: doubled, reader: reader)
+        }
         if let n = fields["clip"] { setup.clip = decodeClip(n, top / "clip", reader: reader) }
         if let n = fields["optimizer"] {
             if let lr = fields["learning_rate"] {
@@ -45,18 +62,30 @@ extension SpecDecoder {
         return setup
     }
 
-    /// `["W.a", "U", "V"]`: canonical block names, or a symbol for all its blocks (`U` is
-    /// U.a, U.i, U.f, U.o).
-    static func decodeFrozen(_ node: JSONNode, _ path: JSONPath, blocks: [QuantityName], reader: SpecReader) -> Set<QuantityName> {
+    /// `["W.a", "U", "V"]`: canonical block names, a symbol for all its blocks (`U` is U.a,
+    /// U.i, U.f, U.o), or a tensor of the spec's layout (`weight_hh_l0`: every block it holds).
+    /// A bias stored twice (bias_ih_l0, bias_hh_l0) is frozen as a whole: both copies.
+    static func decodeFrozen(_ node: JSONNode, _ path: JSONPath, blocks: [QuantityName],
+                             tensors: [(name: String, blocks: Set<QuantityName>)], doubled: Set<Symbol>,
+                             reader: SpecReader) -> Set<QuantityName> {
         guard let items = reader.array(node, path, what: "an array of parameter block names") else { return [] }
         let names = blocks.map(\.description)
         let symbols = blocks.map(\.symbol.base).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let listed = Set(items.compactMap(\.string))
         var out = Set<QuantityName>()
         for (k, item) in items.enumerated() {
             guard let s = reader.string(item, path / k) else { continue }
-            let matched = blocks.filter { $0.description == s || $0.symbol.base == s }
+            var matched = blocks.filter { $0.description == s || $0.symbol.base == s }
+            if matched.isEmpty, let tensor = tensors.first(where: { $0.name == s }) {
+                matched = blocks.filter { tensor.blocks.contains($0) }
+                let copies = tensors.filter { $0.blocks == tensor.blocks }.map(\.name)
+                if matched.contains(where: { doubled.contains($0.symbol) }), let missing = copies.first(where: { !listed.contains($0) }) {
+                    reader.fail(.conflict("\(copies.joined(separator: " + ")) is one bias stored twice; freeze both copies (add \"\(missing)\") or none"), item, path / k)
+                    continue
+                }
+            }
             guard !matched.isEmpty else {
-                let choices = symbols + names.filter { !symbols.contains($0) }
+                let choices = symbols + names.filter { !symbols.contains($0) } + tensors.map(\.name).filter { !symbols.contains($0) }
                 reader.fail(.invalidValue(expected: "a parameter block (\(choices.joined(separator: ", ")))",
                                           found: "\"\(s)\"" + (suggestion(for: s, among: choices).map { "; did you mean \"\($0)\"?" } ?? "")), item, path / k)
                 continue

@@ -63,6 +63,27 @@ import Testing
         }
     }
 
+    /// A tensor of the spec's layout freezes the blocks it holds: nn.LSTM's weight_hh_l0 is
+    /// U.a, U.i, U.f, U.o; both bias copies are the bias b.
+    @Test func frozenTensorsOfTheLayout() throws {
+        try withTemporaryDirectory { dir in
+            var outputs: [[String: [Double]]] = []
+            for frozen in [#"["weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]"#, #"["U", "b"]"#] {
+                let path = dir + "/spec.json"
+                try OutputFile.write(path, """
+                    {"weights": {"weight_ih_l0": [[0.3], [-0.2], [0.5], [0.1]], "weight_hh_l0": [[-0.1], [0.2], [0.4], [0.3]],
+                                 "bias_ih_l0": [0.1, 0.1, 0.05, -0.05], "bias_hh_l0": [0.1, 0.2, 0.05, -0.05]},
+                     "inputs": [[1.0], [0.5]], "labels": [0.2, -0.1], "loss": "mse",
+                     "optimizer": {"type": "rmsprop", "lr": 0.05}, "frozen": \(frozen)}
+                    """)
+                outputs.append(try quantities(["run", path, "--steps", "2"]))
+            }
+            #expect(outputs[0] == outputs[1])
+            #expect(outputs[0]["U.f"] == [0.2] && outputs[0]["b.a"] == [0.1])  // b.a = 0.05 + 0.05 (rows g)
+            #expect(outputs[0]["W.a"] != [0.5])
+        }
+    }
+
     /// One `run` (no --steps) reports the first step of the optimizer and its state, the same as
     /// `--steps 1`.
     @Test func oneRunIsTheFirstStep() throws {

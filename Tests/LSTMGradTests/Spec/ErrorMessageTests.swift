@@ -100,6 +100,8 @@ import Testing
                   "fixtures/errors/clip-both.json:6:38: error: clip.value: give \"max_norm\" (clip_grad_norm_) or \"value\" (clip_grad_value_), not both\n"),
         ErrorCase("clip-norm-type", exit: 2,
                   "fixtures/errors/clip-norm-type.json:6:42: error: clip.norm_type: expected a number > 0 or \"inf\", found 0\n"),
+        ErrorCase("frozen-one-bias-copy", exit: 2,
+                  "fixtures/errors/frozen-one-bias-copy.json:7:30: error: frozen[1]: bias_ih_l0 + bias_hh_l0 is one bias stored twice; freeze both copies (add \"bias_ih_l0\") or none\n"),
         ErrorCase("frozen-unknown", exit: 2,
                   "fixtures/errors/frozen-unknown.json:6:14: error: frozen[0]: expected a parameter block (W, U), found \"V\"; did you mean \"W\"?\n"),
         ErrorCase("loss-huber-delta", exit: 2,
