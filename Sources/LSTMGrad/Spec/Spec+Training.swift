@@ -16,26 +16,13 @@ extension SpecDecoder {
             shapes.store(problem.cell.parameters)
             if let hp = problem.head.parameters { shapes.store(hp) }
             let errors = reader.diagnostics.count
-            let setup = SpecDecoder.decodeTraining(fields, blocks: problem.blockNames, shapes: shapes, tensors: Self.tensors(problem),
+            let setup = SpecDecoder.decodeTraining(fields, blocks: problem.blockNames, shapes: shapes,
+                                                   tensors: problem.layout?.tensors(of: problem.cell.parameters) ?? [],
                                                    doubled: problem.update.doubled, reader: reader)
             guard reader.diagnostics.count == errors else { return nil }
             p.training = setup
             if let o = setup.optimizer { p.learningRate = o.lr }
             return p
-        }
-
-        /// The spec layout's tensors (`weight_hh_l0`, `kernel`, `Wz.f`) and the canonical blocks
-        /// each holds, found with a probe: block k filled with k + 1.
-        static func tensors<C: Cell>(_ problem: Problem<C>) -> [(name: String, blocks: Set<QuantityName>)] {
-            guard let layout = problem.layout else { return [] }
-            let names = problem.cell.parameters.blockNames
-            var probe = problem.cell.parameters
-            for (k, name) in names.enumerated() {
-                probe[block: name] = Array(repeating: Double(k + 1), count: probe[block: name].count)
-            }
-            return layout.blocks(probe).map { spelling, value in
-                (spelling, Set(value.numbers.compactMap { Int(exactly: $0) }.filter { $0 >= 1 && $0 <= names.count }.map { names[$0 - 1] }))
-            }
         }
     }
 
