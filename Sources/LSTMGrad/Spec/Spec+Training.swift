@@ -12,11 +12,8 @@ extension SpecDecoder {
 
         func visit<C: Cell>(_ problem: Problem<C>) -> (any AnyProblem)? {
             var p = problem
-            var shapes = Trace()
-            shapes.store(problem.cell.parameters)
-            if let hp = problem.head.parameters { shapes.store(hp) }
             let errors = reader.diagnostics.count
-            let setup = SpecDecoder.decodeTraining(fields, blocks: problem.blockNames, shapes: shapes,
+            let setup = SpecDecoder.decodeTraining(fields, blocks: problem.blockNames, shapes: problem.parameterValues,
                                                    tensors: problem.layout?.tensors(of: problem.cell.parameters) ?? [],
                                                    doubled: problem.update.doubled, reader: reader)
             guard reader.diagnostics.count == errors else { return nil }

@@ -44,6 +44,14 @@ public struct Problem<C: Cell>: Sendable {
     /// Every parameter block, the cell's then the head's.
     public var blockNames: [QuantityName] { cell.parameters.blockNames + (head.parameters?.blockNames ?? []) }
 
+    /// Every parameter block's value by name, the cell's and the head's.
+    public var parameterValues: Trace {
+        var t = Trace()
+        t.store(cell.parameters)
+        if let hp = head.parameters { t.store(hp) }
+        return t
+    }
+
     /// The step of the spec's update (its optimizer, or plain SGD, after clipping) from the
     /// parameters and gradients in `values`: every block after the step, and the state after it.
     public func optimizerStep(_ values: Trace) -> (parameters: [(QuantityName, [Double])], state: OptimizerState) {

@@ -31,12 +31,10 @@ public enum Training {
             Section(title: title, quantities: losses),
             Section(title: "Parameters after \(steps) step\(plural)", quantities: final),
         ]
+        let parameters = p.parameterValues
         if setup.optimizer != nil {
-            var shapes = Trace()
-            shapes.store(p.cell.parameters)
-            if let hp = p.head.parameters { shapes.store(hp) }
             sections.append(Section(title: "Optimizer state after \(steps) step\(plural)",
-                                    quantities: p.training.state.quantities(shapes: shapes, names: names)))
+                                    quantities: p.training.state.quantities(shapes: parameters, names: names)))
         }
         var header = ["\(problem.cell.summary)   X = \(problem.cell.inputSize), H = \(problem.cell.hiddenSize), T = \(problem.steps)",
                       "loss: L = \(problem.headEquations.formula)"]
@@ -47,9 +45,6 @@ public enum Training {
             sections += full.sections.map { Section(title: "Step \(steps): " + $0.title, quantities: $0.quantities) }
         }
         var report = Report(header: header, sections: sections)
-        var parameters = Trace()
-        parameters.store(p.cell.parameters)
-        if let hp = p.head.parameters { parameters.store(hp) }
         report.finalParameters = parameters
         if setup.optimizer != nil { report.finalOptimizerState = p.training.state }
         try ReportBuilder.checkFinite(report)
