@@ -86,23 +86,77 @@ public enum LossKind: String, Sendable, CaseIterable {
     case crossEntropy = "ce"
     case binaryCrossEntropy = "bce"
     case upstream
+    /// nn.MSELoss: (y − label)², no ½.
+    case mse
+    /// nn.L1Loss: |y − label|.
+    case l1
+    /// nn.HuberLoss(delta).
+    case huber
+    /// nn.SmoothL1Loss(beta).
+    case smoothL1 = "smooth_l1"
+    /// nn.BCEWithLogitsLoss on a linear head: softplus(y) − label·y.
+    case bceWithLogits = "bce_with_logits"
+
+    /// PyTorch's elementwise losses: their mean counts every element (B·T·K), their default
+    /// reduction is the mean, as in torch.nn.
+    public var isElementwise: Bool {
+        switch self {
+        case .mse, .l1, .huber, .smoothL1, .bceWithLogits: return true
+        case .l2, .crossEntropy, .binaryCrossEntropy, .upstream: return false
+        }
+    }
 }
 
-/// The loss and its scale, stated explicitly: l2 with or without the ½, summed or averaged over T.
+/// The loss and its scale, stated explicitly: l2 with or without the ½, summed or averaged
+/// (over B·T, or over B·T·K for PyTorch's elementwise losses).
 public struct Loss: Sendable, Equatable {
     public var kind: LossKind
     /// l2 only: ½‖y − label‖² (true) or ‖y − label‖².
     public var half: Bool
-    /// Average over the T timesteps instead of summing.
+    /// Average instead of summing: over the B·T timesteps of the sequences, or over all B·T·K
+    /// elements for an elementwise loss (`LossKind.isElementwise`).
     public var mean: Bool
+    /// huber's delta (> 0) or smooth_l1's beta (≥ 0); 1 by default, as in torch.nn.
+    public var parameter: Double
 
-    public init(kind: LossKind, half: Bool = true, mean: Bool = false) {
+    public init(kind: LossKind, half: Bool = true, mean: Bool = false, parameter: Double = 1) {
         self.kind = kind
         self.half = half
         self.mean = mean
+        self.parameter = parameter
     }
 
-    /// The formula, for the report header.
+    /// What the mean divides by: B·T, or B·T·K for an elementwise loss.
+    public func count(sequences B: Int, steps T: Int, outputs K: Int) -> Int {
+        kind.isElementwise ? B * T * K : B * T
+    }
+
+    /// The formula, for the report header, with the mean's count spelled out.
+    public func formula(sequences B: Int, steps T: Int, outputs K: Int) -> String {
+        let N = count(sequences: B, steps: T, outputs: K)
+        guard kind.isElementwise else {
+            if mean && kind == .crossEntropy {
+                return "(1/(B·T)) Σ_t −Σ_k label_tk · log ŷ_tk, B·T = \(B)·\(T) = \(N) (nn.CrossEntropyLoss(reduction=\"mean\"))"
+            }
+            return formula
+        }
+        let reduce = mean ? "(1/N) Σ_t Σ_k" : "Σ_t Σ_k"
+        let count = mean ? ", N = B·T·K = \(B)·\(T)·\(K) = \(N)" : ""
+        let reduction = "reduction=\"\(mean ? "mean" : "sum")\""
+        let p = shortest(parameter)
+        switch kind {
+        case .mse: return "\(reduce) (y_tk − label_tk)²\(count) (nn.MSELoss(\(reduction)))"
+        case .l1: return "\(reduce) |y_tk − label_tk|\(count) (nn.L1Loss(\(reduction)))"
+        case .huber:
+            return "\(reduce) huber(y_tk − label_tk), huber(d) = ½d² if |d| ≤ δ else δ·(|d| − ½δ), δ = \(p)\(count) (nn.HuberLoss(\(reduction), delta=\(p)))"
+        case .smoothL1:
+            return "\(reduce) smooth_l1(y_tk − label_tk), smooth_l1(d) = ½d²/β if |d| < β else |d| − ½β, β = \(p)\(count) (nn.SmoothL1Loss(\(reduction), beta=\(p)))"
+        default:
+            return "\(reduce) [softplus(y_tk) − label_tk · y_tk] = \(reduce) −[label_tk log σ(y_tk) + (1 − label_tk) log(1 − σ(y_tk))]\(count) (nn.BCEWithLogitsLoss(\(reduction)))"
+        }
+    }
+
+    /// The formula of the losses that keep their historical meaning (l2, ce, bce, upstream).
     public var formula: String {
         let reduce = mean ? "(1/T) Σ_t" : "Σ_t"
         switch kind {
@@ -110,10 +164,25 @@ public struct Loss: Sendable, Equatable {
         case .crossEntropy: return "\(reduce) −Σ_k label_tk · log ŷ_tk"
         case .binaryCrossEntropy: return "\(reduce) −Σ_k [label_tk log y_tk + (1 − label_tk) log(1 − y_tk)]"
         case .upstream: return "given ∂L/∂y_t (the report's loss is the linear surrogate \(reduce) ∇y_t·y_t)"
+        default: return formula(sequences: 1, steps: 1, outputs: 1)
         }
     }
 
-    /// The loss at one t (`scale` is 1 or 1/T): the value only; its gradient is an equation
+    /// One element's loss ℓ(d) of an elementwise regression loss, d = y − label.
+    func elementLoss(_ d: Double) -> Double {
+        let a = abs(d), p = parameter
+        switch kind {
+        case .mse: return d * d
+        case .l1: return a
+        // huber(d) = ½d² if |d| ≤ δ else δ·(|d| − ½δ)
+        case .huber: return a <= p ? 0.5 * d * d : p * (a - 0.5 * p)
+        // smooth_l1(d) = ½d²/β if |d| < β else |d| − ½β (β = 0: |d|)
+        case .smoothL1: return a < p ? 0.5 * d * d / p : a - 0.5 * p
+        default: preconditionFailure("not an elementwise regression loss")
+        }
+    }
+
+    /// The loss at one t (`scale` is 1 or 1/count): the value only; its gradient is an equation
     /// (`Head+Equations.swift`).
     func value(y: Vector, v: Vector, t: Int, targets: Targets, scale: Double) -> Double {
         switch (kind, targets) {
@@ -121,6 +190,15 @@ public struct Loss: Sendable, Equatable {
             let diff = y - labels[t]
             let factor = half ? 0.5 : 1.0
             return scale * factor * diff.dot(diff)
+        case (.mse, .values(let labels)), (.l1, .values(let labels)), (.huber, .values(let labels)), (.smoothL1, .values(let labels)):
+            var loss = 0.0
+            for k in 0..<y.count { loss += elementLoss(y[k] - labels[t][k]) }
+            return scale * loss
+        case (.bceWithLogits, .values(let labels)):
+            // L = Σ softplus(y) − p·y on the linear head's logits y = v
+            var loss = 0.0
+            for k in 0..<y.count { loss += softplus(y[k]) - labels[t][k] * y[k] }
+            return scale * loss
         case (.crossEntropy, _):
             let p = probabilities(targets, t: t, count: y.count)
             // L = −Σ_k p_k log softmax(v)_k, skipping p_k = 0 (0 · log 0 = 0, not NaN)

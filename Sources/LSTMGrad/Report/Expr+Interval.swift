@@ -60,10 +60,16 @@ extension Expr {
             case .relu: return v.replacingEntries(v.entries.map { $0.monotone(Activation.relu.apply) })
             case .reluDerivative: return v.replacingEntries(v.entries.map { $0.monotone { $0 > 0 ? 1 : 0 } })
             case .softmax: return Self.vector(Self.softmax(v.entries))
+            // sign is non-decreasing, so its bounds are those of the ends.
+            case .sign: return v.replacingEntries(v.entries.map { $0.monotone { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) } })
             }
         case .square(let e):
             let v = try e.evaluateIntervals(lookup)
             return v.replacingEntries(v.entries.map(\.squared))
+        case .clamp(let e, let m):
+            // clamp(x, −m, m) is non-decreasing as well.
+            let v = try e.evaluateIntervals(lookup)
+            return v.replacingEntries(v.entries.map { $0.monotone { Swift.min(Swift.max($0, -m), m) } })
         case .stack(let parts):
             var entries: [Interval] = []
             for p in parts { entries += try p.evaluateIntervals(lookup).entries }

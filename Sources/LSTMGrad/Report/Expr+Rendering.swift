@@ -24,7 +24,7 @@ extension Expr {
         case .sum, .difference: return 1
         case .hadamard: return 2
         case .scaled, .matVec, .transposedMatVec, .outer, .dot: return 3
-        case .ref, .number, .function, .square, .stack: return 4
+        case .ref, .number, .function, .square, .stack, .clamp: return 4
         }
     }
 
@@ -104,6 +104,10 @@ extension Expr {
             } else {
                 scripted(e, "2", mark: "²")
             }
+        case .clamp(let e, let m):
+            out += text("clamp(")
+            e.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
+            out += text(", ") + number(-m) + text(", ") + number(m) + text(")")
         case .stack(let parts):
             out += text("[")
             for (k, p) in parts.enumerated() {

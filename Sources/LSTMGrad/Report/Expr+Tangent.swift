@@ -58,12 +58,19 @@ extension Expr {
             case .tanh: return (y, dx.replacingNumbers((0..<d.count).map { (1 - yv[$0] * yv[$0]) * d[$0] }))
             case .sigmoid: return (y, dx.replacingNumbers((0..<d.count).map { yv[$0] * (1 - yv[$0]) * d[$0] }))
             case .relu: return (y, dx.replacingNumbers((0..<d.count).map { xv[$0] > 0 ? d[$0] : 0 }))
-            case .reluDerivative: return (y, nil)
+            // relu′ and sign are piecewise constant: derivative 0 (where it exists).
+            case .reluDerivative, .sign: return (y, nil)
             case .softmax:
                 // ∂softmax(v)·dv = y ⊙ (dv − y·dv)
                 let s = zip(yv, d).reduce(0) { $0 + $1.0 * $1.1 }
                 return (y, .vector(Vector((0..<d.count).map { yv[$0] * (d[$0] - s) })))
             }
+        case .clamp(let e, let m):
+            // clamp′(x) = 1 where −m < x < m, else 0
+            let x = try both(e)
+            let y = try self.evaluate(lookup)
+            let xv = x.value.numbers
+            return (y, x.tangent.map { d in d.replacingNumbers(d.numbers.enumerated().map { abs(xv[$0.offset]) < m ? $0.element : 0 }) })
         case .square(let e):
             let x = try both(e)
             let value = x.value.replacingNumbers(x.value.numbers.map { $0 * $0 })

@@ -29,6 +29,8 @@ public indirect enum Expr: Sendable, Equatable {
     case square(Expr)
     /// [a; b; …]: vectors one after another (δgates_t = [δa_t; δi_t; δf_t; δo_t])
     case stack([Expr])
+    /// clamp(e, −m, m), elementwise: e limited to [−m, m] (the Huber loss's derivative).
+    case clamp(Expr, Double)
 
     public enum Function: String, Sendable, Equatable {
         case tanh
@@ -37,6 +39,8 @@ public indirect enum Expr: Sendable, Equatable {
         /// relu′(z) = 1 where z > 0, else 0.
         case reluDerivative = "relu′"
         case softmax
+        /// sign(z) = −1, 0 or 1 (the L1 loss's derivative; sign(0) = 0 as in torch.sign).
+        case sign
     }
 }
 
@@ -85,7 +89,11 @@ extension Expr {
             case .relu: return v.replacingNumbers(v.numbers.map { Activation.relu.apply($0) })
             case .reluDerivative: return v.replacingNumbers(v.numbers.map { $0 > 0 ? 1 : 0 })
             case .softmax: return .vector(LSTMGrad.softmax(v.vector))
+            case .sign: return v.replacingNumbers(v.numbers.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) })
             }
+        case .clamp(let e, let m):
+            let v = try e.evaluate(lookup)
+            return v.replacingNumbers(v.numbers.map { Swift.min(Swift.max($0, -m), m) })
         case .square(let e):
             let v = try e.evaluate(lookup)
             return v.replacingNumbers(v.numbers.map { $0 * $0 })
@@ -112,7 +120,7 @@ extension Expr {
         case .difference(let a, let b), .matVec(let a, let b), .transposedMatVec(let a, let b), .outer(let a, let b), .dot(let a, let b):
             a.visit(body)
             b.visit(body)
-        case .function(_, let e), .square(let e): e.visit(body)
+        case .function(_, let e), .square(let e), .clamp(let e, _): e.visit(body)
         }
     }
 
@@ -135,6 +143,7 @@ extension Expr {
         case .dot(let a, let b): return .dot(a.replacing(edit), b.replacing(edit))
         case .function(let f, let e): return .function(f, e.replacing(edit))
         case .square(let e): return .square(e.replacing(edit))
+        case .clamp(let e, let m): return .clamp(e.replacing(edit), m)
         }
     }
 

@@ -18,16 +18,33 @@ extension ParameterLayout {
     /// holds only the number k + 1, as many times as block k has entries, is block k.
     public func blockNames(of parameters: Parameters) -> [LayoutBlockName] {
         let names = parameters.blockNames
-        var probe = parameters
-        for (k, name) in names.enumerated() {
-            probe[block: name] = Array(repeating: Double(k + 1), count: parameters[block: name].count)
-        }
-        return blocks(probe).compactMap { spelling, value in
+        return blocks(parameters.probe).compactMap { spelling, value in
             let numbers = value.numbers
             guard let first = numbers.first, numbers.allSatisfy({ $0 == first }),
                   let k = Int(exactly: first), k >= 1, k <= names.count,
                   parameters[block: names[k - 1]].count == numbers.count else { return nil }
             return LayoutBlockName(spelling: spelling, block: names[k - 1])
         }
+    }
+
+    /// Every tensor of the layout with the canonical blocks it holds (any share of them):
+    /// `weight_hh_l0` holds U.a, U.i, U.f, U.o; the concatenated `Wz.f` holds W.f and U.f.
+    public func tensors(of parameters: Parameters) -> [(name: String, blocks: Set<QuantityName>)] {
+        let names = parameters.blockNames
+        return blocks(parameters.probe).map { spelling, value in
+            (spelling, Set(value.numbers.compactMap { Int(exactly: $0) }.filter { $0 >= 1 && $0 <= names.count }.map { names[$0 - 1] }))
+        }
+    }
+}
+
+extension ParameterSet {
+    /// A copy with block k filled with the number k + 1: after a layout's conversion, each
+    /// number says which block it came from.
+    var probe: Self {
+        var p = self
+        for (k, name) in blockNames.enumerated() {
+            p[block: name] = Array(repeating: Double(k + 1), count: self[block: name].count)
+        }
+        return p
     }
 }

@@ -173,6 +173,9 @@ public struct Report: Sendable {
     public var finalParameters: Trace? = nil
     /// The unrolled network the solution page draws (a single pass's report has it).
     public var unrolled: UnrolledNetwork? = nil
+    /// The optimizer's state the report ends with (with an optimizer); `--write-updated`
+    /// writes it, so that training continues where it stopped.
+    public var finalOptimizerState: OptimizerState? = nil
 
     public init(header: [String], sections: [Section], notes: [String] = []) {
         self.header = header

@@ -22,6 +22,9 @@ public struct QuantityName: Hashable, Sendable, CustomStringConvertible {
         case full
         /// ‖truncated − full‖ of a block.
         case gap
+        /// An optimizer's state for a block, named as torch.optim names it (`exp_avg.W.a`).
+        case momentumBuffer = "momentum_buffer", sum, squareAvg = "square_avg", gradAvg = "grad_avg"
+        case expAvg = "exp_avg", expAvgSq = "exp_avg_sq", maxExpAvgSq = "max_exp_avg_sq"
     }
 
     public var symbol: Symbol

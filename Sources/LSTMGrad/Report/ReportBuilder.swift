@@ -17,8 +17,8 @@ public enum ReportBuilder {
         var header = [
             "\(cell.summary)   X = \(cell.inputSize), H = \(cell.hiddenSize), T = \(T)"
                 + (hasHead ? ", head: \(problem.head.kind.rawValue) (\(problem.head.parameters!.V.rows) outputs)" : ""),
-            "loss: L = \(problem.loss.formula)\(hasHead ? "" : ", y_t = out_t")",
-            "SGD: θ ← θ − λ·δθ, λ = \(λ)",
+            "loss: L = \(problem.headEquations.formula)\(hasHead ? "" : ", y_t = out_t")",
+            (problem.training.isPlainSGD ? "" : "update: ") + problem.training.describe(learningRate: problem.learningRate),
         ]
         if let s = source { header.insert("spec: \(s)", at: 0) }
         header.insert(contentsOf: files.map { "from file: " + $0 }, at: source == nil ? 0 : 1)
@@ -48,7 +48,13 @@ public enum ReportBuilder {
         var totals = blocks.map { quantity(ReportLine($0.gradient)) }
         totals += cell.gradientLines(names: names).map(quantity)
         totals += headBlocks.map { quantity(ReportLine($0.gradient)) }
-        var updated = (blocks + headBlocks).map { quantity(ReportLine($0.afterUpdate, note: problem.update.note(for: $0))) }
+        let setup = problem.training
+        // A block the layout stores twice moves by two of the optimizer's steps.
+        func updateNote(_ block: QuantityName) -> String? {
+            guard !setup.isPlainSGD else { return problem.update.note(for: block) }
+            return problem.update.doubled.contains(block.symbol) ? "effective bias b_ih + b_hh: moved by two steps, one per copy" : nil
+        }
+        var updated = (blocks + headBlocks).map { quantity(ReportLine($0.afterUpdate, note: updateNote($0))) }
         var notes: [String] = []
         if let layout = problem.layout, layout.isShownInReport {
             header.append("weights: \(layout.name) layout; gradients and updated parameters are also given in it")
@@ -60,10 +66,20 @@ public enum ReportBuilder {
             for (name, value) in layout.updatedBlocks(pass.updated) {
                 updated.append(Quantity(name: layoutName(name).afterUpdate, label: name, value: value, note: "\(layout.name) layout"))
             }
-            if let note = layout.note(learningRate: problem.learningRate) { notes.append(note) }
+            if !setup.isPlainSGD && !problem.update.doubled.isEmpty {
+                notes.append("PyTorch layout: b = bias_ih_l0 + bias_hh_l0; both biases receive the same gradient δb and take the same step of the update, so the effective bias moves by two steps.")
+            } else if let note = layout.note(learningRate: problem.learningRate) {
+                notes.append(note)
+            }
         }
         sections.append(Section(title: "Gradients (summed over t)", quantities: totals))
-        sections.append(Section(title: "Updated parameters (SGD, λ = \(λ))", quantities: updated))
+        sections.append(Section(title: setup.isPlainSGD ? "Updated parameters (SGD, λ = \(λ))"
+                                                        : "Updated parameters (\(setup.optimizer?.kind.className ?? "SGD") step \(setup.state.step + 1))",
+                                quantities: updated))
+        if let state = pass.optimizerState, setup.optimizer != nil {
+            sections.append(Section(title: "Optimizer state after step \(state.step)",
+                                    quantities: state.quantities(shapes: values, names: names)))
+        }
 
         var report = Report(header: header, sections: sections, notes: notes)
         report.notation = names
@@ -71,6 +87,7 @@ public enum ReportBuilder {
         var final = Trace()
         for block in blocks + headBlocks { final[block] = values.value(block.afterUpdate) }
         report.finalParameters = final
+        if setup.optimizer != nil { report.finalOptimizerState = pass.optimizerState }
         if withWork {
             let equations = Dictionary(pass.equations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             for s in report.sections.indices {

@@ -27,7 +27,7 @@ public enum SpecDecoder {
     public static let topLevelKeys = [
         "model", "description", "weights", "head", "inputs", "labels", "gradients", "loss",
         "learning_rate", "initial", "notation",
-    ]
+    ] + trainingKeys
     public static var models: [String] { CellRegistry.names }
 
     /// Parses and validates a spec; every problem found is reported together.
@@ -94,7 +94,9 @@ public enum SpecDecoder {
 
         let context = ModelContext(fields: fields, inputs: inputs, inputSize: X, steps: T,
                                    learningRate: learningRate, notation: notation)
-        let decoded = model.flatMap { CellRegistry.model(named: $0, weights: fields["weights"]) }?.decode(context, reader: reader)
+        let cellProblem = model.flatMap { CellRegistry.model(named: $0, weights: fields["weights"]) }?.decode(context, reader: reader)
+        // The optimizer, clipping and frozen blocks, read against the problem's blocks.
+        let decoded = cellProblem.flatMap { $0.accept(TrainingReader(fields: fields, reader: reader)) }
         guard let model, let decoded, !reader.hasErrors else { return nil }
         return Spec(file: reader.source.name, modelName: model, problem: decoded, notation: notation, warnings: [])
     }
@@ -195,30 +197,53 @@ public enum SpecDecoder {
         return Head(kind: kind, parameters: HeadParameters(V: V, c: c))
     }
 
-    static let lossNames = ["l2", "ce", "cross_entropy", "bce", "binary_cross_entropy", "upstream"]
+    static let lossNames = ["l2", "ce", "cross_entropy", "bce", "binary_cross_entropy", "upstream",
+                            "mse", "l1", "huber", "smooth_l1", "bce_with_logits"]
 
     static func decodeLoss(_ fields: SpecReader.Fields, head: Head?, hidden H: Int?, steps T: Int?, reader: SpecReader) -> (Loss?, Targets?) {
         let path = JSONPath.root / "loss"
         var loss = Loss(kind: .l2)
         var lossNode: JSONNode?
+        var lossFields: SpecReader.Fields?
         if let node = fields["loss"] {
             lossNode = node
             var nameNode = node
             var namePath = path
             if node.members != nil {
-                guard let f = reader.object(node, path, allowed: ["type", "half", "reduction"]) else { return (nil, nil) }
-                guard let t = reader.require(f, "type", meaning: "l2, ce, bce or upstream") else { return (nil, nil) }
+                guard let f = reader.object(node, path, allowed: ["type", "half", "reduction", "delta", "beta"]) else { return (nil, nil) }
+                guard let t = reader.require(f, "type", meaning: "l2, ce, bce, upstream, mse, l1, huber, smooth_l1 or bce_with_logits") else { return (nil, nil) }
                 nameNode = t
                 namePath = path / "type"
-                if let h = f["half"], let b = reader.bool(h, path / "half") { loss.half = b }
-                if let r = f["reduction"], let s = reader.choice(r, path / "reduction", among: ["sum", "mean"]) { loss.mean = s == "mean" }
+                lossFields = f
             }
             guard let name = reader.choice(nameNode, namePath, among: lossNames) else { return (nil, nil) }
             switch name {
             case "ce", "cross_entropy": loss.kind = .crossEntropy
             case "bce", "binary_cross_entropy": loss.kind = .binaryCrossEntropy
-            case "upstream": loss.kind = .upstream
-            default: loss.kind = .l2
+            default: loss.kind = LossKind(rawValue: name) ?? .l2
+            }
+            // PyTorch's elementwise losses average by default, as torch.nn does.
+            loss.mean = loss.kind.isElementwise
+            if let f = lossFields {
+                if let h = f["half"] {
+                    if loss.kind != .l2 {
+                        reader.fail(.conflict("\"half\" applies to the l2 loss only (\(name) has no ½ to drop)"), h, path / "half")
+                    } else if let b = reader.bool(h, path / "half") { loss.half = b }
+                }
+                if let r = f["reduction"], let s = reader.choice(r, path / "reduction", among: ["sum", "mean"]) { loss.mean = s == "mean" }
+                for (key, kind, lowest) in [("delta", LossKind.huber, "a number > 0"), ("beta", LossKind.smoothL1, "a number ≥ 0")] {
+                    guard let n = f[key] else { continue }
+                    guard loss.kind == kind else {
+                        reader.fail(.conflict("\"\(key)\" is a parameter of the \(kind.rawValue) loss, not of \(name)"), n, path / key)
+                        continue
+                    }
+                    guard let v = reader.number(n, path / key) else { continue }
+                    if v < 0 || (kind == .huber && v == 0) {
+                        reader.fail(.invalidValue(expected: lowest, found: shortest(v)), n, path / key)
+                    } else {
+                        loss.parameter = v
+                    }
+                }
             }
         }
         guard let head else { return (loss, nil) }
@@ -230,6 +255,10 @@ public enum SpecDecoder {
         }
         if loss.kind == .binaryCrossEntropy && head.kind != .sigmoid {
             reader.fail(.conflict("binary cross-entropy needs a sigmoid head (\"head\": {\"type\": \"sigmoid\", …})"), lossNode!, path)
+            return (nil, nil)
+        }
+        if loss.kind == .bceWithLogits && head.kind != .linear {
+            reader.fail(.conflict("bce_with_logits reads logits: it needs a linear head (\"head\": {\"type\": \"linear\", …}); for a sigmoid head use \"bce\""), lossNode!, path)
             return (nil, nil)
         }
         return (loss, decodeTargets(fields, loss: loss, outputs: K, hidden: H, steps: T, reader: reader))

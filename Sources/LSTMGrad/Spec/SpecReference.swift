@@ -81,7 +81,7 @@ public enum SpecReference {
 
     /// Every part, in the order `help spec` prints them.
     public static var sections: [Section] {
-        [topLevel, shapes] + models.map(\.section) + [layouts, heads, losses, notations, files]
+        [topLevel, shapes] + models.map(\.section) + [layouts, heads, losses, training, notations, files]
     }
 
     /// The part named `topic` (`lstm-grad help TOPIC`), if any.
@@ -103,8 +103,11 @@ public enum SpecReference {
             Field("labels", "One target per timestep (T entries): a vector of K numbers with a head, of H without one; a class index or a probability vector for \"ce\"."),
             Field("gradients", "With \"loss\": \"upstream\", instead of labels: ∂L/∂y_t for every t (for example from PyTorch)."),
             Field("head", "An optional output layer on the cell's output; without it y_t is the cell's output (see Heads)."),
-            Field("loss", "\"l2\" (the default), \"ce\", \"bce\", \"upstream\", or an object with the scale (see Losses)."),
-            Field("learning_rate", "λ of the SGD step θ ← θ − λ·δθ (default 0.1; a warning when it is not positive)."),
+            Field("loss", "\"l2\" (the default), \"ce\", \"bce\", \"upstream\", PyTorch's \"mse\", \"l1\", \"huber\", \"smooth_l1\", \"bce_with_logits\", or an object with the scale (see Losses)."),
+            Field("learning_rate", "λ of the SGD step θ ← θ − λ·δθ (default 0.1; a warning when it is not positive). With \"optimizer\" the optimizer's \"lr\" takes its place."),
+            Field("optimizer", "A torch.optim optimizer instead of plain SGD: {\"type\": \"sgd\"|\"adagrad\"|\"rmsprop\"|\"adam\"|\"adamw\", torch's arguments…, \"state\": …} (see Training)."),
+            Field("clip", "Gradient clipping before each step: {\"max_norm\": M, \"norm_type\": P} (clip_grad_norm_) or {\"value\": V} (clip_grad_value_) (see Training)."),
+            Field("frozen", "Parameter blocks not updated: canonical names (\"W.a\", \"V\"), a symbol for all its blocks (\"U\"), or a tensor of the weights' layout (\"weight_hh_l0\") (see Training)."),
             Field("initial", "The initial state, H numbers each: {\"out\": …, \"state\": …} for the LSTM (out_{−1}, state_{−1}), {\"out\": …} (h_{−1}) for the RNN and the GRU. Default zeros."),
             Field("notation", "The symbols of the LSTM's report: " + Notation.builtIn.map { "\"\($0.name)\"" }.joined(separator: ", ") + " (default \"published\"; see Notations)."),
         ]),
@@ -274,11 +277,16 @@ public enum SpecReference {
     ])
 
     public static let losses = Section(topic: "losses", title: "Losses", summary: "the loss and its scale", blocks: [
-        .text("\"loss\" is a name, or an object {\"type\": NAME, \"half\": true|false, \"reduction\": \"sum\"|\"mean\"}; the scale is explicit because a factor 2 or 1/T is the usual reason two implementations disagree. \"half\": false drops the ½ of l2; \"reduction\": \"mean\" divides the sum over t by T."),
+        .text("\"loss\" is a name, or an object {\"type\": NAME, \"half\": true|false, \"reduction\": \"sum\"|\"mean\", \"delta\": δ, \"beta\": β}; the scale is explicit because a factor 2 or 1/T is the usual reason two implementations disagree, and the report's header states the formula and the count it divides by. \"half\": false drops the ½ of l2; \"reduction\": \"mean\" divides the sum by B·T (l2, ce, bce: over the timesteps of the B sequences, B = 1) or, for PyTorch's elementwise losses (mse, l1, huber, smooth_l1, bce_with_logits), by B·T·K, every element, as torch.nn does; those default to \"mean\", the others to \"sum\"."),
         .fields([
             Field("l2", "L = Σ_t ½‖y_t − label_t‖² (the default); labels are vectors of K numbers (H without a head)."),
             Field("ce", "Cross-entropy (also \"cross_entropy\"), −Σ_k label_tk·log ŷ_tk from the log-softmax; needs a softmax head; labels are class indices 0…K−1 or probability vectors of K."),
             Field("bce", "Binary cross-entropy (also \"binary_cross_entropy\"), −Σ_k [label·log y + (1 − label)·log(1 − y)]; needs a sigmoid head; labels are vectors of K numbers in [0, 1]."),
+            Field("mse", "nn.MSELoss(): (1/(B·T·K)) Σ_t Σ_k (y_tk − label_tk)², no ½; \"reduction\": \"sum\" sums. ∂L/∂y_t = 2·(y_t − label_t)/N."),
+            Field("l1", "nn.L1Loss(): the mean of |y_tk − label_tk|; ∂L/∂y_t = sign(y_t − label_t)/N (sign(0) = 0, as torch)."),
+            Field("huber", "nn.HuberLoss(delta=δ): ½d² where |d| ≤ δ, else δ·(|d| − ½δ), d = y − label; \"delta\" > 0, default 1. ∂L/∂y_t = clamp(d, −δ, δ)/N."),
+            Field("smooth_l1", "nn.SmoothL1Loss(beta=β): ½d²/β where |d| < β, else |d| − ½β; \"beta\" ≥ 0, default 1 (0 is the L1 loss). ∂L/∂y_t = clamp(d, −β, β)/(β·N)."),
+            Field("bce_with_logits", "nn.BCEWithLogitsLoss() on a linear head's logits y: softplus(y) − label·y per element; labels in [0, 1]. ∂L/∂y_t = (σ(y_t) − label_t)/N."),
             Field("upstream", "No loss: \"gradients\" gives ∂L/∂y_t for every t (the univariate LSTM sheet's ∇y_t; Δ_t without a head); the loss the report prints is the linear surrogate Σ_t ∇y_t·y_t."),
         ]),
         .example(Example("l2 without the ½, averaged over t", shows: "loss: L = (1/T) Σ_t ‖y_t − label_t‖²",
@@ -287,6 +295,41 @@ public enum SpecReference {
                          smallRNN + "\n \"head\": {\"type\": \"softmax\", \"V\": [[0.8], [-0.4], [0.3]]}, \"loss\": \"ce\",\n \"labels\": [[0.1, 0.2, 0.7], [1, 0, 0]]}")),
         .example(Example("gradients given from upstream", shows: "loss: L = given ∂L/∂y_t",
                          smallRNN + "\n \"loss\": \"upstream\", \"gradients\": [0.5, -1.0]}")),
+        .example(Example("nn.MSELoss() on a linear head with K = 2: the mean over B·T·K = 4 elements", shows: "N = B·T·K = 1·2·2 = 4",
+                         smallRNN + "\n \"head\": {\"type\": \"linear\", \"V\": [[0.8], [-0.4]]}, \"loss\": \"mse\",\n \"labels\": [[0.2, -0.1], [0.1, 0.3]]}")),
+        .example(Example("nn.L1Loss(reduction=\"sum\")", shows: "nn.L1Loss(reduction=\"sum\")",
+                         smallRNN + "\n \"loss\": {\"type\": \"l1\", \"reduction\": \"sum\"},\n \"labels\": [0.2, -0.1]}")),
+        .example(Example("nn.HuberLoss(delta=0.5)", shows: "δ = 0.5",
+                         smallRNN + "\n \"loss\": {\"type\": \"huber\", \"delta\": 0.5},\n \"labels\": [2.0, -1.0]}")),
+        .example(Example("nn.SmoothL1Loss(beta=0.5)", shows: "β = 0.5",
+                         smallRNN + "\n \"loss\": {\"type\": \"smooth_l1\", \"beta\": 0.5},\n \"labels\": [2.0, -1.0]}")),
+        .example(Example("nn.BCEWithLogitsLoss() on a linear head", shows: "nn.BCEWithLogitsLoss",
+                         smallRNN + "\n \"head\": {\"type\": \"linear\", \"V\": [[0.8]]}, \"loss\": \"bce_with_logits\",\n \"labels\": [1, 0]}")),
+    ])
+
+    public static let training = Section(topic: "training", title: "Training", summary: "torch.optim's optimizers, gradient clipping, frozen blocks", blocks: [
+        .text("Without \"optimizer\" the update is plain SGD at \"learning_rate\". \"optimizer\": {\"type\": NAME, …} replaces it by torch.optim's optimizer of that name, step for step, with torch's argument names and defaults (\"lr\" replaces \"learning_rate\"); 'run' reports the parameters after one step and the optimizer's state after it, 'run --steps N' replays N steps, and '--write-updated' writes the parameters and the state, so that a rerun continues the same training exactly."),
+        .fields([
+            Field("sgd", "torch.optim.SGD: \"lr\" (0.001), \"momentum\" (0), \"dampening\" (0), \"nesterov\" (false; needs momentum > 0 and dampening 0), \"weight_decay\" (0), \"maximize\" (false). State: momentum_buffer when momentum ≠ 0."),
+            Field("adagrad", "torch.optim.Adagrad: \"lr\" (0.01), \"lr_decay\" (0), \"weight_decay\" (0), \"initial_accumulator_value\" (0), \"eps\" (1e-10), \"maximize\". State: sum."),
+            Field("rmsprop", "torch.optim.RMSprop: \"lr\" (0.01), \"alpha\" (0.99), \"eps\" (1e-8), \"weight_decay\" (0), \"momentum\" (0), \"centered\" (false), \"maximize\". State: square_avg, momentum_buffer when momentum > 0, grad_avg when centered."),
+            Field("adam", "torch.optim.Adam: \"lr\" (0.001), \"betas\" ([0.9, 0.999]), \"eps\" (1e-8), \"weight_decay\" (0, added to the gradient), \"amsgrad\" (false), \"maximize\". State: exp_avg, exp_avg_sq, max_exp_avg_sq with amsgrad."),
+            Field("adamw", "torch.optim.AdamW: as Adam, with \"weight_decay\" (0.01) decoupled: θ ← θ·(1 − lr·weight_decay) before the Adam step."),
+        ]),
+        .text("\"state\": {\"step\": N, BUFFER: {BLOCK: value, …}, …} is the optimizer's state after N steps, each buffer given for every trained block under its canonical name (\"W.a\", \"U.f\", \"V\", \"c\") in the block's shape; 'run --write-updated' writes it. Without it the optimizer starts at step 0, as a new torch optimizer does."),
+        .text("\"clip\": {\"max_norm\": M, \"norm_type\": P} scales every gradient by min(1, M/(‖g‖_P + 1e−6)) before each step, ‖g‖_P over all trained blocks together (P a number > 0, default 2, or \"inf\" for the largest |g|), as torch.nn.utils.clip_grad_norm_; {\"value\": V} clamps each gradient entry to [−V, V], as clip_grad_value_. Clipping applies to plain SGD too."),
+        .text("\"frozen\": [\"W.a\", \"U\", …] lists blocks that are not updated (requires_grad=False in torch): they take no step, keep no state and do not count in the clipping norm. A symbol alone (\"U\", \"b\") freezes all its blocks, a tensor of the weights' layout (\"weight_hh_l0\", \"kernel\") the blocks it holds; PyTorch's two LSTM biases are frozen together or not at all."),
+        .text("PyTorch's LSTM layout stores the bias twice (bias_ih_l0, bias_hh_l0): both copies receive the same gradient and take the same step, so the effective bias moves by two steps and counts twice in the clipping norm, as in torch. A weight decay would decay each copy by its own value, which the canonical bias cannot follow: it is refused there (give \"weight_decay\": 0, freeze the biases, or write the weights per gate)."),
+        .example(Example("Adam with amsgrad and clipping by the global norm", shows: "torch.optim.Adam(lr=0.01, amsgrad=True)",
+                         smallRNN + "\n \"labels\": [0.2, -0.1],\n \"optimizer\": {\"type\": \"adam\", \"lr\": 0.01, \"amsgrad\": true},\n \"clip\": {\"max_norm\": 0.5}}")),
+        .example(Example("AdamW continuing from its state after one step", shows: "Optimizer state after step 2",
+                         smallRNN + "\n \"labels\": [0.2, -0.1],\n \"optimizer\": {\"type\": \"adamw\", \"lr\": 0.01, \"betas\": [0.8, 0.99],\n   \"state\": {\"step\": 1, \"exp_avg\": {\"W\": 0.02, \"U\": -0.01}, \"exp_avg_sq\": {\"W\": 0.0004, \"U\": 0.0001}}}}")),
+        .example(Example("SGD with Nesterov momentum, the recurrent weight frozen", shows: "frozen: W",
+                         smallRNN + "\n \"labels\": [0.2, -0.1],\n \"optimizer\": {\"type\": \"sgd\", \"lr\": 0.1, \"momentum\": 0.9, \"nesterov\": true},\n \"frozen\": [\"W\"]}")),
+        .example(Example("Adagrad with gradients clamped to [−1, 1] (seed 002's training)", shows: "clip_grad_value_(params, clip_value=1)",
+                         smallRNN + "\n \"labels\": [0.2, -0.1],\n \"optimizer\": {\"type\": \"adagrad\", \"lr\": 0.1},\n \"clip\": {\"value\": 1}}")),
+        .example(Example("centered RMSprop with momentum, clipped in the ∞-norm", shows: "norm_type=inf",
+                         smallRNN + "\n \"labels\": [0.2, -0.1],\n \"optimizer\": {\"type\": \"rmsprop\", \"momentum\": 0.5, \"centered\": true},\n \"clip\": {\"max_norm\": 0.1, \"norm_type\": \"inf\"}}")),
     ])
 
     public static let files = Section(topic: "files", title: "Tensor files", summary: "weights, inputs and labels from safetensors, .npz and .npy files", blocks: [

@@ -43,7 +43,7 @@ public struct SpecTemplate: Sendable {
         }
     }
 
-    public static let losses = ["l2", "ce", "bce", "upstream"]
+    public static let losses = ["l2", "ce", "bce", "mse", "l1", "huber", "smooth_l1", "bce_with_logits", "upstream"]
 
     /// How one model writes its weights. A new cell adds one entry to `models`.
     public struct ModelTemplate: Sendable {
@@ -123,6 +123,7 @@ public struct SpecTemplate: Sendable {
         }
         if loss == "ce" && head != .softmax { throw Failure(message: "the ce loss needs --head softmax") }
         if loss == "bce" && head != .sigmoid { throw Failure(message: "the bce loss needs --head sigmoid") }
+        if loss == "bce_with_logits" && head != .linear { throw Failure(message: "the bce_with_logits loss needs --head linear") }
         if head == .softmax && outputs < 2 { throw Failure(message: "a softmax head needs at least 2 outputs (--outputs K)") }
 
         var draw = Draw(seed: seed)
@@ -151,7 +152,7 @@ public struct SpecTemplate: Sendable {
         switch loss {
         case "ce":
             s += "  \"labels\": [" + (0..<T).map { t in String(seed == nil ? 0 : t % K) }.joined(separator: ", ") + "],\n"
-        case "bce":
+        case "bce", "bce_with_logits":
             s += "  \"labels\": [" + (0..<T).map { _ in draw.vector(K, binary: true) }.joined(separator: ", ") + "],\n"
         case "upstream":
             s += "  \"gradients\": [" + (0..<T).map { _ in draw.vector(K, scale: 1) }.joined(separator: ", ") + "],\n"

@@ -5,7 +5,9 @@ public enum UpdatedSpec {
     /// The spec with `parameters` (canonical block names: `W.a`, `V`, …; the parameters after the
     /// update, or after `--steps N`) as JSON text, for any cell; nil when the spec has no parsed
     /// document.
-    public static func json(_ spec: Spec, parameters: Trace) -> String? {
+    /// With `state`, the optimizer's `"state"` is written after the step (a rerun continues the
+    /// same training exactly).
+    public static func json(_ spec: Spec, parameters: Trace, state: OptimizerState? = nil) -> String? {
         guard let root = spec.root, let members = root.members else { return nil }
         let weights = spec.visit(WrittenWeights(parameters: parameters))
         var out = "{\n"
@@ -16,6 +18,8 @@ public enum UpdatedSpec {
                 out += object(merging: weightMembers(weights.blocks), into: m.value, fields: weights.fields)
             case "head":
                 out += head(m.value, updated: weights.head)
+            case "optimizer" where state != nil:
+                out += optimizer(m.value, state: state!, shapes: parameters)
             default:
                 out += node(m.value, indent: "  ")
             }
@@ -70,6 +74,23 @@ public enum UpdatedSpec {
             out = fields + members
         }
         return "{\n" + out.map { "    " + quoted($0.0) + ": " + $0.1 }.joined(separator: ",\n") + "\n  }"
+    }
+
+    /// The optimizer object as written, its `"state"` replaced by `state`: the step, then each
+    /// buffer as an object of canonical block names, each shaped as its block.
+    static func optimizer(_ n: JSONNode, state: OptimizerState, shapes: Trace) -> String {
+        var parts = (n.members ?? []).filter { $0.key != "state" }.map { quoted($0.key) + ": " + node($0.value, indent: "    ") }
+        var s = "{\n      " + quoted("step") + ": \(state.step)"
+        let order = state.buffers.values.flatMap(\.keys).reduce(into: [OptimizerState.Buffer]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
+        for buffer in order {
+            let entries = state.blocks.compactMap { b -> String? in
+                guard let numbers = state.buffers[b]?[buffer] else { return nil }
+                return "        " + quoted(b.description) + ": " + value(shapes.value(b).replacingNumbers(numbers), indent: "        ")
+            }
+            s += ",\n      " + quoted(buffer.rawValue) + ": {\n" + entries.joined(separator: ",\n") + "\n      }"
+        }
+        parts.append(quoted("state") + ": " + s + "\n    }")
+        return "{\n    " + parts.joined(separator: ",\n    ") + "\n  }"
     }
 
     static func head(_ n: JSONNode, updated: HeadParameters?) -> String {

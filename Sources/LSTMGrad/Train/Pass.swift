@@ -9,6 +9,9 @@ public struct Pass<C: Cell>: Sendable {
     /// large passes need not keep them.
     public var equations: [Equation]
     public var options: BackwardOptions
+    /// The optimizer's state after this pass's update (nil for plain SGD, whose update is an
+    /// equation).
+    public var optimizerState: OptimizerState?
 
     /// Runs forward, backward and the update; `keepEquations` keeps every equation for the
     /// report's work. `provided` holds values already computed (by the fast kernel): their
@@ -89,9 +92,14 @@ public struct Pass<C: Cell>: Sendable {
             run(cell.backwardEquations(t: t, steps: T, options: options))
         }
         run(cell.gradientEquations(steps: T) + head.gradientEquations())
-        var blocks = problem.cell.parameters.blockNames
-        if let hp = problem.head.parameters { blocks += hp.blockNames }
-        run(blocks.map { problem.update.equation(for: $0) })
+        if problem.training.isPlainSGD {
+            run(problem.blockNames.map { problem.update.equation(for: $0) })
+        } else {
+            // The optimizer's step, torch.optim's own arithmetic (`Optimizer.swift`).
+            let step = problem.optimizerStep(values)
+            for (block, p) in step.parameters { values[block.afterUpdate] = values.value(block).replacingNumbers(p) }
+            optimizerState = step.state
+        }
         if views { run(cell.viewEquations(steps: T)) }
     }
 

@@ -12,6 +12,8 @@ public struct Problem<C: Cell>: Sendable {
     /// How the spec wrote the cell's parameters, when not in the canonical blocks: the report
     /// and `--write-updated` give gradients and parameters back in it.
     public var layout: (any ParameterLayout<C.Parameters>)? = nil
+    /// The optimizer, clipping, frozen blocks and optimizer state (plain SGD by default).
+    public var training = TrainingSetup()
 
     public init(cell: C, head: Head, loss: Loss, inputs: [Vector], targets: Targets, initial: CellState, learningRate: Double) {
         self.cell = cell
@@ -24,6 +26,8 @@ public struct Problem<C: Cell>: Sendable {
     }
 
     public var steps: Int { inputs.count }
+    /// B, the number of sequences (one today): the count of a mean loss is B·T or B·T·K.
+    public var sequenceCount: Int { 1 }
 
     /// The same problem with other parameters (for SGD steps and finite differences).
     public func with(cell parameters: C.Parameters? = nil, head headParameters: HeadParameters? = nil,
@@ -37,8 +41,31 @@ public struct Problem<C: Cell>: Sendable {
     }
 
     /// The head's and the loss's equations for this problem.
+    /// Every parameter block, the cell's then the head's.
+    public var blockNames: [QuantityName] { cell.parameters.blockNames + (head.parameters?.blockNames ?? []) }
+
+    /// Every parameter block's value by name, the cell's and the head's.
+    public var parameterValues: Trace {
+        var t = Trace()
+        t.store(cell.parameters)
+        if let hp = head.parameters { t.store(hp) }
+        return t
+    }
+
+    /// The step of the spec's update (its optimizer, or plain SGD, after clipping) from the
+    /// parameters and gradients in `values`: every block after the step, and the state after it.
+    public func optimizerStep(_ values: Trace) -> (parameters: [(QuantityName, [Double])], state: OptimizerState) {
+        let blocks = blockNames
+        var copies: [QuantityName: Int] = [:]
+        for b in blocks where update.doubled.contains(b.symbol) { copies[b] = 2 }
+        return training.step(parameters: blocks.map { ($0, values.value($0).numbers) },
+                             gradients: Dictionary(uniqueKeysWithValues: blocks.map { ($0, values.value($0.gradient).numbers) }),
+                             copies: copies, learningRate: learningRate)
+    }
+
     public var headEquations: HeadEquations {
-        HeadEquations(head: head, loss: loss, targets: targets, steps: inputs.count, output: cell.outputSymbol)
+        HeadEquations(head: head, loss: loss, targets: targets, steps: inputs.count, output: cell.outputSymbol,
+                      sequences: sequenceCount, outputs: head.parameters?.V.rows ?? cell.hiddenSize)
     }
 
     /// Forward only, to the total loss (what finite differences differentiate).

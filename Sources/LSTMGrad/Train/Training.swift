@@ -1,5 +1,6 @@
-/// `run --steps N`: N SGD steps over the whole sequence (one forward, backward and update per
-/// step), the loss after each, and the final parameters.
+/// `run --steps N`: N steps over the whole sequence (one forward, backward and update per
+/// step: plain SGD, or the spec's optimizer after clipping), the loss after each, the final
+/// parameters and the optimizer's state.
 public enum Training {
     /// The report of the run; with `lastReport`, the full report of the last step's pass follows.
     public static func report<C: Cell>(_ problem: Problem<C>, steps: Int, names: Notation, source: String?,
@@ -12,6 +13,7 @@ public enum Training {
             let pass = Pass(p, views: lastReport && k == max(1, steps))
             last = pass
             p = p.with(cell: pass.updated, head: pass.updatedHead)
+            if let state = pass.optimizerState { p.training.state = state }
             losses.append(Quantity(name: QuantityName(.lossStep, t: k), label: "L after step \(k)", value: .scalar(p.lossValue())))
         }
         losses[0].label = "L before training"
@@ -21,12 +23,22 @@ public enum Training {
         if let hp = p.head.parameters {
             for block in hp.blockNames { final.append(names.quantity(block, hp.value(of: block))) }
         }
+        let plural = steps == 1 ? "" : "s"
+        let setup = problem.training
+        let title = setup.isPlainSGD ? "Training: \(steps) SGD step\(plural) over the sequence, λ = \(shortest(problem.learningRate))"
+                                     : "Training: \(steps) step\(plural) over the sequence of \(setup.describe(learningRate: problem.learningRate))"
         var sections = [
-            Section(title: "Training: \(steps) SGD step\(steps == 1 ? "" : "s") over the sequence, λ = \(shortest(problem.learningRate))", quantities: losses),
-            Section(title: "Parameters after \(steps) step\(steps == 1 ? "" : "s")", quantities: final),
+            Section(title: title, quantities: losses),
+            Section(title: "Parameters after \(steps) step\(plural)", quantities: final),
         ]
+        let parameters = p.parameterValues
+        if setup.optimizer != nil {
+            sections.append(Section(title: "Optimizer state after \(steps) step\(plural)",
+                                    quantities: p.training.state.quantities(shapes: parameters, names: names)))
+        }
         var header = ["\(problem.cell.summary)   X = \(problem.cell.inputSize), H = \(problem.cell.hiddenSize), T = \(problem.steps)",
-                      "loss: L = \(problem.loss.formula)"]
+                      "loss: L = \(problem.headEquations.formula)"]
+        if !setup.isPlainSGD { header.append("update: " + setup.describe(learningRate: problem.learningRate)) }
         if let s = source { header.insert("spec: \(s)", at: 0) }
         header.insert(contentsOf: files.map { "from file: " + $0 }, at: source == nil ? 0 : 1)
         if lastReport, let pass = last {
@@ -34,10 +46,8 @@ public enum Training {
             sections += full.sections.map { Section(title: "Step \(steps): " + $0.title, quantities: $0.quantities) }
         }
         var report = Report(header: header, sections: sections)
-        var parameters = Trace()
-        parameters.store(p.cell.parameters)
-        if let hp = p.head.parameters { parameters.store(hp) }
         report.finalParameters = parameters
+        if setup.optimizer != nil { report.finalOptimizerState = p.training.state }
         try ReportBuilder.checkFinite(report)
         return report
     }

@@ -20,7 +20,7 @@ enum InitCommand: Command {
         OptionSpec(name: "head", value: "KIND", help: "output head on out_t: none (default), linear, sigmoid or softmax",
                    choices: HeadKind.allCases.map(\.rawValue)),
         OptionSpec(name: "outputs", value: "K", help: "the head's outputs K (default 1; 3 for softmax)"),
-        OptionSpec(name: "loss", value: "LOSS", help: "l2, ce (softmax head), bce (sigmoid head) or upstream (default: ce for softmax, bce for sigmoid, else l2)",
+        OptionSpec(name: "loss", value: "LOSS", help: "l2, ce (softmax head), bce (sigmoid head), upstream, or PyTorch's mse, l1, huber, smooth_l1, bce_with_logits (linear head) (default: ce for softmax, bce for sigmoid, else l2)",
                    choices: SpecTemplate.losses),
         OptionSpec(name: "seed", value: "N", help: "weights from U(-0.1, 0.1) by SplitMix64(N), 4 decimals; inputs/labels random too (default: all zero)"),
         OptionSpec(name: "learning-rate", value: "λ", help: "the SGD step size (default 0.1)"),
@@ -30,7 +30,7 @@ enum InitCommand: Command {
                    help: "refuse to write a spec larger than this (default 64 MiB, the largest spec run, check, gradcheck and analyze read without --max-input)"),
     ]
     static let discussion: [SpecReference.Block] = [
-        .text("The spec holds the weights of the chosen model in the chosen layout, an optional head, a loss, and placeholder inputs and labels of the right shapes; it runs as is. Weights are zero, or with --seed drawn from U(−0.1, 0.1) by SplitMix64 seeded with N and rounded to 4 decimals (the same seed writes the same network in every layout); the placeholder inputs are then drawn from U(−1, 1) and the labels fit the loss (U(−1, 1) for l2 and upstream, 0 or 1 for bce, a class index for ce). Without a seed every placeholder is 0."),
+        .text("The spec holds the weights of the chosen model in the chosen layout, an optional head, a loss, and placeholder inputs and labels of the right shapes; it runs as is. Weights are zero, or with --seed drawn from U(−0.1, 0.1) by SplitMix64 seeded with N and rounded to 4 decimals (the same seed writes the same network in every layout); the placeholder inputs are then drawn from U(−1, 1) and the labels fit the loss (U(−1, 1) for l2, upstream and the regression losses, 0 or 1 for bce and bce_with_logits, a class index for ce). Without a seed every placeholder is 0."),
     ]
     static let examples = [
         "lstm-grad init > my.json && lstm-grad run my.json",

@@ -116,7 +116,7 @@ enum RunCommand: Command {
         }
         if let path = args.value("write-updated") {
             // The parameters the report ends with: after the update, or after --steps N.
-            guard let parameters = report.finalParameters, let text = UpdatedSpec.json(spec, parameters: parameters) else {
+            guard let parameters = report.finalParameters, let text = UpdatedSpec.json(spec, parameters: parameters, state: report.finalOptimizerState) else {
                 throw .usage("--write-updated needs a spec file (not stdin or a built-in example)", command: name)
             }
             // The spec was read whole before this: writing over it (with --force) is safe.

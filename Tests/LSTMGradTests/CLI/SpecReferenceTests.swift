@@ -74,9 +74,18 @@ import Testing
         let losses = text(SpecReference.losses) + text(SpecReference.heads)
         for loss in SpecDecoder.lossNames { #expect(losses.contains("\"\(loss)\""), "loss \(loss)") }
         for loss in SpecTemplate.losses where loss != "l2" {
-            #expect(losses.contains("\"loss\": \"\(loss)\""), "no example of the \(loss) loss")
+            #expect(losses.contains("\"loss\": \"\(loss)\"") || losses.contains("\"type\": \"\(loss)\""), "no example of the \(loss) loss")
         }
         for key in ["\"half\"", "\"reduction\""] { #expect(text(SpecReference.losses).contains(key)) }
+        // Every optimizer has an example; every argument of every optimizer is described.
+        let training = text(SpecReference.training)
+        for kind in Optimizer.Kind.allCases {
+            #expect(SpecReference.training.examples.contains { $0.json.contains("\"type\": \"\(kind.rawValue)\"") }, "optimizer \(kind)")
+            for key in kind.arguments { #expect(training.contains("\"\(key)\""), "optimizer argument \(key)") }
+        }
+        for key in ["\"max_norm\"", "\"norm_type\"", "\"value\"", "\"frozen\"", "\"state\"", "\"step\""] + OptimizerState.Buffer.allCases.map(\.rawValue) {
+            #expect(training.contains(key), "training: \(key)")
+        }
         #expect(names(SpecReference.notations) == Notation.builtIn.map(\.name))
         for n in Notation.builtIn where n.name != "published" {
             #expect(SpecReference.notations.examples.contains { $0.json.contains("\"notation\": \"\(n.name)\"") }, "notation \(n.name)")

@@ -94,6 +94,36 @@ import Testing
         ErrorCase("wrong-type", exit: 2,
                   "fixtures/errors/wrong-type.json:10:20: error: learning_rate: expected a number, found the string \"0.1\"\n"),
         ErrorCase("too-many", exit: 2, tooMany),
+        // Training (torch.optim's arguments and checks, the optimizer's state, clipping,
+        // frozen blocks) and PyTorch's losses.
+        ErrorCase("clip-both", exit: 2,
+                  "fixtures/errors/clip-both.json:6:38: error: clip.value: give \"max_norm\" (clip_grad_norm_) or \"value\" (clip_grad_value_), not both\n"),
+        ErrorCase("clip-norm-type", exit: 2,
+                  "fixtures/errors/clip-norm-type.json:6:42: error: clip.norm_type: expected a number > 0 or \"inf\", found 0\n"),
+        ErrorCase("frozen-one-bias-copy", exit: 2,
+                  "fixtures/errors/frozen-one-bias-copy.json:7:30: error: frozen[1]: bias_ih_l0 + bias_hh_l0 is one bias stored twice; freeze both copies (add \"bias_ih_l0\") or none\n"),
+        ErrorCase("frozen-unknown", exit: 2,
+                  "fixtures/errors/frozen-unknown.json:6:14: error: frozen[0]: expected a parameter block (W, U), found \"V\"; did you mean \"W\"?\n"),
+        ErrorCase("loss-huber-delta", exit: 2,
+                  "fixtures/errors/loss-huber-delta.json:6:38: error: loss.delta: expected a number > 0, found 0\n"),
+        ErrorCase("loss-logits-head", exit: 2,
+                  "fixtures/errors/loss-logits-head.json:7:11: error: loss: bce_with_logits reads logits: it needs a linear head (\"head\": {\"type\": \"linear\", …}); for a sigmoid head use \"bce\"\n"),
+        ErrorCase("loss-parameter-conflict", exit: 2,
+                  "fixtures/errors/loss-parameter-conflict.json:6:35: error: loss.beta: \"beta\" is a parameter of the smooth_l1 loss, not of mse\n"),
+        ErrorCase("optimizer-betas", exit: 2,
+                  "fixtures/errors/optimizer-betas.json:6:49: error: optimizer.betas[1]: expected a number in [0, 1), found 1\n"),
+        ErrorCase("optimizer-learning-rate", exit: 2,
+                  "fixtures/errors/optimizer-learning-rate.json:6:20: error: learning_rate: with \"optimizer\" the learning rate is the optimizer's \"lr\" (torch's name); remove \"learning_rate\"\n"),
+        ErrorCase("optimizer-nesterov", exit: 2,
+                  "fixtures/errors/optimizer-nesterov.json:6:55: error: optimizer.nesterov: Nesterov momentum requires a momentum > 0 and zero dampening (as torch.optim.SGD does)\n"),
+        ErrorCase("optimizer-state-missing", exit: 2,
+                  "fixtures/errors/optimizer-state-missing.json:6:42: error: optimizer.state: missing required field \"exp_avg_sq\" (Adam's exp_avg_sq after step 2)\n"),
+        ErrorCase("optimizer-state-shape", exit: 2,
+                  "fixtures/errors/optimizer-state-shape.json:6:70: error: optimizer.state.sum.W: expected a 1×1 matrix (the shape of W), found 1×2\n"),
+        ErrorCase("optimizer-unknown-argument", exit: 2,
+                  "fixtures/errors/optimizer-unknown-argument.json:6:45: error: optimizer.momentum: unknown key \"momentum\"; expected one of: type, state, lr, betas, eps, weight_decay, amsgrad, maximize\n"),
+        ErrorCase("optimizer-weight-decay-twice", exit: 2,
+                  "fixtures/errors/optimizer-weight-decay-twice.json:7:49: error: optimizer.weight_decay: weight_decay 0.01 with a layout that stores b.a, b.i, b.f, b.o twice (bias_ih_l0 + bias_hh_l0): each copy would decay by its own value; set \"weight_decay\": 0, freeze those blocks, or write the weights per gate\n"),
         // Found by `make fuzz`: the size H read from a block that is not a matrix or vector, in
         // the stacked and concatenated layouts, was rejected without a message.
         ErrorCase("stacked-size-unreadable", exit: 2,
@@ -104,7 +134,7 @@ import Testing
 
     /// 25 unknown keys and 3 missing fields: the first 20 are listed, then how many were left out.
     static let tooMany: String = {
-        let allowed = "model, description, weights, head, inputs, labels, gradients, loss, learning_rate, initial, notation"
+        let allowed = "model, description, weights, head, inputs, labels, gradients, loss, learning_rate, initial, notation, optimizer, clip, frozen"
         var s = ""
         var column = 2
         for k in 0..<20 {

@@ -10,7 +10,9 @@ import Testing
         for m in SpecTemplate.models {
             for layout in m.layouts {
                 for head in HeadKind.allCases {
-                    let losses = head == .softmax ? ["ce", "l2", "upstream"] : head == .sigmoid ? ["bce", "l2", "upstream"] : ["l2", "upstream"]
+                    let regression = ["mse", "l1", "huber", "smooth_l1"]
+                    let losses = head == .softmax ? ["ce", "l2", "upstream"] : head == .sigmoid ? ["bce", "l2", "upstream"] + regression
+                        : head == .linear ? ["l2", "upstream", "bce_with_logits"] + regression : ["l2", "upstream"] + regression
                     for loss in losses { out.append((m.name, layout, head, loss)) }
                 }
             }

@@ -1,0 +1,64 @@
+import LSTMGrad
+import Testing
+
+/// PyTorch's own autograd and torch.optim (float64) against lstm-grad, to 1e−9 relative:
+/// `fixtures/torch/train-cases.json`, written once by `scripts/torch-reference-train.py`
+/// (randomized nn.LSTM in both layouts, nn.GRU, nn.RNN tanh and relu; every loss in both
+/// reductions; every optimizer over 5 steps with and without clipping, some with frozen
+/// tensors). Per case: the gradients before the first step, the loss before training and
+/// after each step, the parameters after the last step and the optimizer's state after it.
+@Suite struct TorchReferenceTrainTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var spec: String
+        var steps: Int
+        var expected: [(key: String, numbers: [Double])]
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = {
+        guard let bytes = try? InputFile.read(Fixtures.path("torch/train-cases.json")),
+              let root = try? JSONParser.parse(bytes),
+              let items = JSONOutput.member(root, ["cases"])?.array else { return [] }
+        return items.map { item in
+            Case(name: JSONOutput.member(item, ["name"])?.string ?? "?",
+                 spec: JSONOutput.member(item, ["spec"])?.string ?? "",
+                 steps: Int(JSONOutput.member(item, ["steps"])?.number ?? 0),
+                 expected: (JSONOutput.member(item, ["expected"])?.members ?? []).map { ($0.key, JSONOutput.flatten($0.value)) })
+        }
+    }()
+
+    /// |a − b| ≤ 1e−9·max(|a|, |b|), with an absolute floor of 1e−15 for entries that are zero
+    /// in torch's arithmetic and a rounding error in ours.
+    static func agree(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-6) }
+
+    @Test func theReferenceCoversEveryLossOptimizerAndCell() {
+        #expect(Self.cases.count >= 70, "fixtures/torch/train-cases.json: \(Self.cases.count) cases")
+        let names = Self.cases.map(\.name)
+        for part in ["lstm-pytorch", "lstm-per-gate", "gru", "rnn-tanh", "rnn-relu", "-mse-", "-l1-", "-huber-", "-smooth_l1-",
+                     "-bce_with_logits-", "-cross_entropy-classes-", "-cross_entropy-probs-", "-mean-", "-sum-",
+                     "-sgd", "-adagrad", "-rmsprop", "-adam", "-adamw", "-clip-norm", "-clip-value", "-frozen"] {
+            #expect(names.contains { $0.contains(part) }, "no case with \(part)")
+        }
+    }
+
+    @Test(arguments: cases)
+    func agreesWithPyTorch(_ c: Case) throws {
+        let spec = try Fixtures.spec(json: c.spec, name: c.name + ".json")
+        let gradients = try spec.report()
+        let trained = try spec.trainingReport(steps: c.steps, lastReport: false)
+        var compared = 0
+        for (key, numbers) in c.expected {
+            let report = key.hasPrefix("d") ? gradients : trained
+            let q = try #require(report.quantity(key), "\(c.name): lstm-grad prints no \(key)")
+            let ours = q.value.numbers
+            #expect(ours.count == numbers.count, "\(c.name): \(key) has \(ours.count) numbers, torch \(numbers.count)")
+            for (a, b) in zip(ours, numbers) where !Self.agree(a, b) {
+                Issue.record("\(c.name): \(key): lstm-grad \(ours), torch \(numbers); relative error \(relativeError(a, b)) > 1e-9")
+                break
+            }
+            compared += numbers.count
+        }
+        #expect(compared > 0)
+    }
+}
