@@ -110,7 +110,7 @@ public struct LSTMFast: Sendable {
         h0.withUnsafeBufferPointer { h0b in
         c0.withUnsafeBufferPointer { c0b in
             let u = ub.baseAddress!
-            if LSTMFast.usesTwoThreads(hidden: H) && T > 0 {
+            if LSTMFast.splitsUnits(hidden: H) && T > 0 {
                 LSTMFast.forwardSteps(T: T, H: H, u: u, h0: h0b.baseAddress!, c0: c0b.baseAddress!, gates: gb.baseAddress!,
                                       state: sb.baseAddress!, tanhState: tb.baseAddress!, out: ob.baseAddress!,
                                       pre: keepPre ? pb.baseAddress! : nil)
@@ -187,7 +187,7 @@ public struct LSTMFast: Sendable {
         toPrevAll.withUnsafeMutableBufferPointer { tpa in
         termsAll.withUnsafeMutableBufferPointer { tma in
             let fn = fnb.baseAddress!, sf = sfb.baseAddress!, tp = tpb.baseAddress!, ts = tsb.baseAddress!
-            if LSTMFast.usesTwoThreads(hidden: H) && !keepDeltas && T > 0 {
+            if LSTMFast.splitsUnits(hidden: H) && !keepDeltas && T > 0 {
                 let partial = UnsafeMutablePointer<Double>.allocate(capacity: 4 * H)
                 defer { partial.deallocate() }
                 LSTMFast.backwardSteps(T: T, H: H, u: ub.baseAddress!,

@@ -110,11 +110,22 @@ enum Kernels {
             y[r] += t0; y[r + 1] += t1; y[r + 2] += t2; y[r + 3] += t3
             r += 4
         }
+        // The remaining rows in the same order of operations as a row of a block of four, so that
+        // a row's sum does not depend on how the rows are split between threads.
         while r < rows.upperBound {
             let m0 = m + r * ld
-            var s = 0.0
-            for k in 0..<cols { s += m0[k] * v[k] }
-            y[r] += s
+            var s0 = SIMD4<Double>()
+            var k = 0
+            while k < k4 {
+                s0 += load4(m0 + k) * load4(v + k)
+                k += 4
+            }
+            var t0 = s0.sum()
+            while k < cols {
+                t0 += m0[k] * v[k]
+                k += 1
+            }
+            y[r] += t0
             r += 1
         }
     }
