@@ -149,8 +149,7 @@ setup:
 # Benchmarks (docs/speed.md): lstm-grad against the numpy program, in one run.
 BENCH_SCRATCH := .build-bench
 PYTHON ?= python3
-# Extra flags for the benchmark's release build, e.g. for this machine's vector units:
-#   make bench BENCH_SWIFTFLAGS="-Xswiftc -target-cpu -Xswiftc haswell"
+# Extra flags for the benchmark's release build (the kernels already pick AVX2 + FMA at run time).
 BENCH_SWIFTFLAGS ?=
 
 .PHONY: bench bench-smoke

@@ -94,7 +94,7 @@ extension LSTMFast {
 
     /// The forward time loop: gates (T×4H, holding b + W·x_t on entry) become activations;
     /// state, tanh(state), out are written; `pre` (when not nil) receives the pre-activations.
-    static func forwardSteps(T: Int, H: Int, u: UnsafePointer<Double>, h0: UnsafePointer<Double>, c0: UnsafePointer<Double>,
+    static func forwardSteps(kernels: KernelVariant, T: Int, H: Int, u: UnsafePointer<Double>, h0: UnsafePointer<Double>, c0: UnsafePointer<Double>,
                              gates: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
                              tanhState: UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>,
                              pre: UnsafeMutablePointer<Double>?) {
@@ -106,7 +106,7 @@ extension LSTMFast {
             let cPrev = t == 0 ? c0 : UnsafePointer(state + (t - 1) * H)
             // ĝ_t += U_g·out_{t−1} for this half's rows of each gate
             for q in 0..<4 {
-                Kernels.gemv(rows: (q * H + js.lowerBound)..<(q * H + js.upperBound), cols: H, m: u, ld: H, v: hPrev, y: g)
+                kernels.gemv(rows: (q * H + js.lowerBound)..<(q * H + js.upperBound), cols: H, m: u, ld: H, v: hPrev, y: g)
             }
             if let p = pre {
                 for q in 0..<4 { for j in js { p[t * G + q * H + j] = g[q * H + j] } }
@@ -119,7 +119,7 @@ extension LSTMFast {
     /// The backward time loop without per-step records: δgates (T×4H, may alias `gates`), and
     /// the gradients of the initial out and state. `partial` is scratch of 4H doubles.
     /// Δout_{t−1} = Uᵀ·δgates_t is always the sum of the two halves' shares, half 0 first.
-    static func backwardSteps(T: Int, H: Int, u: UnsafePointer<Double>, gates: UnsafePointer<Double>,
+    static func backwardSteps(kernels: KernelVariant, T: Int, H: Int, u: UnsafePointer<Double>, gates: UnsafePointer<Double>,
                               dGates: UnsafeMutablePointer<Double>, state: UnsafePointer<Double>,
                               tanhState: UnsafePointer<Double>, c0: UnsafePointer<Double>, fromLoss: UnsafePointer<Double>,
                               recurrent: Bool, toPrevOut: UnsafeMutablePointer<Double>, toPrevState: UnsafeMutablePointer<Double>,
@@ -152,7 +152,7 @@ extension LSTMFast {
             for c in 0..<H { mine[c] = 0 }
             for q in 0..<4 {
                 let r0 = q * H + js.lowerBound
-                Kernels.gemvT(rows: js.count, cols: 0..<H, m: u + r0 * H, ld: H, v: dg + r0, y: mine)
+                kernels.gemvT(rows: js.count, cols: 0..<H, m: u + r0 * H, ld: H, v: dg + r0, y: mine)
             }
         }, finish: { part in
             // Δout_{−1}: both shares of the last step, for this half's units.
