@@ -75,8 +75,8 @@ public enum AnswerSheet {
                     }
                     numbers.append(v)
                     literals.append(literal)
-                case .array(let items):
-                    for (k, item) in items.enumerated() { collect(item, p / k) }
+                case .array, .numbers:
+                    for (k, item) in (node.array ?? []).enumerated() { collect(item, p / k) }
                 default:
                     reader.fail(.wrongType(expected: "a number or an array of numbers", found: node.kindDescription), node, p)
                     ok = false

@@ -11,6 +11,9 @@ public struct JSONNode: Sendable {
         case number(Double, literal: String)
         case string(String)
         case array([JSONNode])
+        /// A non-empty array whose items are all numbers, packed (8 bytes a number and 4 for its
+        /// place) instead of a node per number; `array` gives the nodes when asked.
+        case numbers(JSONNumbers)
         case object([JSONMember])
     }
 
@@ -31,6 +34,7 @@ public struct JSONNode: Sendable {
         case .number(_, let literal): return "the number \(literal)"
         case .string(let s): return "the string \"\(s.count > 40 ? String(s.prefix(40)) + "…" : s)\""
         case .array(let items): return items.isEmpty ? "an empty array" : "an array of \(items.count)"
+        case .numbers(let p): return "an array of \(p.count)"
         case .object(let members): return members.isEmpty ? "an empty object" : "an object"
         }
     }
@@ -45,15 +49,59 @@ public struct JSONNode: Sendable {
         return nil
     }
 
+    /// The items of an array (packed numbers turned into nodes).
     public var array: [JSONNode]? {
-        if case .array(let items) = value { return items }
-        return nil
+        switch value {
+        case .array(let items): return items
+        case .numbers(let p): return p.nodes
+        default: return nil
+        }
+    }
+
+    /// The number of items of an array, without building the nodes of packed numbers.
+    public var arrayCount: Int? {
+        switch value {
+        case .array(let items): return items.count
+        case .numbers(let p): return p.count
+        default: return nil
+        }
     }
 
     public var members: [JSONMember]? {
         if case .object(let members) = value { return members }
         return nil
     }
+}
+
+/// The items of an array of numbers: each value and the byte offset of its literal, which is read
+/// again from the source text when a message or an updated spec needs it.
+public struct JSONNumbers: Sendable {
+    public var values: [Double] = []
+    public var offsets: [UInt32] = []
+    /// The parsed text (shared, not copied).
+    let source: [UInt8]
+
+    public var count: Int { values.count }
+
+    /// The literal of item k as written (a number ends at the first byte that cannot continue it).
+    public func literal(_ k: Int) -> String {
+        let start = Int(offsets[k])
+        var end = start
+        while end < source.count {
+            switch source[end] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                 UInt8(ascii: "e"), UInt8(ascii: "E"):
+                end += 1
+            default:
+                return String(decoding: source[start..<end], as: UTF8.self)
+            }
+        }
+        return String(decoding: source[start..<end], as: UTF8.self)
+    }
+
+    public func node(_ k: Int) -> JSONNode { JSONNode(.number(values[k], literal: literal(k)), offset: Int(offsets[k])) }
+
+    public var nodes: [JSONNode] { (0..<count).map(node) }
 }
 
 public struct JSONMember: Sendable {
@@ -210,6 +258,13 @@ public struct JSONParser {
         return JSONNode(.object(members), offset: start)
     }
 
+    /// True when the value at `pos` is a number (or a stray '-').
+    func atNumber() -> Bool {
+        guard pos < bytes.count else { return false }
+        let b = bytes[pos]
+        return b == UInt8(ascii: "-") || b >= 0x30 && b <= 0x39
+    }
+
     mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONNode {
         let start = pos
         pos += 1
@@ -218,6 +273,31 @@ public struct JSONParser {
         if pos < bytes.count && bytes[pos] == UInt8(ascii: "]") {
             pos += 1
             return JSONNode(.array(items), offset: start)
+        }
+        if atNumber() && bytes.count <= Int(UInt32.max) {
+            // Numbers go straight into packed storage, without a node or a path entry each.
+            var packed = JSONNumbers(source: bytes)
+            while true {
+                let offset = pos
+                do {
+                    packed.values.append(try scanNumber())
+                } catch {
+                    throw JSONSyntaxError(offset: error.offset, message: error.message, path: JSONPath(path + [.index(packed.count)]))
+                }
+                packed.offsets.append(UInt32(offset))
+                skipWhitespace()
+                guard pos < bytes.count else { throw error("unexpected end of input inside an array, expected ',' or ']'") }
+                if bytes[pos] == UInt8(ascii: "]") {
+                    pos += 1
+                    return JSONNode(.numbers(packed), offset: start)
+                }
+                guard bytes[pos] == UInt8(ascii: ",") else { throw error("expected ',' or ']' in an array, found \(describeHere())") }
+                pos += 1
+                skipWhitespace()
+                if !atNumber() { break }
+            }
+            // Something other than a number follows: the rest is read as nodes.
+            items = packed.nodes
         }
         while true {
             skipWhitespace()
@@ -319,9 +399,17 @@ public struct JSONParser {
         return p
     }
 
-    /// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, converted with correct rounding: the
-    /// exact fast path (mantissa < 2^53, |power of ten| ≤ 22) or the C library's strtod.
+    /// A number and its literal.
     mutating func parseNumber() throws(JSONSyntaxError) -> JSONNode {
+        let start = pos
+        let value = try scanNumber()
+        return JSONNode(.number(value, literal: String(decoding: bytes[start..<pos], as: UTF8.self)), offset: start)
+    }
+
+    /// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, in one pass and without allocating,
+    /// converted with correct rounding: exactly by Clinger's fast path when the digits fit
+    /// (mantissa < 2^53, |power of ten| ≤ 22), else by the standard library's parser.
+    mutating func scanNumber() throws(JSONSyntaxError) -> Double {
         let start = pos
         var negative = false
         if bytes[pos] == UInt8(ascii: "-") {
@@ -385,16 +473,12 @@ public struct JSONParser {
         if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") || bytes[pos] >= 0x30 && bytes[pos] <= 0x39 {
             throw error("invalid number", at: start)
         }
-        let literal = String(decoding: bytes[start..<pos], as: UTF8.self)
-        var value: Double
         if !inexact && mantissa < (1 << 53) && abs(exponent10) <= 22 {
-            value = Double(mantissa)
+            var value = Double(mantissa)
             if exponent10 < 0 { value /= JSONParser.exactPowersOfTen[-exponent10] } else { value *= JSONParser.exactPowersOfTen[exponent10] }
-            if negative { value = -value }
-        } else {
-            value = Double(literal) ?? .nan
+            return negative ? -value : value
         }
-        return JSONNode(.number(value, literal: literal), offset: start)
+        return Double(String(decoding: bytes[start..<pos], as: UTF8.self)) ?? .nan
     }
 }
 

@@ -90,6 +90,32 @@ import Glibc
         }
     }
 
+    /// Arrays of numbers are stored packed; their items, literals, places and errors are those
+    /// of a node per number.
+    @Test func packedNumbersKeepLiteralsPlacesAndPaths() throws {
+        let text = "{\"a\": [[0.5, -1e-3, 7], [2.50, 3]], \"b\": [1, \"x\", 2.0]}"
+        let root = try JSONParser.parse(Array(text.utf8))
+        let a = try #require(root.members?.first?.value.array)
+        guard case .numbers(let row) = a[0].value else { Issue.record("row 0 not packed"); return }
+        #expect(row.values == [0.5, -1e-3, 7])
+        #expect((0..<row.count).map(row.literal) == ["0.5", "-1e-3", "7"])
+        #expect(a[1].array?.map(\.offset) == [25, 31])
+        #expect(a[1].array?.first.map(\.kindDescription) == "the number 2.50")
+        #expect(a[0].kindDescription == "an array of 3")
+        let b = try #require(root.members?.last?.value.array)
+        #expect(b.map(\.kindDescription) == ["the number 1", "the string \"x\"", "the number 2.0"])
+        for (bad, message, path) in [("[1, 2, 01]", "numbers must not have leading zeros", "[2]"),
+                                     ("[[1], [2, -x]]", "expected a digit after '-', found 'x'", "[1][1]"),
+                                     ("[1, 2 3]", "expected ',' or ']' in an array, found '3'", "(top level)"),
+                                     ("[1, -Infinity]", "expected a finite number, found -Infinity (NaN and Infinity are not JSON numbers)", "[1]")] {
+            #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(bad.utf8)) }
+            do { _ = try JSONParser.parse(Array(bad.utf8)) } catch {
+                #expect(error.message == message, "\(bad)")
+                #expect(error.path.description == path, "\(bad)")
+            }
+        }
+    }
+
     @Test func nestingLimit() {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(deep.utf8), maxDepth: 64) }
