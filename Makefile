@@ -151,13 +151,15 @@ BENCH_SCRATCH := .build-bench
 PYTHON ?= python3
 # Extra flags for the benchmark's release build (the kernels already pick AVX2 + FMA at run time).
 BENCH_SWIFTFLAGS ?=
+# The Python that runs bench/reference_torch.py (the PyTorch columns are skipped if it lacks torch).
+TORCH_PYTHON ?= $(PYTHON)
 
 .PHONY: bench bench-smoke
 
 # Release build, all sizes up to (H,X,T) = (1024,256,200); several minutes.
 bench:
 	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) $(BENCH_SWIFTFLAGS)
-	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad
+	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad --torch-python $(TORCH_PYTHON)
 
 # The two smallest sizes with the debug binary, in seconds: run by `make test` so the
 # benchmark cannot rot.
