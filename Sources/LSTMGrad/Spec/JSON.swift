@@ -279,10 +279,14 @@ public struct JSONParser {
             var packed = JSONNumbers(source: bytes)
             while true {
                 let offset = pos
-                do {
-                    packed.values.append(try scanNumber())
-                } catch {
-                    throw JSONSyntaxError(offset: error.offset, message: error.message, path: JSONPath(path + [.index(packed.count)]))
+                if let v = fastNumber() {
+                    packed.values.append(v)
+                } else {
+                    do {
+                        packed.values.append(try scanNumber())
+                    } catch {
+                        throw JSONSyntaxError(offset: error.offset, message: error.message, path: JSONPath(path + [.index(packed.count)]))
+                    }
                 }
                 packed.offsets.append(UInt32(offset))
                 skipWhitespace()
@@ -397,6 +401,50 @@ public struct JSONParser {
         var p = 1.0
         for _ in 0..<k { p *= 10 }
         return p
+    }
+
+    /// The short decimal people write (-?digits, optionally .digits, at most 15 digits, no
+    /// exponent), read in one pass over the bytes without bounds checks and converted exactly
+    /// (Clinger's fast path: the digits and 10^k are exact doubles, so one division rounds
+    /// correctly); nil, without moving, for anything else, which `scanNumber` then reads with its
+    /// diagnostics.
+    mutating func fastNumber() -> Double? {
+        let found: (Double, Int)? = bytes.withUnsafeBufferPointer { p in
+            let n = p.count
+            var k = pos
+            let negative = k < n && p[k] == UInt8(ascii: "-")
+            if negative { k += 1 }
+            var mantissa: UInt64 = 0
+            let intStart = k
+            while k < n, p[k] &- 0x30 < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(p[k] &- 0x30)
+                k += 1
+            }
+            let intDigits = k - intStart
+            // No digit, or a leading zero ("01"): scanNumber says which.
+            guard intDigits > 0, intDigits == 1 || p[intStart] != UInt8(ascii: "0") else { return nil }
+            var fraction = 0
+            if k < n && p[k] == UInt8(ascii: ".") {
+                k += 1
+                let start = k
+                while k < n, p[k] &- 0x30 < 10 {
+                    mantissa = mantissa &* 10 &+ UInt64(p[k] &- 0x30)
+                    k += 1
+                }
+                fraction = k - start
+                guard fraction > 0 else { return nil }
+            }
+            // An exponent, a second '.', or more digits than an exact double holds: scanNumber.
+            guard intDigits + fraction <= 15 else { return nil }
+            if k < n, p[k] == UInt8(ascii: "e") || p[k] == UInt8(ascii: "E") || p[k] == UInt8(ascii: ".") { return nil }
+            var scale = 1.0
+            for _ in 0..<fraction { scale *= 10 }  // 10^k, exact for k ≤ 22
+            let value = Double(mantissa) / scale
+            return (negative ? -value : value, k)
+        }
+        guard let (value, end) = found else { return nil }
+        pos = end
+        return value
     }
 
     /// A number and its literal.

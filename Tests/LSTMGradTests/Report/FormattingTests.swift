@@ -116,6 +116,29 @@ import Glibc
         }
     }
 
+    /// The fast path for short decimals inside arrays gives the correctly rounded double (the
+    /// standard library's parser), at every digit count around its limit of 15 digits.
+    @Test func packedNumbersAreCorrectlyRounded() throws {
+        var rng = FastPathTests.Rng(state: 5)
+        var literals: [String] = ["0", "-0", "0.0", "-0.0", "1", "0.1", "0.3", "9007199254740993", "123456789012345", "1234567890123456",
+                                  "0.000000000000001", "0.0000000000000001", "99999999999999.9", "-1.5e3", "2.50", "0.1e1"]
+        for _ in 0..<3000 {
+            let digits = Int((rng.next() + 1) * 9) + 1  // 1 … 18
+            let point = Int((rng.next() + 1) * Double(digits) / 2)
+            var d = (0..<digits).map { _ in String(Int((rng.next() + 1) * 5) % 10) }.joined()
+            while d.count > 1 && d.hasPrefix("0") && point > 0 { d.removeFirst() }
+            let cut = min(point, d.count - 1)
+            let int = cut == 0 ? "0" : String(d.prefix(cut)), frac = String(d.dropFirst(cut))
+            literals.append((rng.next() < 0 ? "-" : "") + int + "." + frac)
+        }
+        let root = try JSONParser.parse(Array(("[" + literals.joined(separator: ", ") + "]").utf8))
+        guard case .numbers(let p) = root.value else { Issue.record("not packed"); return }
+        for (k, lit) in literals.enumerated() {
+            #expect(p.values[k].bitPattern == Double(lit)!.bitPattern, "\(lit): \(p.values[k]) vs \(Double(lit)!)")
+            #expect(p.literal(k) == lit)
+        }
+    }
+
     @Test func nestingLimit() {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(deep.utf8), maxDepth: 64) }
