@@ -153,13 +153,15 @@ PYTHON ?= python3
 BENCH_SWIFTFLAGS ?=
 # The Python that runs bench/reference_torch.py (the PyTorch columns are skipped if it lacks torch).
 TORCH_PYTHON ?= $(PYTHON)
+# More options for bench.py, e.g. BENCH_ARGS="--repeat 3" (runs per size; 5 by default).
+BENCH_ARGS ?=
 
 .PHONY: bench bench-smoke
 
 # Release build, all sizes up to (H,X,T) = (1024,256,200); several minutes.
 bench:
 	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) $(BENCH_SWIFTFLAGS)
-	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad --torch-python $(TORCH_PYTHON)
+	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad --torch-python $(TORCH_PYTHON) $(BENCH_ARGS)
 
 # The two smallest sizes with the debug binary, in seconds: run by `make test` so the
 # benchmark cannot rot.

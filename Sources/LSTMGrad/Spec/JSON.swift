@@ -73,35 +73,57 @@ public struct JSONNode: Sendable {
     }
 }
 
-/// The items of an array of numbers: each value and the byte offset of its literal, which is read
-/// again from the source text when a message or an updated spec needs it.
+/// The items of an array of numbers: their values only (8 bytes a number). The place and the
+/// literal of an item are found again in the source text when a message or an updated spec
+/// needs them (the array is valid JSON: numbers, commas and whitespace).
 public struct JSONNumbers: Sendable {
     public var values: [Double] = []
-    public var offsets: [UInt32] = []
-    /// The parsed text (shared, not copied).
+    /// The parsed text (shared, not copied) and the offset of the array's '['.
     let source: [UInt8]
+    let start: Int
 
     public var count: Int { values.count }
 
-    /// The literal of item k as written (a number ends at the first byte that cannot continue it).
-    public func literal(_ k: Int) -> String {
-        let start = Int(offsets[k])
-        var end = start
-        while end < source.count {
-            switch source[end] {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
-                 UInt8(ascii: "e"), UInt8(ascii: "E"):
-                end += 1
-            default:
-                return String(decoding: source[start..<end], as: UTF8.self)
-            }
+    static func continuesNumber(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+             UInt8(ascii: "e"), UInt8(ascii: "E"):
+            return true
+        default:
+            return false
         }
-        return String(decoding: source[start..<end], as: UTF8.self)
     }
 
-    public func node(_ k: Int) -> JSONNode { JSONNode(.number(values[k], literal: literal(k)), offset: Int(offsets[k])) }
+    /// The byte offsets of every item's literal, in one pass over the array's text.
+    public var offsets: [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(count)
+        var k = start + 1
+        while out.count < count {
+            while !Self.continuesNumber(source[k]) { k += 1 }  // whitespace and the comma
+            out.append(k)
+            while Self.continuesNumber(source[k]) { k += 1 }
+        }
+        return out
+    }
 
-    public var nodes: [JSONNode] { (0..<count).map(node) }
+    /// The byte offset of item k's literal.
+    public func offset(_ k: Int) -> Int { offsets[k] }
+
+    /// The literal of the item at a byte offset, as written.
+    func literal(at offset: Int) -> String {
+        var end = offset
+        while end < source.count && Self.continuesNumber(source[end]) { end += 1 }
+        return String(decoding: source[offset..<end], as: UTF8.self)
+    }
+
+    public func literal(_ k: Int) -> String { literal(at: offset(k)) }
+
+    public var literals: [String] { offsets.map { literal(at: $0) } }
+
+    public var nodes: [JSONNode] {
+        zip(values, offsets).map { v, o in JSONNode(.number(v, literal: literal(at: o)), offset: o) }
+    }
 }
 
 public struct JSONMember: Sendable {
@@ -274,11 +296,10 @@ public struct JSONParser {
             pos += 1
             return JSONNode(.array(items), offset: start)
         }
-        if atNumber() && bytes.count <= Int(UInt32.max) {
+        if atNumber() {
             // Numbers go straight into packed storage, without a node or a path entry each.
-            var packed = JSONNumbers(source: bytes)
+            var packed = JSONNumbers(source: bytes, start: start)
             while true {
-                let offset = pos
                 if let v = fastNumber() {
                     packed.values.append(v)
                 } else {
@@ -288,7 +309,6 @@ public struct JSONParser {
                         throw JSONSyntaxError(offset: error.offset, message: error.message, path: JSONPath(path + [.index(packed.count)]))
                     }
                 }
-                packed.offsets.append(UInt32(offset))
                 skipWhitespace()
                 guard pos < bytes.count else { throw error("unexpected end of input inside an array, expected ',' or ']'") }
                 if bytes[pos] == UInt8(ascii: "]") {

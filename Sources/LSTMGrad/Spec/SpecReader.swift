@@ -192,12 +192,12 @@ public final class SpecReader {
                 fail(.wrongLength(expected: c, found: p.count, what: c == 1 ? "number" : "numbers", meaning: meaning), node, path)
                 return nil
             }
-            var ok = true
+            if p.values.allSatisfy(\.isFinite) { return Vector(p.values) }
+            let offsets = p.offsets
             for (k, v) in p.values.enumerated() where !v.isFinite {
-                fail(.notFinite(literal: p.literal(k)), at: Int(p.offsets[k]), path / k)
-                ok = false
+                fail(.notFinite(literal: p.literal(at: offsets[k])), at: offsets[k], path / k)
             }
-            return ok ? Vector(p.values) : nil
+            return nil
         }
         guard let items = array(node, path, what: count == 1 ? "a number" : "an array of numbers") else { return nil }
         if items.isEmpty && (count ?? 1) > 0 {

@@ -105,7 +105,7 @@ public enum UpdatedSpec {
         case .number(_, let literal): return literal
         case .string(let s): return quoted(s)
         case .array(let items): return "[" + items.map { node($0, indent: indent) }.joined(separator: ", ") + "]"
-        case .numbers(let p): return "[" + (0..<p.count).map(p.literal).joined(separator: ", ") + "]"
+        case .numbers(let p): return "[" + p.literals.joined(separator: ", ") + "]"
         case .object(let members): return "{" + members.map { quoted($0.key) + ": " + node($0.value, indent: indent) }.joined(separator: ", ") + "}"
         }
     }
