@@ -265,8 +265,8 @@ def print_ratios(rows, floors):
                       "%.2f" % (parse / r["np"]["parse_seconds"]), ms(r["compute"]), ms(r["np"]["compute_seconds"]),
                       "%.2f" % (r["compute"] / r["np"]["compute_seconds"]),
                       ms(tc) if tc else "-", "%.2f" % (r["compute"] / tc) if tc else "-",
-                      ms(fl) if fl else "-", "%.1f" % (r["compute"] / fl) if fl else "-",
-                      "%.0f" % r["summary_rss"], "%.0f" % need, "%.2f" % (r["summary_rss"] / need),
+                      ms(fl) if fl and fl > 1e-4 else "-", "%.1f" % (r["compute"] / fl) if fl and fl > 1e-4 else "-",
+                      "%.0f" % r["summary_rss"], "%.0f" % need, "%.2f" % (r["summary_rss"] / need) if need >= 1 else "-",
                       "%.0f" % (1.5 * need + RUNTIME_MIB)])
     print("ratios, one run (times in ms; parse = read + JSON + decode; compute = forward + backward; "
           "need = activations + parameters + spec bytes; target peak = 1.5 × need + %d MiB runtime)" % RUNTIME_MIB)
@@ -284,10 +284,11 @@ def print_scaling(binary, floors):
     for (H, X, T) in SCALING:
         spec = spec_path(H, X, T)
         mb = os.path.getsize(spec) / 1e6
-        _, _, _, err = run([binary, "run", spec, "--summary", "--timings"])
+        limits = ["--max-input", str(2 ** 31 - 1), "--max-memory", str(2 ** 34)]  # the 100 MB spec of T = 10^5
+        _, _, _, err = run([binary, "run", spec, "--summary", "--timings"] + limits)
         t = timings(err)
         compute = (t["forward"] + t["backward"]) / 1e3
-        rss = peak_rss([binary, "run", spec, "--summary"])
+        rss = peak_rss([binary, "run", spec, "--summary"] + limits)
         need = sum(need_mib(H, X, T, mb * 1e6))
         fl = floor_seconds(H, X, T, floors) if floors else None
         table.append(["(%d,%d,%d)" % (H, X, T), "%.1f" % mb, ms(t["parse"] / 1e3), "%.0f" % (mb / (t["parse"] / 1e3)),
