@@ -166,9 +166,12 @@ setup:
 # Benchmarks (docs/speed.md): lstm-grad against the numpy program, in one run.
 BENCH_SCRATCH := .build-bench
 PYTHON ?= python3
-# Extra flags for the benchmark's release build, e.g. for this machine's vector units:
-#   make bench BENCH_SWIFTFLAGS="-Xswiftc -target-cpu -Xswiftc haswell"
+# Extra flags for the benchmark's release build (the kernels already pick AVX2 + FMA at run time).
 BENCH_SWIFTFLAGS ?=
+# The Python that runs bench/reference_torch.py (the PyTorch columns are skipped if it lacks torch).
+TORCH_PYTHON ?= $(PYTHON)
+# More options for bench.py, e.g. BENCH_ARGS="--repeat 3" (runs per size; 5 by default).
+BENCH_ARGS ?=
 
 .PHONY: bench bench-smoke bench-grading
 
@@ -176,7 +179,7 @@ BENCH_SWIFTFLAGS ?=
 # 100 MB state dict from safetensors and .npz files (written to a temporary directory; numpy).
 bench:
 	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) $(BENCH_SWIFTFLAGS)
-	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad
+	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad --torch-python $(TORCH_PYTHON) $(BENCH_ARGS)
 	$(PYTHON) bench/tensor_files.py --binary $(BENCH_SCRATCH)/release/lstm-grad
 	$(PYTHON) bench/grading.py --binary $(BENCH_SCRATCH)/release/lstm-grad
 

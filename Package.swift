@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The second build of the kernels targets Haswell (x86-64-v3: AVX2, FMA) and fuses its multiply-adds; on
+// other hosts (arm64: NEON is the baseline) it is the portable build again. unsafeFlags are
+// accepted in a root package, so a clone builds with a plain `swift build`.
+#if arch(x86_64)
+let vectorSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"]), .define("KERNELS_FMA")]
+#else
+let vectorSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "lstm-grad",
     products: [
@@ -8,7 +17,13 @@ let package = Package(
         .library(name: "LSTMGrad", targets: ["LSTMGrad"]),
     ],
     targets: [
-        .target(name: "LSTMGrad"),
+        // The dense kernels, compiled twice from one source file (LSTMGradKernelsAVX2/Kernels.swift
+        // is a symbolic link): for the baseline CPU, and for x86-64-v3 (AVX2 + FMA); LSTMGrad
+        // picks one at run time from the CPU's features (CPUFeatures).
+        .target(name: "LSTMGradKernels"),
+        .target(name: "LSTMGradKernelsAVX2", swiftSettings: vectorSettings),
+        .target(name: "CPUFeatures"),
+        .target(name: "LSTMGrad", dependencies: ["LSTMGradKernels", "LSTMGradKernelsAVX2", "CPUFeatures"]),
         .executableTarget(name: "lstm-grad", dependencies: ["LSTMGrad"]),
         // The fuzz harness (`make fuzz`): a mutator and a runner, shared with the test slice.
         .target(name: "LSTMGradFuzz", dependencies: ["LSTMGrad"]),

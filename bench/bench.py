@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """make bench / make bench-smoke: times lstm-grad against bench/reference_numpy.py in one run.
 
-usage: bench.py --binary PATH [--smoke] [--repeat N]
+usage: bench.py --binary PATH [--smoke] [--repeat N] [--torch-python PYTHON]
 Specs come from bench/gen_spec.py with a fixed seed (written to bench/out/). For every size it
 measures whole-process `run` (text, --format json, --summary), the split parse / forward /
 backward / render (--timings), peak memory (wait4 rusage), GFLOP/s, and the numpy program's
-parse / compute / whole-process time; checks both agree on the loss and every gradient block's
-sum; prints the ratios lstm-grad / numpy. Exits 1 if they disagree.
+parse / compute / whole-process time (and the PyTorch program's, when PYTHON imports torch);
+checks they agree on the loss and every gradient block's sum; prints the ratios lstm-grad /
+numpy and lstm-grad / PyTorch, memory against what the run needs, each time against the
+machine's floor (memory bandwidth, DGEMM rate, measured with numpy first), and the scaling rows
+(T = 10^4, 10^5 at H = 64; H = 1024 at T = 1000). Exits 1 if they disagree.
 """
 import argparse
 import json
@@ -23,6 +26,8 @@ ROOT = os.path.dirname(HERE)
 OUT = os.path.join(HERE, "out")
 FULL = [(1, 2, 2), (16, 8, 100), (64, 32, 1000), (256, 128, 1000), (1024, 256, 200)]
 SMOKE = [(1, 2, 2), (16, 8, 100)]
+SCALING = [(64, 32, 1000), (64, 32, 10000), (64, 32, 100000), (1024, 256, 1000)]
+RUNTIME_MIB = 12.0  # the Swift runtime's own resident memory (a 1-step spec)
 TIME = "/usr/bin/time"
 
 
@@ -80,6 +85,7 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--torch-python", default=sys.executable)
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     sizes = SMOKE if a.smoke else FULL
@@ -89,6 +95,14 @@ def main():
     print("machine: %s, %d cores; load average before: %s" % (cpu_name(), os.cpu_count(), load()))
     if not have_numpy:
         print("note: numpy is not importable by %s; the numpy columns are skipped" % sys.executable)
+    torch_python = a.torch_python if not a.smoke else None
+    if torch_python and subprocess.run([torch_python, "-c", "import torch"], stderr=subprocess.DEVNULL).returncode != 0:
+        print("note: torch is not importable by %s; the PyTorch columns are skipped (make bench TORCH_PYTHON=...)" % torch_python)
+        torch_python = None
+    floors = machine_floors() if have_numpy and not a.smoke else None
+    if floors:
+        print("machine floors (numpy): memory bandwidth %.1f GB/s (copy of 256 MB), DGEMM %.1f GFLOP/s (1024×1024 product)"
+              % (floors["bandwidth"] / 1e9, floors["dgemm"] / 1e9))
     print("GFLOP = 24·T·H·(H+X)/1e9: 2·4H·(X+H) per step forward (W·x, U·out) and 2·4H·(2H+2X) backward"
           " (Uᵀ·δ, δU, δW, δx); elementwise work not counted")
     print()
@@ -161,6 +175,18 @@ def main():
             for line in bad:
                 print("DISAGREE %s: %s" % (r["size"], line))
             failures += len(bad)
+        if torch_python:
+            tbest = None
+            for _ in range(max(1, min(rep, 3))):
+                _, _, out, _ = run([torch_python, os.path.join(HERE, "reference_torch.py"), spec], stdout=subprocess.PIPE)
+                d = json.loads(out)
+                if tbest is None or d["compute_seconds"] < tbest["compute_seconds"]:
+                    tbest = d
+            r["torch"] = tbest
+            for line in compare(ours, tbest):
+                print("DISAGREE (PyTorch) %s: %s" % (r["size"], line))
+                failures += 1
+        r["H"], r["X"], r["T"] = H, X, T
         rows.append(r)
 
     print("times in ms (whole process = fork to exit, median of %d runs; 1 run where T·H·(H+X) > 1e8)" % a.repeat)
@@ -187,25 +213,108 @@ def main():
         if k == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     print()
+    if have_numpy:
+        print_ratios(rows, floors)
+    print()
     for r in rows:
         if "numbers" in r and r["tfull"]["render"] > 0:
             print("output %s: %d numbers in the text trace, render %.1f ms: %.1f M numbers/s"
                   % (r["size"], r["numbers"], r["tfull"]["render"], r["numbers"] / r["tfull"]["render"] / 1e3))
     if not a.smoke:
-        # Memory against T at a fixed size: --summary keeps 7·T·H + T·X doubles of activations.
-        for T in (250, 500, 1000):
-            spec = spec_path(256, 128, T)
-            rss = peak_rss([binary, "run", spec, "--summary"])
-            act = 8 * (7 * T * 256 + T * 128) / 2 ** 20
-            par = 8 * 4 * 256 * (128 + 256 + 1) / 2 ** 20
-            print("memory (256,128,%d) --summary: peak %.0f MiB; activations %.1f MiB + parameters %.1f MiB = %.1f MiB (ratio %.2f)"
-                  % (T, rss, act, par, act + par, rss / (act + par)))
+        print()
+        print_scaling(binary, floors)
     print("ratios are lstm-grad / numpy (below 1: lstm-grad faster); compute = forward + backward (two threads"
           " where the sizes pay for it; 'compute 1 thread' has LSTM_GRAD_THREADS=1); the split is the best of the runs")
     print("load average after: %s" % load())
     if failures:
         print("bench: lstm-grad and numpy disagree (%d values)" % failures)
         sys.exit(1)
+
+
+def need_mib(H, X, T, spec_bytes):
+    """What `run --summary` must hold: the stored activations (gates 4H, state, tanh(state), out,
+    Δ: 8·H per step, and the inputs), the parameters, and the spec's bytes."""
+    act = 8 * (8 * T * H + T * X) / 2 ** 20
+    par = 8 * 4 * H * (X + H + 1) / 2 ** 20
+    return act, par, spec_bytes / 2 ** 20
+
+
+def floor_seconds(H, X, T, floors):
+    """The machine's floor for compute: U read once per step in each direction at the memory
+    bandwidth (when 4H·H doubles do not fit a 1 MiB cache share; else nothing), plus the batched
+    products (W·x_t, δW, δx, δU: 2·4H·(3X + H)·T flops) at the DGEMM rate."""
+    u_bytes = 8 * 4 * H * H
+    recurrent = 2 * T * u_bytes / floors["bandwidth"] if u_bytes > 2 ** 20 else 0.0
+    batched = 2 * 4 * H * (3 * X + H) * T / floors["dgemm"]
+    return recurrent + batched
+
+
+def print_ratios(rows, floors):
+    head = ["size", "parse", "MB/s", "numpy parse", "parse ratio", "compute", "numpy compute", "compute ratio",
+            "PyTorch compute", "ratio to PyTorch", "floor", "compute/floor", "peak MiB", "need MiB", "peak/need", "target peak"]
+    table = [head]
+    for r in rows:
+        if "np" not in r:
+            continue
+        act, par, sb = need_mib(r["H"], r["X"], r["T"], r["mb"] * 1e6)
+        need = act + par + sb
+        fl = floor_seconds(r["H"], r["X"], r["T"], floors) if floors else None
+        tc = r["torch"]["compute_seconds"] if "torch" in r else None
+        parse = r["t"]["parse"] / 1e3
+        table.append([r["size"], ms(parse), "%.0f" % (r["mb"] / parse) if parse > 0 else "-", ms(r["np"]["parse_seconds"]),
+                      "%.2f" % (parse / r["np"]["parse_seconds"]), ms(r["compute"]), ms(r["np"]["compute_seconds"]),
+                      "%.2f" % (r["compute"] / r["np"]["compute_seconds"]),
+                      ms(tc) if tc else "-", "%.2f" % (r["compute"] / tc) if tc else "-",
+                      ms(fl) if fl and fl > 1e-4 else "-", "%.1f" % (r["compute"] / fl) if fl and fl > 1e-4 else "-",
+                      "%.0f" % r["summary_rss"], "%.0f" % need, "%.2f" % (r["summary_rss"] / need) if need >= 1 else "-",
+                      "%.0f" % (1.5 * need + RUNTIME_MIB)])
+    print("ratios, one run (times in ms; parse = read + JSON + decode; compute = forward + backward; "
+          "need = activations + parameters + spec bytes; target peak = 1.5 × need + %d MiB runtime)" % RUNTIME_MIB)
+    widths = [max(len(str(row[k])) for row in table) for k in range(len(head))]
+    for k, row in enumerate(table):
+        print("| " + " | ".join(str(c).rjust(widths[j]) for j, c in enumerate(row)) + " |")
+        if k == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+def print_scaling(binary, floors):
+    """Time and memory against T at H = 64, and H = 1024 at T = 1000 (`run --summary`, one run each)."""
+    head = ["size", "spec MB", "parse", "MB/s", "compute", "µs per step", "floor", "compute/floor", "peak MiB", "need MiB", "peak/need"]
+    table = [head]
+    for (H, X, T) in SCALING:
+        spec = spec_path(H, X, T)
+        mb = os.path.getsize(spec) / 1e6
+        limits = ["--max-input", str(2 ** 31 - 1), "--max-memory", str(2 ** 34)]  # the 100 MB spec of T = 10^5
+        _, _, _, err = run([binary, "run", spec, "--summary", "--timings"] + limits)
+        t = timings(err)
+        compute = (t["forward"] + t["backward"]) / 1e3
+        rss = peak_rss([binary, "run", spec, "--summary"] + limits)
+        need = sum(need_mib(H, X, T, mb * 1e6))
+        fl = floor_seconds(H, X, T, floors) if floors else None
+        table.append(["(%d,%d,%d)" % (H, X, T), "%.1f" % mb, ms(t["parse"] / 1e3), "%.0f" % (mb / (t["parse"] / 1e3)),
+                      ms(compute), "%.1f" % (compute / T * 1e6), ms(fl) if fl else "-", "%.1f" % (compute / fl) if fl else "-",
+                      "%.0f" % rss, "%.0f" % need, "%.2f" % (rss / need)])
+    print("scaling (run --summary, one run each; linear in T when µs per step and peak/need stay flat)")
+    widths = [max(len(str(row[k])) for row in table) for k in range(len(head))]
+    for k, row in enumerate(table):
+        print("| " + " | ".join(str(c).rjust(widths[j]) for j, c in enumerate(row)) + " |")
+        if k == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+def machine_floors():
+    """Memory bandwidth (bytes/s: a 256 MB copy reads and writes 512 MB) and the DGEMM rate
+    (flop/s of numpy's 1024×1024 product, its BLAS on every core), best of 3, through numpy."""
+    code = ("import numpy as np, time, json\n"
+            "a = np.ones(1 << 25); b = np.empty_like(a); bw = 0\n"
+            "for _ in range(3):\n"
+            "    t = time.perf_counter(); np.copyto(b, a); bw = max(bw, 2 * a.nbytes / (time.perf_counter() - t))\n"
+            "m = np.random.default_rng(1).standard_normal((1024, 1024)); g = 0\n"
+            "for _ in range(3):\n"
+            "    t = time.perf_counter(); m @ m; g = max(g, 2 * 1024 ** 3 / (time.perf_counter() - t))\n"
+            "print(json.dumps({'bandwidth': bw, 'dgemm': g}))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True).stdout
+    return json.loads(out)
 
 
 def compare(ours, theirs):

@@ -41,7 +41,8 @@ enum ManPage {
         s += ".SH ENVIRONMENT\n" + ReferenceText.roff([.fields([
             .init("NO_COLOR", "When set and not empty, text output is not coloured (unless --color always)."),
             .init("COLUMNS", "The width at which the wide matrices of run and the tables of analyze wrap into blocks of columns; without it, the terminal's width when standard output is a terminal, and no wrapping when it is not."),
-            .init("LSTM_GRAD_THREADS", "The number of cores the LSTM kernel may use (default: all online processors); 1 turns the second thread off."),
+            .init("LSTM_GRAD_THREADS", "The number of cores the LSTM kernel may use (default: all online processors); 1 turns the second thread off. The output is the same whatever the number."),
+            .init("LSTM_GRAD_KERNELS", "The build of the dense kernels: portable (SSE2 on x86-64, NEON on arm64) or avx2 (AVX2 and FMA); default: avx2 when the CPU has them. The two agree to 1e-12 relative."),
         ])])
         s += ".SH EXIT STATUS\n" + ReferenceText.roff([.fields([
             .init("0", "Success (warnings, if any, went to standard error)."),

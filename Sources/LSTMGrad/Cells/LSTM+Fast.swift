@@ -52,8 +52,11 @@ public struct LSTMFast: Sendable {
     public let H: Int, X: Int
     /// W = [W_a; W_i; W_f; W_o] (4H×X), U (4H×H), b (4H).
     public let W: [Double], U: [Double], b: [Double]
+    /// The build of the dense kernels this pass runs (`KernelVariant.chosen` unless a test picks one).
+    public let kernels: KernelVariant
 
-    public init(_ p: LSTMParameters) {
+    public init(_ p: LSTMParameters, kernels: KernelVariant = .chosen) {
+        self.kernels = kernels
         H = p.hiddenSize
         X = p.inputSize
         var w: [Double] = [], u: [Double] = [], bb: [Double] = []
@@ -110,8 +113,8 @@ public struct LSTMFast: Sendable {
         h0.withUnsafeBufferPointer { h0b in
         c0.withUnsafeBufferPointer { c0b in
             let u = ub.baseAddress!
-            if LSTMFast.usesTwoThreads(hidden: H) && T > 0 {
-                LSTMFast.forwardSteps(T: T, H: H, u: u, h0: h0b.baseAddress!, c0: c0b.baseAddress!, gates: gb.baseAddress!,
+            if LSTMFast.splitsUnits(hidden: H) && T > 0 {
+                LSTMFast.forwardSteps(kernels: kernels, T: T, H: H, u: u, h0: h0b.baseAddress!, c0: c0b.baseAddress!, gates: gb.baseAddress!,
                                       state: sb.baseAddress!, tanhState: tb.baseAddress!, out: ob.baseAddress!,
                                       pre: keepPre ? pb.baseAddress! : nil)
                 return
@@ -121,7 +124,7 @@ public struct LSTMFast: Sendable {
                 let hPrev = t == 0 ? h0b.baseAddress! : UnsafePointer(ob.baseAddress! + (t - 1) * H)
                 let cPrev = t == 0 ? c0b.baseAddress! : UnsafePointer(sb.baseAddress! + (t - 1) * H)
                 // ĝ_t += U_g·out_{t−1}
-                Kernels.parallelGemv(rows: G, cols: H, m: u, ld: H, v: hPrev, y: g)
+                kernels.parallelGemv(rows: G, cols: H, m: u, ld: H, v: hPrev, y: g)
                 if keepPre { for r in 0..<G { pb[t * G + r] = g[r] } }
                 LSTMFast.cellUpdate(units: 0..<H, H: H, g: g, prevState: cPrev, state: sb.baseAddress! + t * H,
                                     tanhState: tb.baseAddress! + t * H, out: ob.baseAddress! + t * H)
@@ -139,7 +142,7 @@ public struct LSTMFast: Sendable {
         let wt = UnsafeMutablePointer<Double>.allocate(capacity: X * G)
         defer { wt.deallocate() }
         for r in 0..<G { for k in 0..<X { wt[k * G + r] = w[r * X + k] } }
-        Kernels.parallelGemm(M: T, N: G, K: X, a: x, ais: X, aks: 1, b: wt, ldb: G, c: g, ldc: G)
+        kernels.parallelGemm(M: T, N: G, K: X, a: x, ais: X, aks: 1, b: wt, ldb: G, c: g, ldc: G)
     }
 
     // MARK: backward
@@ -187,10 +190,10 @@ public struct LSTMFast: Sendable {
         toPrevAll.withUnsafeMutableBufferPointer { tpa in
         termsAll.withUnsafeMutableBufferPointer { tma in
             let fn = fnb.baseAddress!, sf = sfb.baseAddress!, tp = tpb.baseAddress!, ts = tsb.baseAddress!
-            if LSTMFast.usesTwoThreads(hidden: H) && !keepDeltas && T > 0 {
+            if LSTMFast.splitsUnits(hidden: H) && !keepDeltas && T > 0 {
                 let partial = UnsafeMutablePointer<Double>.allocate(capacity: 4 * H)
                 defer { partial.deallocate() }
-                LSTMFast.backwardSteps(T: T, H: H, u: ub.baseAddress!,
+                LSTMFast.backwardSteps(kernels: kernels, T: T, H: H, u: ub.baseAddress!,
                                        gates: reuseGates ? UnsafePointer(dgb.baseAddress!) : gib.baseAddress!,
                                        dGates: dgb.baseAddress!, state: sb.baseAddress!, tanhState: tb.baseAddress!,
                                        c0: c0b.baseAddress!, fromLoss: lb.baseAddress!, recurrent: options.recurrentTerms,
@@ -228,7 +231,7 @@ public struct LSTMFast: Sendable {
                 if keepDeltas {
                     for q in 0..<4 {
                         let term = tma.baseAddress! + (t * 4 + q) * H
-                        Kernels.gemvT(rows: H, cols: 0..<H, m: ub.baseAddress! + q * H * H, ld: H, v: dg + q * H, y: term)
+                        kernels.gemvT(rows: H, cols: 0..<H, m: ub.baseAddress! + q * H * H, ld: H, v: dg + q * H, y: term)
                     }
                     for j in 0..<H {
                         let base = tma.baseAddress! + t * 4 * H
@@ -236,7 +239,7 @@ public struct LSTMFast: Sendable {
                         tpa[t * H + j] = tp[j]
                     }
                 } else {
-                    Kernels.parallelGemvT(rows: G, cols: H, m: ub.baseAddress!, ld: H, v: dg, y: tp)
+                    kernels.parallelGemvT(rows: G, cols: H, m: ub.baseAddress!, ld: H, v: dg, y: tp)
                 }
                 if options.recurrentTerms {
                     for j in 0..<H {
@@ -257,24 +260,24 @@ public struct LSTMFast: Sendable {
                 W.withUnsafeBufferPointer { w in
                     dx.withUnsafeMutableBufferPointer { d in
                         // δx (T×X) = δG (T×4H) · W (4H×X)
-                        Kernels.parallelGemm(M: T, N: X, K: G, a: dg, ais: G, aks: 1, b: w.baseAddress!, ldb: X, c: d.baseAddress!, ldc: X)
+                        kernels.parallelGemm(M: T, N: X, K: G, a: dg, ais: G, aks: 1, b: w.baseAddress!, ldb: X, c: d.baseAddress!, ldc: X)
                     }
                 }
                 xs.withUnsafeBufferPointer { x in
                     dW.withUnsafeMutableBufferPointer { d in
                         // δW (4H×X) = δGᵀ · xs
-                        Kernels.parallelGemm(M: G, N: X, K: T, a: dg, ais: 1, aks: G, b: x.baseAddress!, ldb: X, c: d.baseAddress!, ldc: X)
+                        kernels.parallelGemm(M: G, N: X, K: T, a: dg, ais: 1, aks: G, b: x.baseAddress!, ldb: X, c: d.baseAddress!, ldc: X)
                     }
                 }
                 dU.withUnsafeMutableBufferPointer { d in
                     // δU (4H×H) = Σ_t δG_t ⊗ out_{t−1}: rows 1… of δG against out 0…T−2, then t = 0 with out_{−1}.
                     f.out.withUnsafeBufferPointer { o in
                         if T > 1 {
-                            Kernels.parallelGemm(M: G, N: H, K: T - 1, a: dg + G, ais: 1, aks: G, b: o.baseAddress!, ldb: H, c: d.baseAddress!, ldc: H)
+                            kernels.parallelGemm(M: G, N: H, K: T - 1, a: dg + G, ais: 1, aks: G, b: o.baseAddress!, ldb: H, c: d.baseAddress!, ldc: H)
                         }
                     }
                     f.initialOut.withUnsafeBufferPointer { h0 in
-                        Kernels.gemm(M: G, N: H, K: 1, a: dg, ais: 1, aks: G, b: h0.baseAddress!, ldb: H, c: d.baseAddress!, ldc: H)
+                        kernels.gemm(M: G, N: H, K: 1, a: dg, ais: 1, aks: G, b: h0.baseAddress!, ldb: H, c: d.baseAddress!, ldc: H)
                     }
                 }
                 for t in 0..<T { for r in 0..<G { db[r] += dg[t * G + r] } }

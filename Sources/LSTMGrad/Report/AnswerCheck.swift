@@ -112,8 +112,8 @@ public enum AnswerSheet {
                     }
                     numbers.append(v)
                     literals.append(literal)
-                case .array(let items):
-                    for (k, item) in items.enumerated() { collect(item, p / k) }
+                case .array, .numbers:
+                    for (k, item) in (node.array ?? []).enumerated() { collect(item, p / k) }
                 default:
                     reader.fail(.wrongType(expected: "a number or an array of numbers", found: node.kindDescription), node, p)
                     ok = false
@@ -129,11 +129,8 @@ public enum AnswerSheet {
                 continue
             }
             var answer = Answer(name: key, written: m.key, label: q.label, numbers: numbers, literals: literals, shapeError: shapeError)
-            if shapeError != nil, case .array(let rows) = m.value.value {
-                answer.writtenRows = rows.map { r in
-                    if case .array(let items) = r.value { return items.count }
-                    return 1
-                }
+            if shapeError != nil, let rows = m.value.array {
+                answer.writtenRows = rows.map { $0.arrayCount ?? 1 }
             }
             answers.append(answer)
         }
@@ -155,10 +152,7 @@ public enum AnswerSheet {
     /// right count is read row by row; nil when the shape fits, or the answer is no matrix.
     static func shapeError(_ node: JSONNode, count: Int, expected: Value, label: String) -> String? {
         guard case .matrix(let m) = expected, m.rows > 1, m.cols > 1, case .array(let rows) = node.value else { return nil }
-        let lengths = rows.map { r -> Int? in
-            if case .array(let items) = r.value { return items.count }
-            return nil
-        }
+        let lengths = rows.map(\.arrayCount)
         guard let first = lengths.first, let cols = first, lengths.allSatisfy({ $0 == cols }) else {
             return count == m.rows * m.cols ? nil : "wrong shape: \(count) numbers for \(label), a \(m.rows)×\(m.cols) matrix"
         }

@@ -11,6 +11,9 @@ public struct JSONNode: Sendable {
         case number(Double, literal: String)
         case string(String)
         case array([JSONNode])
+        /// A non-empty array whose items are all numbers, packed (8 bytes a number and 4 for its
+        /// place) instead of a node per number; `array` gives the nodes when asked.
+        case numbers(JSONNumbers)
         case object([JSONMember])
         /// An array read from a tensor file (`SpecFiles`), rank 1 or more: it reads as the
         /// nested arrays it stands for (`array` gives its rows), without a node per number, and
@@ -35,6 +38,7 @@ public struct JSONNode: Sendable {
         case .number(let v, let literal): return "the number \(literal.isEmpty ? shortest(v) : literal)"
         case .string(let s): return "the string \"\(s.count > 40 ? String(s.prefix(40)) + "…" : s)\""
         case .array(let items): return items.isEmpty ? "an empty array" : "an array of \(items.count)"
+        case .numbers(let p): return "an array of \(p.count)"
         case .object(let members): return members.isEmpty ? "an empty object" : "an object"
         case .tensor(let t): return t.shape[0] == 0 ? "an empty array" : "an array of \(t.shape[0])"
         }
@@ -50,10 +54,22 @@ public struct JSONNode: Sendable {
         return nil
     }
 
+    /// The items of an array (packed numbers turned into nodes).
     public var array: [JSONNode]? {
         switch value {
         case .array(let items): return items
         case .tensor(let t): return t.rows.map { JSONNode($0, offset: offset) }
+        case .numbers(let p): return p.nodes
+        default: return nil
+        }
+    }
+
+    /// The number of items of an array, without building the nodes of packed numbers.
+    public var arrayCount: Int? {
+        switch value {
+        case .array(let items): return items.count
+        case .numbers(let p): return p.count
+        case .tensor(let t): return t.shape[0]
         default: return nil
         }
     }
@@ -61,6 +77,59 @@ public struct JSONNode: Sendable {
     public var members: [JSONMember]? {
         if case .object(let members) = value { return members }
         return nil
+    }
+}
+
+/// The items of an array of numbers: their values only (8 bytes a number). The place and the
+/// literal of an item are found again in the source text when a message or an updated spec
+/// needs them (the array is valid JSON: numbers, commas and whitespace).
+public struct JSONNumbers: Sendable {
+    public var values: [Double] = []
+    /// The parsed text (shared, not copied) and the offset of the array's '['.
+    let source: [UInt8]
+    let start: Int
+
+    public var count: Int { values.count }
+
+    static func continuesNumber(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+             UInt8(ascii: "e"), UInt8(ascii: "E"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The byte offsets of every item's literal, in one pass over the array's text.
+    public var offsets: [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(count)
+        var k = start + 1
+        while out.count < count {
+            while !Self.continuesNumber(source[k]) { k += 1 }  // whitespace and the comma
+            out.append(k)
+            while Self.continuesNumber(source[k]) { k += 1 }
+        }
+        return out
+    }
+
+    /// The byte offset of item k's literal.
+    public func offset(_ k: Int) -> Int { offsets[k] }
+
+    /// The literal of the item at a byte offset, as written.
+    func literal(at offset: Int) -> String {
+        var end = offset
+        while end < source.count && Self.continuesNumber(source[end]) { end += 1 }
+        return String(decoding: source[offset..<end], as: UTF8.self)
+    }
+
+    public func literal(_ k: Int) -> String { literal(at: offset(k)) }
+
+    public var literals: [String] { offsets.map { literal(at: $0) } }
+
+    public var nodes: [JSONNode] {
+        zip(values, offsets).map { v, o in JSONNode(.number(v, literal: literal(at: o)), offset: o) }
     }
 }
 
@@ -218,6 +287,13 @@ public struct JSONParser {
         return JSONNode(.object(members), offset: start)
     }
 
+    /// True when the value at `pos` is a number (or a stray '-').
+    func atNumber() -> Bool {
+        guard pos < bytes.count else { return false }
+        let b = bytes[pos]
+        return b == UInt8(ascii: "-") || b >= 0x30 && b <= 0x39
+    }
+
     mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONNode {
         let start = pos
         pos += 1
@@ -226,6 +302,33 @@ public struct JSONParser {
         if pos < bytes.count && bytes[pos] == UInt8(ascii: "]") {
             pos += 1
             return JSONNode(.array(items), offset: start)
+        }
+        if atNumber() {
+            // Numbers go straight into packed storage, without a node or a path entry each.
+            var packed = JSONNumbers(source: bytes, start: start)
+            while true {
+                if let v = fastNumber() {
+                    packed.values.append(v)
+                } else {
+                    do {
+                        packed.values.append(try scanNumber())
+                    } catch {
+                        throw JSONSyntaxError(offset: error.offset, message: error.message, path: JSONPath(path + [.index(packed.count)]))
+                    }
+                }
+                skipWhitespace()
+                guard pos < bytes.count else { throw error("unexpected end of input inside an array, expected ',' or ']'") }
+                if bytes[pos] == UInt8(ascii: "]") {
+                    pos += 1
+                    return JSONNode(.numbers(packed), offset: start)
+                }
+                guard bytes[pos] == UInt8(ascii: ",") else { throw error("expected ',' or ']' in an array, found \(describeHere())") }
+                pos += 1
+                skipWhitespace()
+                if !atNumber() { break }
+            }
+            // Something other than a number follows: the rest is read as nodes.
+            items = packed.nodes
         }
         while true {
             skipWhitespace()
@@ -327,9 +430,61 @@ public struct JSONParser {
         return p
     }
 
-    /// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, converted with correct rounding: the
-    /// exact fast path (mantissa < 2^53, |power of ten| ≤ 22) or the C library's strtod.
+    /// The short decimal people write (-?digits, optionally .digits, at most 15 digits, no
+    /// exponent), read in one pass over the bytes without bounds checks and converted exactly
+    /// (Clinger's fast path: the digits and 10^k are exact doubles, so one division rounds
+    /// correctly); nil, without moving, for anything else, which `scanNumber` then reads with its
+    /// diagnostics.
+    mutating func fastNumber() -> Double? {
+        let found: (Double, Int)? = bytes.withUnsafeBufferPointer { p in
+            let n = p.count
+            var k = pos
+            let negative = k < n && p[k] == UInt8(ascii: "-")
+            if negative { k += 1 }
+            var mantissa: UInt64 = 0
+            let intStart = k
+            while k < n, p[k] &- 0x30 < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(p[k] &- 0x30)
+                k += 1
+            }
+            let intDigits = k - intStart
+            // No digit, or a leading zero ("01"): scanNumber says which.
+            guard intDigits > 0, intDigits == 1 || p[intStart] != UInt8(ascii: "0") else { return nil }
+            var fraction = 0
+            if k < n && p[k] == UInt8(ascii: ".") {
+                k += 1
+                let start = k
+                while k < n, p[k] &- 0x30 < 10 {
+                    mantissa = mantissa &* 10 &+ UInt64(p[k] &- 0x30)
+                    k += 1
+                }
+                fraction = k - start
+                guard fraction > 0 else { return nil }
+            }
+            // An exponent, a second '.', or more digits than an exact double holds: scanNumber.
+            guard intDigits + fraction <= 15 else { return nil }
+            if k < n, p[k] == UInt8(ascii: "e") || p[k] == UInt8(ascii: "E") || p[k] == UInt8(ascii: ".") { return nil }
+            var scale = 1.0
+            for _ in 0..<fraction { scale *= 10 }  // 10^k, exact for k ≤ 22
+            let value = Double(mantissa) / scale
+            return (negative ? -value : value, k)
+        }
+        guard let (value, end) = found else { return nil }
+        pos = end
+        return value
+    }
+
+    /// A number and its literal.
     mutating func parseNumber() throws(JSONSyntaxError) -> JSONNode {
+        let start = pos
+        let value = try scanNumber()
+        return JSONNode(.number(value, literal: String(decoding: bytes[start..<pos], as: UTF8.self)), offset: start)
+    }
+
+    /// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, in one pass and without allocating,
+    /// converted with correct rounding: exactly by Clinger's fast path when the digits fit
+    /// (mantissa < 2^53, |power of ten| ≤ 22), else by the standard library's parser.
+    mutating func scanNumber() throws(JSONSyntaxError) -> Double {
         let start = pos
         var negative = false
         if bytes[pos] == UInt8(ascii: "-") {
@@ -393,16 +548,12 @@ public struct JSONParser {
         if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") || bytes[pos] >= 0x30 && bytes[pos] <= 0x39 {
             throw error("invalid number", at: start)
         }
-        let literal = String(decoding: bytes[start..<pos], as: UTF8.self)
-        var value: Double
         if !inexact && mantissa < (1 << 53) && abs(exponent10) <= 22 {
-            value = Double(mantissa)
+            var value = Double(mantissa)
             if exponent10 < 0 { value /= JSONParser.exactPowersOfTen[-exponent10] } else { value *= JSONParser.exactPowersOfTen[exponent10] }
-            if negative { value = -value }
-        } else {
-            value = Double(literal) ?? .nan
+            return negative ? -value : value
         }
-        return JSONNode(.number(value, literal: literal), offset: start)
+        return Double(String(decoding: bytes[start..<pos], as: UTF8.self)) ?? .nan
     }
 }
 

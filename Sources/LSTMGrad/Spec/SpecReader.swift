@@ -198,6 +198,19 @@ public final class SpecReader {
             }
             return Vector(t.values)
         }
+        if case .numbers(let p) = node.value {
+            // Packed numbers: the count, then only the values that are not finite need their place.
+            if let c = count, p.count != c {
+                fail(.wrongLength(expected: c, found: p.count, what: c == 1 ? "number" : "numbers", meaning: meaning), node, path)
+                return nil
+            }
+            if p.values.allSatisfy(\.isFinite) { return Vector(p.values) }
+            let offsets = p.offsets
+            for (k, v) in p.values.enumerated() where !v.isFinite {
+                fail(.notFinite(literal: p.literal(at: offsets[k])), at: offsets[k], path / k)
+            }
+            return nil
+        }
         guard let items = array(node, path, what: count == 1 ? "a number" : "an array of numbers") else { return nil }
         if items.isEmpty && (count ?? 1) > 0 {
             fail(.wrongLength(expected: count ?? 1, found: 0, what: count == nil ? "or more numbers" : "numbers", meaning: meaning), node, path)
@@ -266,21 +279,22 @@ public final class SpecReader {
             }
             return Matrix(rows: rows, cols: cols, values: t.values)
         }
-        guard let items = array(node, path, what: "a matrix (a list of rows)") else { return nil }
-        if items.isEmpty {
+        let flatCount: Int?
+        if case .numbers(let p) = node.value { flatCount = p.count } else { flatCount = nil }
+        guard let items = flatCount != nil ? [] : array(node, path, what: "a matrix (a list of rows)") else { return nil }
+        if flatCount == nil && items.isEmpty {
             fail(shapeError(rows, cols, found: (0, 0), meaning: meaning, sizes: sizes), node, path)
             return nil
         }
-        let flat = items.allSatisfy { if case .number = $0.value { return true } else { return false } }
-        if flat {
+        if let n = flatCount ?? (items.allSatisfy { if case .number = $0.value { return true } else { return false } } ? items.count : nil) {
             // A flat list is one row, or (when the matrix has one column) the column.
             if rows == 1 || cols != 1 {
-                guard rows == 1 && items.count == cols else {
-                    fail(shapeError(rows, cols, found: (1, items.count), meaning: meaning, sizes: sizes), node, path)
+                guard rows == 1 && n == cols else {
+                    fail(shapeError(rows, cols, found: (1, n), meaning: meaning, sizes: sizes), node, path)
                     return nil
                 }
-            } else if items.count != rows {
-                fail(shapeError(rows, cols, found: (items.count, 1), meaning: meaning, sizes: sizes), node, path)
+            } else if n != rows {
+                fail(shapeError(rows, cols, found: (n, 1), meaning: meaning, sizes: sizes), node, path)
                 return nil
             }
             guard let v = vector(node, path, count: nil, meaning: meaning) else { return nil }
@@ -292,6 +306,7 @@ public final class SpecReader {
             switch item.value {
             case .array(let row): rowLengths.append(row.count)
             case .tensor(let row) where row.shape.count == 1: rowLengths.append(row.shape[0])
+            case .numbers(let row): rowLengths.append(row.count)
             case .number: rowLengths.append(1)
             default:
                 fail(.wrongType(expected: "a row of numbers", found: item.kindDescription), item, path / r)
@@ -333,7 +348,7 @@ public final class SpecReader {
     /// The number of rows a matrix-like node claims (1 for a number or a flat list).
     public func rowCount(_ node: JSONNode) -> Int? {
         switch node.value {
-        case .number: return 1
+        case .number, .numbers: return 1
         case .tensor(let t):
             if t.shape[0] == 0 { return nil }
             return t.shape.count == 1 ? 1 : t.shape[0]
@@ -351,6 +366,7 @@ public final class SpecReader {
         case .number: return 1
         case .array(let items): return items.isEmpty ? nil : items.count
         case .tensor(let t): return t.shape[0] == 0 ? nil : t.shape[0]
+        case .numbers(let p): return p.count
         default: return nil
         }
     }

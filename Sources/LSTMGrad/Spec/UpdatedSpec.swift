@@ -128,6 +128,7 @@ public enum UpdatedSpec {
         case .string(let s): return quoted(s)
         case .array(let items): return "[" + items.map { node($0, indent: indent) }.joined(separator: ", ") + "]"
         case .tensor: return "[" + (n.array ?? []).map { node($0, indent: indent) }.joined(separator: ", ") + "]"
+        case .numbers(let p): return "[" + p.literals.joined(separator: ", ") + "]"
         case .object(let members): return "{" + members.map { quoted($0.key) + ": " + node($0.value, indent: indent) }.joined(separator: ", ") + "}"
         }
     }

@@ -55,9 +55,10 @@ extension Pass where C == LSTMCell {
     /// (the pre-activations z_t, gates, state, out, every δ of the cell, the parameter
     /// gradients) taken from it and the rest (the head, the decompositions, the stacked views,
     /// the update) from the equations: equal to the reference up to rounding.
-    public init(fast problem: Problem<LSTMCell>, options: BackwardOptions = BackwardOptions(), keepEquations: Bool = false) {
+    public init(fast problem: Problem<LSTMCell>, options: BackwardOptions = BackwardOptions(), keepEquations: Bool = false,
+                kernels: KernelVariant = .chosen) {
         typealias Name = QuantityName
-        let kernel = LSTMFast(problem.cell.parameters)
+        let kernel = LSTMFast(problem.cell.parameters, kernels: kernels)
         let H = kernel.H, X = kernel.X, T = problem.inputs.count
         let xs = LSTMFast.flatten(problem.inputs, width: X)
         var f = kernel.forward(inputs: xs, steps: T, initial: problem.initial, keepPre: true)

@@ -73,9 +73,10 @@ struct SummaryVisitor: ProblemVisitor {
 
 extension GradientSummary {
     /// Through `LSTMFast`, keeping only the forward activations (δgates overwrite the gates).
-    public init(fast problem: Problem<LSTMCell>, model: String = "lstm", options: BackwardOptions = BackwardOptions()) {
+    public init(fast problem: Problem<LSTMCell>, model: String = "lstm", options: BackwardOptions = BackwardOptions(),
+                kernels: KernelVariant = .chosen) {
         let t0 = monotonicSeconds()
-        let kernel = LSTMFast(problem.cell.parameters)
+        let kernel = LSTMFast(problem.cell.parameters, kernels: kernels)
         let H = kernel.H, X = kernel.X, T = problem.inputs.count
         let xs = LSTMFast.flatten(problem.inputs, width: X)
         var f = kernel.forward(inputs: xs, steps: T, initial: problem.initial)

@@ -78,7 +78,9 @@ enum RunCommand: Command {
         let timings = args.has("timings")
         let t0 = monotonicSeconds()
         let maxMemory = try args.integer("max-memory", default: MemoryEstimate.defaultLimit, range: 1...Int.max, command: name)
-        let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
+        var spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
+        // The parsed document (and with it the spec's bytes) is kept only to be rewritten.
+        if !args.has("write-updated") { spec.root = nil }
         // Refuse what would not fit before allocating it, rather than abort half way.
         let needed = spec.visit(MemoryEstimate(report: !args.has("summary"), options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms"))))
         if needed > Double(maxMemory) {

@@ -19,6 +19,7 @@ import Testing
                     switch node.value {
                     case .number: return 1
                     case .array(let items): return items.map(count).reduce(0, +)
+                    case .numbers(let p): return p.count
                     case .object(let members): return members.map { count($0.value) }.reduce(0, +)
                     default: return 0
                     }

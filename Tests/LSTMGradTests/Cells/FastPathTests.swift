@@ -81,11 +81,22 @@ import Testing
         #expect(worst <= 1e-12 * scale, "\(shape.testDescription) \(what): max difference \(worst), scale \(scale)")
     }
 
-    @Test(arguments: shapes)
-    func fastPassEqualsTheReference(_ s: Shape) {
+    /// Every build of the kernels this CPU runs (portable, and AVX2 + FMA where supported); a
+    /// variant the CPU lacks is named by `kernelVariantsThisCPURuns`.
+    static let variants = KernelVariant.available.map(\.name)
+
+    @Test func kernelVariantsThisCPURuns() {
+        #expect(KernelVariant.available.first?.name == "portable")
+        if !KernelVariant.available.contains(where: { $0.name == "avx2" }) {
+            print("note: this CPU lacks AVX2 + FMA; the avx2 kernels are not tested here")
+        }
+    }
+
+    @Test(arguments: shapes, variants)
+    func fastPassEqualsTheReference(_ s: Shape, _ variant: String) {
         let problem = Self.problem(s)
         let ref = Pass(problem)
-        let fast = Pass(fast: problem)
+        let fast = Pass(fast: problem, kernels: KernelVariant.available.first { $0.name == variant }!)
         Self.expectClose(fast.losses, ref.losses, "losses", s)
         for t in 0..<s.T {
             let f = fast.steps[t], r = ref.steps[t]
@@ -123,10 +134,10 @@ import Testing
         #expect((fast.headGradients == nil) == (ref.headGradients == nil))
     }
 
-    @Test(arguments: shapes)
-    func summaryEqualsTheReferenceSummary(_ s: Shape) {
+    @Test(arguments: shapes, variants)
+    func summaryEqualsTheReferenceSummary(_ s: Shape, _ variant: String) {
         let problem = Self.problem(s, seed: 11)
-        let fast = GradientSummary(fast: problem)
+        let fast = GradientSummary(fast: problem, kernels: KernelVariant.available.first { $0.name == variant }!)
         let ref = GradientSummary(reference: problem, model: "lstm")
         #expect(fast.blocks.map(\.name) == ref.blocks.map(\.name))
         Self.expectClose([fast.loss], [ref.loss], "loss", s)

@@ -90,6 +90,55 @@ import Glibc
         }
     }
 
+    /// Arrays of numbers are stored packed; their items, literals, places and errors are those
+    /// of a node per number.
+    @Test func packedNumbersKeepLiteralsPlacesAndPaths() throws {
+        let text = "{\"a\": [[0.5, -1e-3, 7], [2.50, 3]], \"b\": [1, \"x\", 2.0]}"
+        let root = try JSONParser.parse(Array(text.utf8))
+        let a = try #require(root.members?.first?.value.array)
+        guard case .numbers(let row) = a[0].value else { Issue.record("row 0 not packed"); return }
+        #expect(row.values == [0.5, -1e-3, 7])
+        #expect((0..<row.count).map(row.literal) == ["0.5", "-1e-3", "7"])
+        #expect(a[1].array?.map(\.offset) == [25, 31])
+        #expect(a[1].array?.first.map(\.kindDescription) == "the number 2.50")
+        #expect(a[0].kindDescription == "an array of 3")
+        let b = try #require(root.members?.last?.value.array)
+        #expect(b.map(\.kindDescription) == ["the number 1", "the string \"x\"", "the number 2.0"])
+        for (bad, message, path) in [("[1, 2, 01]", "numbers must not have leading zeros", "[2]"),
+                                     ("[[1], [2, -x]]", "expected a digit after '-', found 'x'", "[1][1]"),
+                                     ("[1, 2 3]", "expected ',' or ']' in an array, found '3'", "(top level)"),
+                                     ("[1, -Infinity]", "expected a finite number, found -Infinity (NaN and Infinity are not JSON numbers)", "[1]")] {
+            #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(bad.utf8)) }
+            do { _ = try JSONParser.parse(Array(bad.utf8)) } catch {
+                #expect(error.message == message, "\(bad)")
+                #expect(error.path.description == path, "\(bad)")
+            }
+        }
+    }
+
+    /// The fast path for short decimals inside arrays gives the correctly rounded double (the
+    /// standard library's parser), at every digit count around its limit of 15 digits.
+    @Test func packedNumbersAreCorrectlyRounded() throws {
+        var rng = FastPathTests.Rng(state: 5)
+        var literals: [String] = ["0", "-0", "0.0", "-0.0", "1", "0.1", "0.3", "9007199254740993", "123456789012345", "1234567890123456",
+                                  "0.000000000000001", "0.0000000000000001", "99999999999999.9", "-1.5e3", "2.50", "0.1e1"]
+        for _ in 0..<3000 {
+            let digits = Int((rng.next() + 1) * 9) + 1  // 1 … 18
+            let point = Int((rng.next() + 1) * Double(digits) / 2)
+            var d = (0..<digits).map { _ in String(Int((rng.next() + 1) * 5) % 10) }.joined()
+            while d.count > 1 && d.hasPrefix("0") && point > 0 { d.removeFirst() }
+            let cut = min(point, d.count - 1)
+            let int = cut == 0 ? "0" : String(d.prefix(cut)), frac = String(d.dropFirst(cut))
+            literals.append((rng.next() < 0 ? "-" : "") + int + "." + frac)
+        }
+        let root = try JSONParser.parse(Array(("[" + literals.joined(separator: ", ") + "]").utf8))
+        guard case .numbers(let p) = root.value else { Issue.record("not packed"); return }
+        #expect(p.literals == literals)
+        for (k, lit) in literals.enumerated() {
+            #expect(p.values[k].bitPattern == Double(lit)!.bitPattern, "\(lit): \(p.values[k]) vs \(Double(lit)!)")
+        }
+    }
+
     @Test func nestingLimit() {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(deep.utf8), maxDepth: 64) }

@@ -1,0 +1,60 @@
+import CPUFeatures
+import LSTMGradKernels
+import LSTMGradKernelsAVX2
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One build of the dense kernels (`Kernels`, compiled once per target CPU): the portable one
+/// (SSE2 on x86-64, NEON on arm64) or the AVX2 + FMA one. The fast paths call the kernels through
+/// a variant, chosen once per process by `chosen`.
+public struct KernelVariant: Sendable, CustomStringConvertible {
+    public typealias Ptr = UnsafeMutablePointer<Double>
+    public typealias CPtr = UnsafePointer<Double>
+
+    public let name: String
+    let gemmRows: @Sendable (_ M: Int, _ N: Int, _ K: Int, _ a: CPtr, _ ais: Int, _ aks: Int, _ b: CPtr, _ ldb: Int,
+                             _ c: Ptr, _ ldc: Int, _ rows: Range<Int>?) -> Void
+    let gemvRows: @Sendable (_ rows: Range<Int>, _ cols: Int, _ m: CPtr, _ ld: Int, _ v: CPtr, _ y: Ptr) -> Void
+    let gemvTCols: @Sendable (_ rows: Int, _ cols: Range<Int>, _ m: CPtr, _ ld: Int, _ v: CPtr, _ y: Ptr) -> Void
+
+    public var description: String { name }
+
+    /// SSE2 on x86-64, NEON on arm64: runs on every CPU of the architecture.
+    public static let portable = KernelVariant(
+        name: "portable",
+        gemmRows: { LSTMGradKernels.Kernels.gemm(M: $0, N: $1, K: $2, a: $3, ais: $4, aks: $5, b: $6, ldb: $7, c: $8, ldc: $9, rows: $10) },
+        gemvRows: { LSTMGradKernels.Kernels.gemv(rows: $0, cols: $1, m: $2, ld: $3, v: $4, y: $5) },
+        gemvTCols: { LSTMGradKernels.Kernels.gemvT(rows: $0, cols: $1, m: $2, ld: $3, v: $4, y: $5) })
+
+    /// x86-64-v3 (AVX2, FMA): four doubles per instruction and fused multiply-adds.
+    public static let avx2 = KernelVariant(
+        name: "avx2",
+        gemmRows: { LSTMGradKernelsAVX2.Kernels.gemm(M: $0, N: $1, K: $2, a: $3, ais: $4, aks: $5, b: $6, ldb: $7, c: $8, ldc: $9, rows: $10) },
+        gemvRows: { LSTMGradKernelsAVX2.Kernels.gemv(rows: $0, cols: $1, m: $2, ld: $3, v: $4, y: $5) },
+        gemvTCols: { LSTMGradKernelsAVX2.Kernels.gemvT(rows: $0, cols: $1, m: $2, ld: $3, v: $4, y: $5) })
+
+    /// The variants this CPU can run, portable first.
+    public static let available: [KernelVariant] = lstm_grad_cpu_supports_x86_64_v3() != 0 ? [portable, avx2] : [portable]
+
+    /// The variant of this process, chosen once: `LSTM_GRAD_KERNELS` (portable or avx2) when set
+    /// and runnable here, else the widest the CPU supports.
+    public static let chosen: KernelVariant = {
+        if let s = getenv("LSTM_GRAD_KERNELS"), let v = available.first(where: { $0.name == String(cString: s) }) { return v }
+        return available.last!
+    }()
+
+    /// C (M×N, row stride ldc) += A·B over the rows `rows` of C (all when nil); see `Kernels.gemm`.
+    func gemm(M: Int, N: Int, K: Int, a: CPtr, ais: Int, aks: Int, b: CPtr, ldb: Int, c: Ptr, ldc: Int, rows: Range<Int>? = nil) {
+        gemmRows(M, N, K, a, ais, aks, b, ldb, c, ldc, rows)
+    }
+
+    /// y[r] += Σ_k m[r·ld + k]·v[k] for r in `rows` (the forward U·out_{t−1}).
+    func gemv(rows: Range<Int>, cols: Int, m: CPtr, ld: Int, v: CPtr, y: Ptr) { gemvRows(rows, cols, m, ld, v, y) }
+
+    /// y[c] += Σ_r m[r·ld + c]·v[r] over r in 0..<rows, for c in `cols` (the backward Uᵀ·δ).
+    func gemvT(rows: Int, cols: Range<Int>, m: CPtr, ld: Int, v: CPtr, y: Ptr) { gemvTCols(rows, cols, m, ld, v, y) }
+}

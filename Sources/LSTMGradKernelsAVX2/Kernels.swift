@@ -1,0 +1,1 @@
+../LSTMGradKernels/Kernels.swift
