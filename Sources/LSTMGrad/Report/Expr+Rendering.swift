@@ -19,7 +19,7 @@ extension Expr {
         case .sum, .difference: return 1
         case .hadamard: return 2
         case .scaled, .matVec, .transposedMatVec, .outer, .dot: return 3
-        case .ref, .number, .function, .square, .stack: return 4
+        case .ref, .number, .function, .square, .stack, .part: return 4
         }
     }
 
@@ -86,6 +86,9 @@ extension Expr {
                 p.write(into: &out, leading: true, leaf: leaf, number: number, text: text)
             }
             out += text("]")
+        case .part(let e, let offset, let count):
+            child(e, atLeast: 4, leading: leading)
+            out += text("[\(offset)..<\(offset + count)]")
         }
     }
 }

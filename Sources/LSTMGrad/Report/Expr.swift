@@ -29,6 +29,9 @@ public indirect enum Expr: Sendable, Equatable {
     case square(Expr)
     /// [a; b; …]: vectors one after another (δgates_t = [δa_t; δi_t; δf_t; δo_t])
     case stack([Expr])
+    /// e[offset ..< offset + count]: entries of a vector (a layer's δx_t split between the two
+    /// directions of the layer below it)
+    case part(Expr, offset: Int, count: Int)
 
     public enum Function: String, Sendable, Equatable {
         case tanh
@@ -93,6 +96,8 @@ extension Expr {
             var numbers: [Double] = []
             for p in parts { numbers += try p.evaluate(lookup).numbers }
             return .vector(Vector(numbers))
+        case .part(let e, let offset, let count):
+            return .vector(Vector(Array(try e.evaluate(lookup).numbers[offset..<(offset + count)])))
         }
     }
 
@@ -112,7 +117,7 @@ extension Expr {
         case .difference(let a, let b), .matVec(let a, let b), .transposedMatVec(let a, let b), .outer(let a, let b), .dot(let a, let b):
             a.visit(body)
             b.visit(body)
-        case .function(_, let e), .square(let e): e.visit(body)
+        case .function(_, let e), .square(let e), .part(let e, _, _): e.visit(body)
         }
     }
 
@@ -135,6 +140,7 @@ extension Expr {
         case .dot(let a, let b): return .dot(a.replacing(edit), b.replacing(edit))
         case .function(let f, let e): return .function(f, e.replacing(edit))
         case .square(let e): return .square(e.replacing(edit))
+        case .part(let e, let offset, let count): return .part(e.replacing(edit), offset: offset, count: count)
         }
     }
 
