@@ -17,6 +17,13 @@ public struct GRUModel: CellModel {
         return SpecDecoder.decodeProblem(c, weights: weights, as: GRUCell.self, hasState: false, reader: reader)
     }
 
+    /// Layers and directions, per gate or as nn.GRU's state dict.
+    public func decodeNetwork(_ c: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
+        NetworkDecoder.decode(c, as: GRUCell.self, hasState: false, reader: reader) { node, path, X in
+            Self.decodeGRUWeights(node, path, inputSize: X, reader: reader).map { ($0, UpdateRule.sgd) }
+        }
+    }
+
     public var template: SpecTemplate.ModelTemplate {
         SpecTemplate.ModelTemplate(name: name, layouts: ["per-gate"], hasState: false,
                                    parameterCount: { _, X, H in 3 * (H * X + H * H + H) }) { _, X, H, draw in

@@ -15,6 +15,36 @@ public struct RNNModel: CellModel {
         return SpecDecoder.decodeProblem(c, weights: weights, as: RNNCell.self, hasState: false, reader: reader)
     }
 
+    /// Layers and directions, as W/U/b or as nn.RNN's state dict (`activation` tanh by default,
+    /// as nn.RNN's `nonlinearity`; b = b_ih + b_hh, each stepped by −λ·δb).
+    public func decodeNetwork(_ c: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
+        NetworkDecoder.decode(c, as: RNNCell.self, hasState: false, reader: reader) { node, path, X in
+            if node.members?.contains(where: { StateDictKey($0.key) != nil }) == true {
+                return Self.decodeRNNStateDict(node, path, inputSize: X, reader: reader).map { ($0, UpdateRule(doubled: [.b])) }
+            }
+            return Self.decodeRNNWeights(node, path, inputSize: X, reader: reader).map { ($0, UpdateRule.sgd) }
+        }
+    }
+
+    /// nn.RNN's `weight_ih_l0` (H×X, our U), `weight_hh_l0` (H×H, our W), `bias_ih_l0` + `bias_hh_l0` (b).
+    static func decodeRNNStateDict(_ node: JSONNode, _ path: JSONPath, inputSize X: Int, reader: SpecReader) -> RNNParameters? {
+        let keys = StateDictKey.Block.allCases.map { StateDictKey(block: $0, layer: 0, reverse: false).name }
+        guard let f = reader.object(node, path, allowed: keys + ["activation"]) else { return nil }
+        var activation = Activation.tanh
+        if let a = f["activation"], let name = reader.choice(a, path / "activation", among: rnnActivations) {
+            activation = Activation(rawValue: name) ?? .tanh
+        }
+        guard let ih = reader.require(f, keys[0], meaning: "PyTorch's input weights, H×X"),
+              let hh = reader.require(f, keys[1], meaning: "PyTorch's recurrent weights, H×H"),
+              let H = reader.rowCount(hh, path / keys[1], meaning: "H×H: hidden size") else { return nil }
+        let U = reader.matrix(ih, path / keys[0], rows: H, cols: X, meaning: "H×X: hidden size \(H) × input size \(X)")
+        let W = reader.matrix(hh, path / keys[1], rows: H, cols: H, meaning: "H×H: hidden size H = \(H)")
+        let bih = f[keys[2]].map { reader.vector($0, path / keys[2], count: H, meaning: "hidden size H = \(H)") } ?? Vector(zeros: H)
+        let bhh = f[keys[3]].map { reader.vector($0, path / keys[3], count: H, meaning: "hidden size H = \(H)") } ?? Vector(zeros: H)
+        guard let U, let W, let bih, let bhh else { return nil }
+        return RNNParameters(W: W, U: U, b: bih + bhh, activation: activation)
+    }
+
     public var template: SpecTemplate.ModelTemplate {
         // The first activation is init's default: sigmoid, the default of a spec without one.
         SpecTemplate.ModelTemplate(name: name, layouts: ["sigmoid", "tanh", "relu"], hasState: false,
