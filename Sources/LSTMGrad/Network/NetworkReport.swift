@@ -13,8 +13,8 @@ extension ReportBuilder {
         var header = [
             "\(cell.summary), \(L) layer\(L == 1 ? "" : "s"), \(D == 2 ? "bidirectional" : "one direction")   X = \(p.inputSize), H = \(p.hiddenSize), T = \(T), B = \(B)"
                 + (hasHead ? ", head: \(p.head.kind.rawValue) (\(p.head.parameters!.V.rows) outputs, reading \(D == 2 ? "top_t = [out_t@l\(L - 1); out_t@l\(L - 1).reverse]" : "out_t@l\(L - 1)"))" : ""),
-            "loss: L = Σ_b \(p.loss.formula)\(hasHead ? "" : ", y_t = the top layer's output")",
-            "SGD: θ ← θ − λ·δθ, λ = \(λ); gradients summed over t and over the B sequences",
+            "loss: L = \(B > 1 ? "Σ_b " : "")\(p.loss.formula)\(hasHead ? "" : ", y_t = the top layer's output")",
+            "SGD: θ ← θ − λ·δθ, λ = \(λ)" + (B > 1 ? "; gradients summed over t and over the \(B) sequences" : ""),
         ]
         if let s = source { header.insert("spec: \(s)", at: 0) }
         func quantity(_ line: ReportLine) -> Quantity {

@@ -42,6 +42,27 @@ public struct GradientCheck: Sendable {
         self.tolerance = tolerance
     }
 
+    /// A network's check: every block of every layer and direction, and the head's (the
+    /// initial states and inputs are not perturbed here).
+    public init<C: Cell>(network pass: NetworkPass<C>, tolerance: Double = 1e-6, sample: Int? = nil, seed: UInt64 = 0x5EED) {
+        steps = pass.problem.steps
+        timesteps = Array(0..<steps)
+        var rng = SplitMix64(seed: seed)
+        var sizes: [String: Int] = [:]
+        let blocks = FiniteDifferences.check(network: pass) { name, n in
+            sizes[name] = n
+            guard let k = sample, k < n else { return Array(0..<n) }
+            var pool = Array(0..<n)
+            for j in 0..<k { pool.swapAt(j, j + Int(rng.next() % UInt64(n - j))) }
+            return pool[0..<k].sorted()
+        }
+        rows = blocks.map { b in
+            let err = zip(b.analytic, b.numeric).map { a, n in abs(a - n) / max(1, abs(a), abs(n)) }.max() ?? 0
+            return Row(block: b, size: sizes[b.name] ?? b.indices.count, error: err)
+        }
+        self.tolerance = tolerance
+    }
+
     /// The timesteps whose input gradients a sample of k checks: all of them when there are at
     /// most k + 2, else the first and the last (the longest and the shortest path back from the
     /// loss) and k others at random, in order. Each input block costs a full forward pass per
@@ -111,5 +132,9 @@ struct GradientCheckVisitor: ProblemVisitor {
     var sample: Int?
     func visit<C: Cell>(_ problem: Problem<C>) -> GradientCheck {
         GradientCheck(Pass(problem, views: false), tolerance: tolerance, sample: sample)
+    }
+
+    func visit<C: Cell>(network: NetworkProblem<C>) -> GradientCheck {
+        GradientCheck(network: NetworkPass(network), tolerance: tolerance, sample: sample)
     }
 }
