@@ -14,11 +14,43 @@ public struct NetworkPass<C: Cell>: Sendable {
                      blocks: Set(problem.cells[0][0].parameters.blockNames), outputSymbol: problem.cells[0][0].outputSymbol)
     }
 
-    public init(_ problem: NetworkProblem<C>, options: BackwardOptions = BackwardOptions(), keepEquations: Bool = false) {
-        var pass = NetworkPass.forward(problem, keepEquations: keepEquations)
+    /// `fast`: each layer's, direction's and sequence's run goes through the cell's fast kernel
+    /// where it has one and the run is large (`Cell.fastPass`; tests prove it equal), the
+    /// equations giving the rest.
+    public init(_ problem: NetworkProblem<C>, options: BackwardOptions = BackwardOptions(), keepEquations: Bool = false, fast: Bool = true) {
+        var pass = NetworkPass.forward(problem, keepEquations: keepEquations, fast: fast && !keepEquations)
         pass.options = options
-        pass.backward(keepEquations: keepEquations)
+        pass.backward(keepEquations: keepEquations, fast: fast && !keepEquations)
         self = pass
+    }
+
+    /// One layer, direction and sequence as a problem of its own: the cell over its own time
+    /// order (reversed for the reverse direction), given Δ_t (zeros in the forward phase).
+    func segment(layer l: Int, reverse: Bool, sequence b: Int, deltas: [Vector]?) -> Problem<C> {
+        let p = problem, n = names, T = p.steps
+        let order = reverse ? Array((0..<T).reversed()) : Array(0..<T)
+        let inputs = order.map { t in l == 0 ? p.inputs[b][t] : values.vector(n.at(.x(t), layer: l, reverse: false, sequence: b).placed(layer: l, reverse: false, sequence: n.sequence(b))) }
+        let given = deltas.map { d in order.map { d[$0] } } ?? Array(repeating: Vector(zeros: p.hiddenSize), count: T)
+        return Problem(cell: p.cells[l][reverse ? 1 : 0], head: .none, loss: Loss(kind: .upstream, half: false, mean: false), inputs: inputs,
+                       targets: .gradients(given), initial: p.initial[l][reverse ? 1 : 0][b], learningRate: p.learningRate)
+    }
+
+    /// Copies a segment's values into the network's, renamed to their place: only the forward
+    /// values in the forward phase; never the segment's parameters, update or surrogate loss.
+    mutating func adopt(_ segment: Pass<C>, layer l: Int, reverse: Bool, sequence b: Int, forwardOnly: Bool) {
+        let n = names, cell = segment.problem.cell
+        var keep: Set<QuantityName>? = nil
+        if forwardOnly {
+            var names = Set<QuantityName>()
+            for s in 0..<problem.steps { for eq in cell.forwardEquations(t: s) { names.insert(eq.name) } }
+            keep = names
+        }
+        for (name, value) in segment.values.values {
+            if let keep, !keep.contains(name) { continue }
+            if n.blocks.contains(name.beforeUpdate) || name.symbol == .loss || name == .learningRate { continue }
+            let placed = n.cell(name, layer: l, reverse: reverse, sequence: b)
+            if values[placed] == nil { values[placed] = value }
+        }
     }
 
     private init(problem: NetworkProblem<C>, values: Trace, equations: [Equation], options: BackwardOptions) {
@@ -66,7 +98,7 @@ public struct NetworkPass<C: Cell>: Sendable {
     }
 
     /// Forward only: every forward value, the loss per sequence and t, and the total.
-    static func forward(_ p: NetworkProblem<C>, keepEquations: Bool = false) -> NetworkPass {
+    static func forward(_ p: NetworkProblem<C>, keepEquations: Bool = false, fast: Bool = false) -> NetworkPass {
         var pass = NetworkPass(problem: p, values: Trace(), equations: [], options: BackwardOptions())
         let names = pass.names
         pass.values = leaves(p, names: names)
@@ -82,6 +114,9 @@ public struct NetworkPass<C: Cell>: Sendable {
                     }
                 }
                 for (d, cell) in layer.enumerated() {
+                    if fast, let segment = C.fastPass(pass.segment(layer: l, reverse: d == 1, sequence: b, deltas: nil), options: BackwardOptions(), keepEquations: false) {
+                        pass.adopt(segment, layer: l, reverse: d == 1, sequence: b, forwardOnly: true)
+                    }
                     for s in 0..<T {
                         pass.run(cell.forwardEquations(t: s).map { $0.renamed { names.cell($0, layer: l, reverse: d == 1, sequence: b) } }, keep: keepEquations)
                     }
@@ -130,7 +165,7 @@ public struct NetworkPass<C: Cell>: Sendable {
     }
 
     /// Backward from the head down, the gradients (over t, then over the batch), the update.
-    mutating func backward(keepEquations keep: Bool) {
+    mutating func backward(keepEquations keep: Bool, fast: Bool = false) {
         let p = problem, n = names
         let T = p.steps, H = p.hiddenSize, L = p.layers, D = p.directions
         let zero = Value.vector(Vector(zeros: H))
@@ -147,6 +182,12 @@ public struct NetworkPass<C: Cell>: Sendable {
             for l in (0..<L).reversed() {
                 for (d, cell) in p.cells[l].enumerated() {
                     let rename: (QuantityName) -> QuantityName = { n.cell($0, layer: l, reverse: d == 1, sequence: b) }
+                    if fast {
+                        let deltas = (0..<T).map { values.vector(n.at(.Delta($0), layer: l, reverse: d == 1, sequence: b)) }
+                        if let segment = C.fastPass(segment(layer: l, reverse: d == 1, sequence: b, deltas: deltas), options: options, keepEquations: false) {
+                            adopt(segment, layer: l, reverse: d == 1, sequence: b, forwardOnly: false)
+                        }
+                    }
                     for s in (0..<T).reversed() {
                         for name in cell.zeroDeltas(t: s, steps: T, options: options) where values[rename(name)] == nil { values[rename(name)] = zero }
                         run(cell.backwardEquations(t: s, steps: T, options: options).map { $0.renamed(rename) }, keep: keep)

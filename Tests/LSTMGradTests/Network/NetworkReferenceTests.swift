@@ -111,3 +111,34 @@ import Testing
         }
     }
 }
+
+/// The network through each cell's fast kernel gives the values of the equations.
+@Suite struct NetworkFastPathTests {
+    struct Compare: ProblemVisitor {
+        typealias Result = (compared: Int, worst: Double, worstName: String)
+        func visit<C: Cell>(_ problem: Problem<C>) -> Result { (0, 0, "") }
+        func visit<C: Cell>(network: NetworkProblem<C>) -> Result {
+            let fast = NetworkPass(network, fast: true), slow = NetworkPass(network, fast: false)
+            var worst = 0.0, worstName = "", compared = 0
+            for (name, value) in slow.values.values {
+                guard let other = fast.values[name] else { continue }
+                compared += 1
+                // Relative to the value's own scale, as the cell kernels' tests compare (a
+                // summation in another order moves an entry near zero by ε·scale).
+                let scale = max(value.numbers.map(abs).max() ?? 0, 1e-300)
+                for (a, b) in zip(value.numbers, other.numbers) where abs(a - b) / scale > worst {
+                    worst = abs(a - b) / scale
+                    worstName = name.description
+                }
+            }
+            return (compared, worst, worstName)
+        }
+    }
+
+    @Test func fastKernelMatchesEquations() throws {
+        let spec = try Fixtures.spec("torch-net/case-16.json")
+        let r = spec.visit(Compare())
+        #expect(r.compared > 1000)
+        #expect(r.worst <= 1e-12, "\(r.worstName): max difference / scale \(r.worst), tolerance 1e-12")
+    }
+}
