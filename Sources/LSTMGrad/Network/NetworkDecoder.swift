@@ -160,10 +160,8 @@ public enum NetworkDecoder {
             }
         }
         let L = (groups.keys.max() ?? -1) + 1
-        guard L > 0 else {
-            reader.fail(.missing(field: "weight_ih_l0", meaning: "a PyTorch state dict (weight_ih_l0, weight_hh_l0, …) or \"layers\""), node, path)
-            return nil
-        }
+        // One layer, one direction in the cell's own layout (a batch of sequences).
+        guard L > 0 else { return [[(node, path)]] }
         let bidirectional = groups[0]?[true] != nil
         var out: [[(JSONNode, JSONPath)]] = []
         for l in 0..<L {
