@@ -152,13 +152,15 @@ PYTHON ?= python3
 # Extra flags for the benchmark's release build, e.g. for this machine's vector units:
 #   make bench BENCH_SWIFTFLAGS="-Xswiftc -target-cpu -Xswiftc haswell"
 BENCH_SWIFTFLAGS ?=
+# The Python whose torch times the batched size (the column is skipped when it cannot import torch).
+TORCH_PYTHON ?= $(PYTHON)
 
 .PHONY: bench bench-smoke
 
 # Release build, all sizes up to (H,X,T) = (1024,256,200); several minutes.
 bench:
 	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) $(BENCH_SWIFTFLAGS)
-	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad
+	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad --torch-python $(TORCH_PYTHON)
 
 # The two smallest sizes with the debug binary, in seconds: run by `make test` so the
 # benchmark cannot rot.

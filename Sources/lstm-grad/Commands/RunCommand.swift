@@ -77,7 +77,7 @@ enum RunCommand: Command {
         let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
         let sequence = args.has("sequence") ? try args.integer("sequence", default: 0, range: 0...Int.max, command: name) : nil
         if spec.isNetwork {
-            for option in ["steps", "summary", "write-updated", "no-recurrent-terms"] where args.has(option) {
+            for option in ["steps", "write-updated", "no-recurrent-terms"] where args.has(option) {
                 throw .usage("\(spec.file): --\(option) does not handle stacked, bidirectional or batched networks yet; run without it", command: name)
             }
             if let b = sequence, b >= spec.sequenceCount {
