@@ -30,7 +30,8 @@ extension ReportBuilder {
                     let rename: (QuantityName) -> QuantityName = { n.cell($0, layer: l, reverse: d == 1, sequence: b) }
                     for s in 0..<T {
                         let t = d == 1 ? T - 1 - s : s
-                        let lines = cell.forwardLines(t: s, names: names).map { ReportLine(rename($0.name), note: $0.note) }
+                        // A cell's notes name its own steps: the reverse direction's are not the network's times.
+                        let lines = cell.forwardLines(t: s, names: names).map { ReportLine(rename($0.name), note: d == 1 ? nil : $0.note) }
                         sections.append(Section(title: "Forward @ \(seq)layer \(l)\(direction(d)), t=\(t)", quantities: lines.map(quantity)))
                     }
                 }
@@ -59,8 +60,14 @@ extension ReportBuilder {
                     let rename: (QuantityName) -> QuantityName = { n.cell($0, layer: l, reverse: d == 1, sequence: b) }
                     for s in (0..<T).reversed() {
                         let t = d == 1 ? T - 1 - s : s
-                        var lines = [ReportLine(rename(.Delta(s)))] + cell.backwardLines(t: s, steps: T, options: pass.options, names: names).map { ReportLine(rename($0.name), note: $0.note) }
-                        if s == 0 { lines += cell.initialStateLines(names: names).map { ReportLine(rename($0.name), note: $0.note) } }
+                        // Δ_t: what reaches this layer's output from above (the head, or layer l+1's δx_t).
+                        let delta = rename(.Delta(s))
+                        let from = l == L - 1 ? "from the head" : "from layer \(l + 1)'s δx_\(t)"
+                        var lines = cell.backwardLines(t: s, steps: T, options: pass.options, names: names).map {
+                            ReportLine(rename($0.name), note: rename($0.name) == delta ? from : d == 1 ? nil : $0.note)
+                        }
+                        if !lines.contains(where: { $0.name == delta }) { lines.insert(ReportLine(delta, note: from), at: 0) }
+                        if s == 0 { lines += cell.initialStateLines(names: names).map { ReportLine(rename($0.name), note: d == 1 ? nil : $0.note) } }
                         sections.append(Section(title: "Backward @ \(seq)layer \(l)\(direction(d)), t=\(t)", quantities: lines.map(quantity)))
                     }
                 }
