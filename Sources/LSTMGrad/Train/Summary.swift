@@ -72,6 +72,7 @@ struct SummaryVisitor: ProblemVisitor {
 
     /// A network: the loss and every total gradient block at its place (`dW.a@l1.reverse`, `dV`).
     func visit<C: Cell>(network: NetworkProblem<C>) -> GradientSummary {
+        if let fast = C.fastNetworkSummary(network, model: model, options: options) { return fast }
         let t0 = monotonicSeconds()
         var pass = NetworkPass.forward(network, fast: true)
         let t1 = monotonicSeconds()

@@ -142,3 +142,33 @@ import Testing
         #expect(r.worst <= 1e-12, "\(r.worstName): max difference / scale \(r.worst), tolerance 1e-12")
     }
 }
+
+/// `run --summary` of a large LSTM network (through the kernel alone) gives PyTorch's loss and
+/// every block's sum and norm.
+@Suite struct NetworkSummaryTests {
+    @Test func kernelSummaryAgreesWithPyTorch() throws {
+        let out = try CLIRunner.run(["run", "fixtures/torch-net/case-16.json", "--summary", "--format", "json"])
+        #expect(out.status == 0 && out.stderr.isEmpty, "\(out.stderr)")
+        let root = try JSONParser.parse(Array(out.stdout.utf8))
+        let expected = try JSONParser.parse(InputFile.read(Fixtures.path("torch-net/case-16.expected.json")))
+        var compared = 0
+        for member in expected.members ?? [] {
+            let e = JSONOutput.flatten(member.value)
+            if member.key == "loss" {
+                let loss = JSONOutput.member(root, ["loss"])?.number ?? .nan
+                #expect(relativeError(loss, e[0]) <= 1e-9, "loss: ours \(loss), PyTorch \(e[0])")
+                continue
+            }
+            guard let block = JSONOutput.member(root, ["blocks", member.key]) else {
+                Issue.record("no block \(member.key) in the summary")
+                continue
+            }
+            let norm = e.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let sum = JSONOutput.member(block, ["sum"])?.number ?? .nan, ourNorm = JSONOutput.member(block, ["norm"])?.number ?? .nan
+            #expect(abs(sum - e.reduce(0, +)) <= 1e-9 * norm, "\(member.key) sum: ours \(sum), PyTorch \(e.reduce(0, +)), scale \(norm)")
+            #expect(relativeError(ourNorm, norm) <= 1e-9, "\(member.key) norm: ours \(ourNorm), PyTorch \(norm)")
+            compared += 1
+        }
+        #expect(compared == 50)
+    }
+}
