@@ -33,10 +33,18 @@ public enum NetworkDecoder {
         var cells: [[C]] = []
         var update = UpdateRule.sgd
         var inputSize = X
+        reader.note(SpecReader.Size("X", X, "input size", from: .root / "inputs" / 0 / 0))
         for (l, layer) in groups.enumerated() {
             var row: [C] = []
-            for (node, path) in layer {
-                guard let (p, rule) = decodeLayer(node, path, inputSize) else { return nil }
+            if l > 0 {
+                // Layer l reads layer l−1's outputs, both directions: D·H wide.
+                reader.note(SpecReader.Size("X", inputSize, "layer \(l)'s input size (directions·H of layer \(l - 1))", from: nil))
+            }
+            for (node, path, keys) in layer {
+                let start = reader.diagnostics.count
+                let decoded = decodeLayer(node, path, inputSize)
+                reader.renamePaths(since: start, keys)
+                guard let (p, rule) = decoded else { return nil }
                 row.append(C(parameters: p))
                 update = rule
             }
@@ -117,7 +125,9 @@ public enum NetworkDecoder {
     }
 
     /// The weights of each layer and direction: `[layer][direction]` with their JSON places.
-    static func layerGroups(_ node: JSONNode, _ path: JSONPath, reader: SpecReader) -> [[(JSONNode, JSONPath)]]? {
+    /// Each group also maps the one-layer key names its members were renamed to back to the
+    /// spec's own (`weight_ih_l0` → `weight_ih_l1_reverse`), for the places of its errors.
+    static func layerGroups(_ node: JSONNode, _ path: JSONPath, reader: SpecReader) -> [[(JSONNode, JSONPath, [String: String])]]? {
         guard let members = node.members else {
             reader.fail(.wrongType(expected: "an object (the weights)", found: node.kindDescription), node, path)
             return nil
@@ -128,16 +138,16 @@ public enum NetworkDecoder {
                 return nil
             }
             guard let items = reader.array(layers.value, path / "layers", what: "one entry per layer") , !items.isEmpty else { return nil }
-            var out: [[(JSONNode, JSONPath)]] = []
+            var out: [[(JSONNode, JSONPath, [String: String])]] = []
             for (l, item) in items.enumerated() {
                 let p = path / "layers" / l
                 if let m = item.members, m.contains(where: { $0.key == "forward" || $0.key == "reverse" }) {
                     guard let f = reader.object(item, p, allowed: ["forward", "reverse"]),
                           let fw = reader.require(f, "forward", meaning: "the forward direction's weights"),
                           let rv = reader.require(f, "reverse", meaning: "the reverse direction's weights") else { return nil }
-                    out.append([(fw, p / "forward"), (rv, p / "reverse")])
+                    out.append([(fw, p / "forward", [:]), (rv, p / "reverse", [:])])
                 } else {
-                    out.append([(item, p)])
+                    out.append([(item, p, [:])])
                 }
             }
             if let bad = out.firstIndex(where: { $0.count != out[0].count }) {
@@ -161,18 +171,28 @@ public enum NetworkDecoder {
         }
         let L = (groups.keys.max() ?? -1) + 1
         // One layer, one direction in the cell's own layout (a batch of sequences).
-        guard L > 0 else { return [[(node, path)]] }
+        guard L > 0 else { return [[(node, path, [:])]] }
         let bidirectional = groups[0]?[true] != nil
-        var out: [[(JSONNode, JSONPath)]] = []
+        var out: [[(JSONNode, JSONPath, [String: String])]] = []
         for l in 0..<L {
-            var row: [(JSONNode, JSONPath)] = []
+            var row: [(JSONNode, JSONPath, [String: String])] = []
             for reverse in bidirectional ? [false, true] : [false] {
                 guard let ms = groups[l]?[reverse] else {
                     reader.fail(.missing(field: StateDictKey(block: .weightIH, layer: l, reverse: reverse).name,
                                          meaning: "layer \(l)\(reverse ? ", reverse direction" : ""): every layer has the same directions"), node, path)
                     return nil
                 }
-                row.append((JSONNode(.object(ms + shared), offset: node.offset), path))
+                // Every layer and direction needs its two weight matrices (the biases are optional).
+                for block in [StateDictKey.Block.weightIH, .weightHH] where !ms.contains(where: { StateDictKey($0.key)?.block == block }) {
+                    reader.fail(.missing(field: StateDictKey(block: block, layer: l, reverse: reverse).name,
+                                         meaning: "layer \(l)\(reverse ? ", reverse direction" : "")'s \(block == .weightIH ? "input" : "recurrent") weights"), node, path)
+                    return nil
+                }
+                var keys: [String: String] = [:]
+                for block in StateDictKey.Block.allCases {
+                    keys[StateDictKey(block: block, layer: 0, reverse: false).name] = StateDictKey(block: block, layer: l, reverse: reverse).name
+                }
+                row.append((JSONNode(.object(ms + shared), offset: node.offset), path, keys))
             }
             if !bidirectional, groups[l]?[true] != nil {
                 reader.fail(.conflict("layer \(l) has _reverse weights but layer 0 has none"), node, path)

@@ -172,3 +172,20 @@ import Testing
         #expect(compared == 50)
     }
 }
+
+/// A bad network spec: the exact message (file:line:column, the spec's own key names), exit 2,
+/// nothing on stdout.
+@Suite struct NetworkErrorTests {
+    @Test(arguments: [
+        ("missing-reverse", "fixtures/errors-net/missing-reverse.json:3:14: error: weights: missing required field \"weight_ih_l0_reverse\" (layer 0, reverse direction's input weights)\n"),
+        ("h0-shape", "fixtures/errors-net/h0-shape.json:9:22: error: initial.out: expected 2 entries (layers·directions = 2·1), found 1\n"),
+        ("labels-batch", "fixtures/errors-net/labels-batch.json:5:13: error: labels: expected 3 labels (one per sequence, B = 3 from inputs), found 2\n"),
+        ("bias-reverse", "fixtures/errors-net/bias-reverse.json:6:27: error: weights.bias_hh_l1_reverse: expected 1 number (hidden size H = 1), found 2\n"),
+    ])
+    func exactDiagnostic(_ name: String, _ stderr: String) throws {
+        let out = try CLIRunner.run(["run", "fixtures/errors-net/\(name).json"])
+        #expect(out.status == 2)
+        #expect(out.stdout.isEmpty)
+        #expect(out.stderr == stderr)
+    }
+}
