@@ -274,8 +274,8 @@ def batched(binary, a, sizes):
         if k == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     if have_torch:
-        print("compute ratio = lstm-grad compute / PyTorch compute (nn.LSTM, float64, CPU autograd, %s, median after a warm-up)"
-              % "torch's own threads")
+        print("compute ratio = lstm-grad compute / PyTorch compute (nn.LSTM, float64, CPU autograd, torch's own threads,"
+              " best of the runs after a warm-up, as lstm-grad's compute)")
     return failures
 
 
