@@ -29,7 +29,7 @@ public struct NetworkPass<C: Cell>: Sendable {
     func segment(layer l: Int, reverse: Bool, sequence b: Int, deltas: [Vector]?) -> Problem<C> {
         let p = problem, n = names, T = p.steps
         let order = reverse ? Array((0..<T).reversed()) : Array(0..<T)
-        let inputs = order.map { t in l == 0 ? p.inputs[b][t] : values.vector(n.at(.x(t), layer: l, reverse: false, sequence: b).placed(layer: l, reverse: false, sequence: n.sequence(b))) }
+        let inputs = order.map { t in l == 0 ? p.inputs[b][t] : values.vector(n.at(.x(t), layer: l, reverse: false, sequence: b)) }
         let given = deltas.map { d in order.map { d[$0] } } ?? Array(repeating: Vector(zeros: p.hiddenSize), count: T)
         return Problem(cell: p.cells[l][reverse ? 1 : 0], head: .none, loss: Loss(kind: .upstream, half: false, mean: false), inputs: inputs,
                        targets: .gradients(given), initial: p.initial[l][reverse ? 1 : 0][b], learningRate: p.learningRate)
@@ -102,7 +102,7 @@ public struct NetworkPass<C: Cell>: Sendable {
         var pass = NetworkPass(problem: p, values: Trace(), equations: [], options: BackwardOptions())
         let names = pass.names
         pass.values = leaves(p, names: names)
-        let T = p.steps, H = p.hiddenSize, L = p.layers
+        let T = p.steps, L = p.layers
         var total = 0.0
         for b in 0..<p.sequenceCount {
             for (l, layer) in p.cells.enumerated() {
@@ -140,7 +140,6 @@ public struct NetworkPass<C: Cell>: Sendable {
                 let sum = (0..<T).reduce(0.0) { $0 + pass.values.value(names.head(QuantityName(.loss, t: $1), layers: L, sequence: b)).numbers[0] }
                 pass.values[names.head(QuantityName(.loss), layers: L, sequence: b)] = .scalar(sum)
             }
-            _ = H
         }
         pass.values[QuantityName(.loss)] = .scalar(total)
         return pass

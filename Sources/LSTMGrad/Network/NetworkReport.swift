@@ -83,16 +83,7 @@ extension ReportBuilder {
         var final = Trace()
         for block in blocks { final[block] = values.value(block.afterUpdate) }
         report.finalParameters = final
-        if withWork {
-            let equations = Dictionary(pass.equations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            for s in report.sections.indices {
-                for k in report.sections[s].quantities.indices {
-                    report.sections[s].quantities[k].equation = equations[report.sections[s].quantities[k].name]
-                }
-            }
-            report.values = values
-            report.equations = pass.equations
-        }
+        if withWork { attachWork(&report, equations: pass.equations, values: values) }
         try checkFinite(report)
         return report
     }

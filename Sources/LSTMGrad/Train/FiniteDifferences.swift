@@ -24,6 +24,12 @@ public enum FiniteDifferences {
         }
     }
 
+    /// ∂L/∂θ_k by the five-point stencil, `loss(d)` being the loss with θ_k moved by d.
+    static func fivePoint(_ h: Double, _ loss: (Double) -> Double) -> Double {
+        let l2p = loss(2 * h), l1p = loss(h), l1m = loss(-h), l2m = loss(-2 * h)
+        return (-l2p + 8 * l1p - 8 * l1m + l2m) / (12 * h)
+    }
+
     /// Compares the pass's analytic gradients with central differences for every parameter
     /// block of the cell and the head, the initial state and the inputs of `timesteps` (every
     /// timestep by default). `entries(name, count)` picks which indices of a block to check
@@ -36,11 +42,7 @@ public enum FiniteDifferences {
 
         func probe(_ name: String, analytic: [Double], perturbed: (Int, Double) -> Problem<C>) {
             let idx = entries(name, analytic.count)
-            let numeric = idx.map { k in
-                let l2p = perturbed(k, 2 * h).lossValue(), l1p = perturbed(k, h).lossValue()
-                let l1m = perturbed(k, -h).lossValue(), l2m = perturbed(k, -2 * h).lossValue()
-                return (-l2p + 8 * l1p - 8 * l1m + l2m) / (12 * h)
-            }
+            let numeric = idx.map { k in fivePoint(h) { perturbed(k, $0).lossValue() } }
             blocks.append(Block(name: name, indices: idx, analytic: idx.map { analytic[$0] }, numeric: numeric))
         }
 
@@ -97,11 +99,7 @@ extension FiniteDifferences {
         var blocks: [Block] = []
         func probe(_ name: String, analytic: [Double], perturbed: (Int, Double) -> NetworkProblem<C>) {
             let idx = entries(name, analytic.count)
-            let numeric = idx.map { k in
-                let l2p = perturbed(k, 2 * h).lossValue(), l1p = perturbed(k, h).lossValue()
-                let l1m = perturbed(k, -h).lossValue(), l2m = perturbed(k, -2 * h).lossValue()
-                return (-l2p + 8 * l1p - 8 * l1m + l2m) / (12 * h)
-            }
+            let numeric = idx.map { k in fivePoint(h) { perturbed(k, $0).lossValue() } }
             blocks.append(Block(name: name, indices: idx, analytic: idx.map { analytic[$0] }, numeric: numeric))
         }
         let names = pass.names
