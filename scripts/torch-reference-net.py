@@ -97,11 +97,30 @@ def case(k, rng):
                     expected[f"dbh.{gate}{place}"] = nested(g["bias_hh"][rows])
     expected["dV"] = nested(head.weight.grad)
     expected["dc"] = nested(head.bias.grad)
-    spec_path = os.path.join(OUT, f"case-{k:02d}.json")
+    write(f"case-{k:02d}", spec, expected)
+    if model == "gru" and L > 1 and D == 2:
+        # The same network in the per-gate layout: "layers", each {"forward", "reverse"}.
+        layers = []
+        for l in range(L):
+            dirs = []
+            for d in range(D):
+                suffix = f"_l{l}" + ("_reverse" if d else "")
+                sd = {b: getattr(net, b + suffix).detach() for b in ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]}
+                blocks = {}
+                for key, src in [("W", "weight_ih"), ("U", "weight_hh"), ("b", "bias_ih"), ("bh", "bias_hh")]:
+                    blocks[key] = {g: nested(sd[src][j * H:(j + 1) * H]) for j, g in enumerate(GATES["gru"])}
+                dirs.append(blocks)
+            layers.append({"forward": dirs[0], "reverse": dirs[1]})
+        per_gate = dict(spec, weights={"layers": layers}, description=spec["description"] + ", per-gate layers")
+        write(f"case-{k:02d}-layers", per_gate, expected)
+
+
+def write(name, spec, expected):
+    spec_path = os.path.join(OUT, name + ".json")
     with open(spec_path, "w") as f:
         json.dump(spec, f)
         f.write("\n")
-    with open(os.path.join(OUT, f"case-{k:02d}.expected.json"), "w") as f:
+    with open(os.path.join(OUT, name + ".expected.json"), "w") as f:
         json.dump(expected, f, indent=0)
         f.write("\n")
 

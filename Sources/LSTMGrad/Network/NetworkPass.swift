@@ -60,7 +60,8 @@ public struct NetworkPass<C: Cell>: Sendable {
         self.options = options
     }
 
-    /// The head's equations for sequence b (its loss scale is per sequence, as a cell's).
+    /// The head's equations for sequence b (its loss scale is per sequence, as a cell's; a
+    /// loss averaged over the batch as well reads `NetworkProblem.sequenceCount`).
     static func headEquations(_ p: NetworkProblem<C>, sequence b: Int) -> HeadEquations {
         HeadEquations(head: p.head, loss: p.loss, targets: p.targets[b], steps: p.steps, output: p.cells[0][0].outputSymbol)
     }

@@ -24,6 +24,9 @@ public struct Problem<C: Cell>: Sendable {
     }
 
     public var steps: Int { inputs.count }
+    /// B, the number of sequences: one (a batch is a `NetworkProblem`, whose `sequenceCount`
+    /// a loss averaged over the batch divides by).
+    public var sequenceCount: Int { 1 }
 
     /// The same problem with other parameters (for SGD steps and finite differences).
     public func with(cell parameters: C.Parameters? = nil, head headParameters: HeadParameters? = nil,
