@@ -137,7 +137,11 @@ public enum NetworkDecoder {
                 reader.fail(.conflict("with \"layers\" every weight goes in a layer's entry"), node, path)
                 return nil
             }
-            guard let items = reader.array(layers.value, path / "layers", what: "one entry per layer") , !items.isEmpty else { return nil }
+            guard let items = reader.array(layers.value, path / "layers", what: "one entry per layer") else { return nil }
+            guard !items.isEmpty else {
+                reader.fail(.invalidValue(expected: "at least one layer", found: "an empty array"), layers.value, path / "layers")
+                return nil
+            }
             var out: [[(JSONNode, JSONPath, [String: String])]] = []
             for (l, item) in items.enumerated() {
                 let p = path / "layers" / l

@@ -180,6 +180,7 @@ import Testing
         ("missing-reverse", "fixtures/errors-net/missing-reverse.json:3:14: error: weights: missing required field \"weight_ih_l0_reverse\" (layer 0, reverse direction's input weights)\n"),
         ("h0-shape", "fixtures/errors-net/h0-shape.json:9:22: error: initial.out: expected 2 entries (layers·directions = 2·1), found 1\n"),
         ("labels-batch", "fixtures/errors-net/labels-batch.json:5:13: error: labels: expected 3 labels (one per sequence, B = 3 from inputs), found 2\n"),
+        ("no-layers", "fixtures/errors-net/no-layers.json:3:25: error: weights.layers: expected at least one layer, found an empty array\n"),
         ("bias-reverse", "fixtures/errors-net/bias-reverse.json:6:27: error: weights.bias_hh_l1_reverse: expected 1 number (hidden size H = 1), found 2\n"),
     ])
     func exactDiagnostic(_ name: String, _ stderr: String) throws {
