@@ -28,6 +28,9 @@ FULL = [(1, 2, 2), (16, 8, 100), (64, 32, 1000), (256, 128, 1000), (1024, 256, 2
 SMOKE = [(1, 2, 2), (16, 8, 100)]
 SCALING = [(64, 32, 1000), (64, 32, 10000), (64, 32, 100000), (1024, 256, 1000)]
 RUNTIME_MIB = 12.0  # the Swift runtime's own resident memory (a 1-step spec)
+# The batched size (H, X, T, B), timed beside PyTorch's nn.LSTM (float64, CPU autograd).
+BATCHED_FULL = [(256, 128, 100, 32)]
+BATCHED_SMOKE = [(16, 8, 20, 4)]
 TIME = "/usr/bin/time"
 
 
@@ -85,7 +88,8 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--torch-python", default=sys.executable)
+    ap.add_argument("--torch-python", default=sys.executable,
+                    help="the Python that imports torch for the batched size's PyTorch column")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     sizes = SMOKE if a.smoke else FULL
@@ -225,6 +229,7 @@ def main():
         print_scaling(binary, floors)
     print("ratios are lstm-grad / numpy (below 1: lstm-grad faster); compute = forward + backward (two threads"
           " where the sizes pay for it; 'compute 1 thread' has LSTM_GRAD_THREADS=1); the split is the best of the runs")
+    failures += batched(binary, a, BATCHED_SMOKE if a.smoke else BATCHED_FULL)
     print("load average after: %s" % load())
     if failures:
         print("bench: lstm-grad and numpy disagree (%d values)" % failures)
@@ -300,6 +305,71 @@ def print_scaling(binary, floors):
         print("| " + " | ".join(str(c).rjust(widths[j]) for j, c in enumerate(row)) + " |")
         if k == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+def batched(binary, a, sizes):
+    """The batched sizes: lstm-grad's compute (--summary, forward + backward) against PyTorch's
+    nn.LSTM forward + backward in float64 on the CPU, median of the runs; agreement of the loss
+    and every block's sum. Returns the number of disagreements."""
+    have_torch = subprocess.run([a.torch_python, "-c", "import torch"], stderr=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL).returncode == 0
+    print()
+    if not have_torch:
+        print("note: torch is not importable by %s (make bench TORCH_PYTHON=...); the PyTorch column is skipped" % a.torch_python)
+    failures = 0
+    head = ["size (H,X,T,B)", "spec MB", "summary", "parse", "compute", "text compute"]
+    if have_torch:
+        head += ["PyTorch compute", "compute ratio", "agree"]
+    table = [head]
+    for (H, X, T, B) in sizes:
+        path = os.path.join(OUT, "spec-%d-%d-%d-b%d.json" % (H, X, T, B))
+        if not os.path.exists(path):
+            with open(path, "w") as f:
+                subprocess.run([sys.executable, os.path.join(HERE, "gen_spec.py"), str(H), str(X), str(T), "2026", str(B)],
+                               stdout=f, check=True)
+        rep = 3 if not a.smoke else 2
+        whole, _ = median_time([binary, "run", path, "--summary"], rep)
+        best = None
+        for _ in range(rep):
+            _, _, out, err = run([binary, "run", path, "--summary", "--format", "json", "--timings"], stdout=subprocess.PIPE)
+            t = timings(err)
+            if best is None or t["forward"] + t["backward"] < best[0]["forward"] + best[0]["backward"]:
+                best = (t, json.loads(out))
+        t, ours = best
+        compute = (t["forward"] + t["backward"]) / 1e3
+        # The full report's compute (every value kept and named), once.
+        _, _, _, err = run([binary, "run", path, "--format", "json", "--timings", "--max-memory", str(1 << 34)])
+        text_compute = timings(err)["compute"] / 1e3
+        row = ["(%d,%d,%d,%d)" % (H, X, T, B), "%.2f" % (os.path.getsize(path) / 1e6), ms(whole), "%.1f" % t["parse"],
+               ms(compute), ms(text_compute)]
+        if have_torch:
+            _, _, out, _ = run([a.torch_python, os.path.join(HERE, "reference_torch_batched.py"), path, "--repeat", str(rep)],
+                               stdout=subprocess.PIPE)
+            ref = json.loads(out)
+            blocks = ours["blocks"]
+            bad = []
+            if abs(ours["loss"] - ref["loss"]) > 1e-9 * max(1.0, abs(ref["loss"])):
+                bad.append("loss %r vs %r" % (ours["loss"], ref["loss"]))
+            for name, s in ref["sums"].items():
+                o = blocks.get(name + "@l0")
+                if o is None or abs(o["sum"] - s) > 1e-9 * max(1.0, o["norm"] * o["count"] ** 0.5):
+                    bad.append("%s sum %r vs %r" % (name, o and o["sum"], s))
+            for line in bad:
+                print("DISAGREE (%d,%d,%d,%d): %s" % (H, X, T, B, line))
+            failures += len(bad)
+            row += [ms(ref["compute_seconds"]), "%.2f" % (compute / ref["compute_seconds"]), "no" if bad else "yes"]
+        table.append(row)
+    print("batched sizes, times in ms: summary = whole process of run --summary; compute = its forward + backward (best"
+          " of %d); text compute = the full report's compute phase (every value named), once" % (3 if not a.smoke else 2))
+    widths = [max(len(str(row[k])) for row in table) for k in range(len(head))]
+    for k, row in enumerate(table):
+        print("| " + " | ".join(str(c).rjust(widths[j]) for j, c in enumerate(row)) + " |")
+        if k == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    if have_torch:
+        print("compute ratio = lstm-grad compute / PyTorch compute (nn.LSTM, float64, CPU autograd, torch's own threads,"
+              " best of the runs after a warm-up, as lstm-grad's compute)")
+    return failures
 
 
 def machine_floors():

@@ -65,6 +65,9 @@ public protocol Cell: Sendable {
     static func fastSummary(_ problem: Problem<Self>, model: String, options: BackwardOptions) -> GradientSummary?
     /// Whether `fastSummary` answers (it keeps only what backward reads).
     static var hasFastSummary: Bool { get }
+    /// `--summary` of a network (layers, directions, a batch) through a fast kernel, or nil for
+    /// the equations' pass.
+    static func fastNetworkSummary(_ network: NetworkProblem<Self>, model: String, options: BackwardOptions) -> GradientSummary?
 
     /// `analyze`: how gradients flow back through this cell (`Analysis/GradientFlow+Cells.swift`),
     /// nil where the analysis has no account of the cell.
@@ -77,6 +80,7 @@ extension Cell {
     public static func fastPass(_ problem: Problem<Self>, options: BackwardOptions, keepEquations: Bool) -> Pass<Self>? { nil }
     public static func fastSummary(_ problem: Problem<Self>, model: String, options: BackwardOptions) -> GradientSummary? { nil }
     public static var hasFastSummary: Bool { false }
+    public static func fastNetworkSummary(_ network: NetworkProblem<Self>, model: String, options: BackwardOptions) -> GradientSummary? { nil }
     public static func gradientFlow(_ problem: Problem<Self>, window: Int?, lastRow: Bool) -> GradientFlow? { nil }
     public static func recurrentMatrix(_ problem: Problem<Self>) -> Matrix? { nil }
     public func initialStateLines(names: Notation) -> [ReportLine] { [] }

@@ -13,10 +13,19 @@ public protocol CellModel: Sendable {
     func decode(_ context: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)?
     /// How `init` writes the model's weights.
     var template: SpecTemplate.ModelTemplate { get }
+    /// A stacked, bidirectional or batched network of the model's cell (`NetworkDecoder`);
+    /// nil after reporting every error to `reader`.
+    func decodeNetwork(_ context: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)?
 }
 
 extension CellModel {
     public func accepts(weights: JSONNode?) -> Bool { true }
+
+    public func decodeNetwork(_ context: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
+        reader.fail(.conflict("this model has no stacked, bidirectional or batched form; give one layer, one direction and one sequence"),
+                    context.fields["weights"] ?? context.fields.node, .root / "weights")
+        return nil
+    }
 }
 
 /// Every model a spec can name, in the order help and `init` list them; a model's variants
@@ -51,4 +60,21 @@ public protocol ProblemVisitor {
     associatedtype Result
     associatedtype Failure: Error
     func visit<C: Cell>(_ problem: Problem<C>) throws(Failure) -> Result
+    /// A stacked, bidirectional or batched network. Commands that do not handle networks
+    /// refuse them (`Spec.isNetwork`) before visiting.
+    func visit<C: Cell>(network: NetworkProblem<C>) throws(Failure) -> Result
 }
+
+extension ProblemVisitor {
+    public func visit<C: Cell>(network: NetworkProblem<C>) throws(Failure) -> Result {
+        preconditionFailure("\(Self.self) does not handle networks; the command refuses them first")
+    }
+}
+
+extension NetworkProblem: AnyProblem {
+    public func accept<V: ProblemVisitor>(_ visitor: V) throws(V.Failure) -> V.Result { try visitor.visit(network: self) }
+}
+
+/// A one-layer, one-direction, one-sequence problem (what every command handles).
+public protocol SingleProblem {}
+extension Problem: SingleProblem {}

@@ -138,7 +138,7 @@ public struct Loss: Sendable, Equatable {
             if mean && kind == .crossEntropy {
                 return "(1/(B·T)) Σ_t −Σ_k label_tk · log ŷ_tk, B·T = \(B)·\(T) = \(N) (nn.CrossEntropyLoss(reduction=\"mean\"))"
             }
-            return formula
+            return historicFormula(sequences: B)
         }
         let reduce = mean ? "(1/N) Σ_t Σ_k" : "Σ_t Σ_k"
         let count = mean ? ", N = B·T·K = \(B)·\(T)·\(K) = \(N)" : ""
@@ -157,8 +157,11 @@ public struct Loss: Sendable, Equatable {
     }
 
     /// The formula of the losses that keep their historical meaning (l2, ce, bce, upstream).
-    public var formula: String {
-        let reduce = mean ? "(1/T) Σ_t" : "Σ_t"
+    public var formula: String { historicFormula(sequences: 1) }
+
+    /// The same, a mean over a batch of B > 1 sequences dividing by B·T.
+    func historicFormula(sequences B: Int) -> String {
+        let reduce = mean ? (B > 1 ? "(1/(B·T)) Σ_t" : "(1/T) Σ_t") : "Σ_t"
         switch kind {
         case .l2: return "\(reduce) \(half ? "½" : "")‖y_t − label_t‖²"
         case .crossEntropy: return "\(reduce) −Σ_k label_tk · log ŷ_tk"

@@ -70,6 +70,8 @@ extension Expr {
             // clamp(x, −m, m) is non-decreasing as well.
             let v = try e.evaluateIntervals(lookup)
             return v.replacingEntries(v.entries.map { $0.monotone { Swift.min(Swift.max($0, -m), m) } })
+        case .part(let e, let offset, let count):
+            return Self.vector(Array(try e.evaluateIntervals(lookup).entries[offset..<offset + count]))
         case .stack(let parts):
             var entries: [Interval] = []
             for p in parts { entries += try p.evaluateIntervals(lookup).entries }

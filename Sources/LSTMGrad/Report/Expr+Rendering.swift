@@ -24,7 +24,7 @@ extension Expr {
         case .sum, .difference: return 1
         case .hadamard: return 2
         case .scaled, .matVec, .transposedMatVec, .outer, .dot: return 3
-        case .ref, .number, .function, .square, .stack, .clamp: return 4
+        case .ref, .number, .function, .square, .stack, .clamp, .part: return 4
         }
     }
 
@@ -115,6 +115,9 @@ extension Expr {
                 p.write(into: &out, leading: true, leaf: leaf, number: number, text: text, superscript: superscript, negative: negative)
             }
             out += text("]")
+        case .part(let e, let offset, let count):
+            child(e, atLeast: 4, leading: leading)
+            out += text("[\(offset)..<\(offset + count)]")
         }
     }
 }

@@ -84,6 +84,10 @@ extension Expr {
                 if let d = x.tangent { tangents += d.numbers; any = true } else { tangents += [Double](repeating: 0, count: x.value.numbers.count) }
             }
             return (.vector(Vector(values)), any ? .vector(Vector(tangents)) : nil)
+        case .part(let e, let offset, let count):
+            let x = try both(e)
+            func cut(_ v: Value) -> Value { .vector(Vector(Array(v.numbers[offset..<(offset + count)]))) }
+            return (cut(x.value), x.tangent.map(cut))
         }
     }
 }

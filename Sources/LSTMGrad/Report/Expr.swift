@@ -31,6 +31,9 @@ public indirect enum Expr: Sendable, Equatable {
     case stack([Expr])
     /// clamp(e, −m, m), elementwise: e limited to [−m, m] (the Huber loss's derivative).
     case clamp(Expr, Double)
+    /// e[offset ..< offset + count]: entries of a vector (a layer's δx_t split between the two
+    /// directions of the layer below it)
+    case part(Expr, offset: Int, count: Int)
 
     public enum Function: String, Sendable, Equatable {
         case tanh
@@ -101,6 +104,8 @@ extension Expr {
             var numbers: [Double] = []
             for p in parts { numbers += try p.evaluate(lookup).numbers }
             return .vector(Vector(numbers))
+        case .part(let e, let offset, let count):
+            return .vector(Vector(Array(try e.evaluate(lookup).numbers[offset..<(offset + count)])))
         }
     }
 
@@ -120,7 +125,7 @@ extension Expr {
         case .difference(let a, let b), .matVec(let a, let b), .transposedMatVec(let a, let b), .outer(let a, let b), .dot(let a, let b):
             a.visit(body)
             b.visit(body)
-        case .function(_, let e), .square(let e), .clamp(let e, _): e.visit(body)
+        case .function(_, let e), .square(let e), .clamp(let e, _), .part(let e, _, _): e.visit(body)
         }
     }
 
@@ -144,6 +149,7 @@ extension Expr {
         case .function(let f, let e): return .function(f, e.replacing(edit))
         case .square(let e): return .square(e.replacing(edit))
         case .clamp(let e, let m): return .clamp(e.replacing(edit), m)
+        case .part(let e, let offset, let count): return .part(e.replacing(edit), offset: offset, count: count)
         }
     }
 

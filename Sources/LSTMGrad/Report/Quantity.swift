@@ -126,7 +126,8 @@ public struct Notation: Sendable {
         var base = name.base
         if name.updated || (name.t == nil && labels[base] == nil && labels[base + "'"] != nil) { base += "'" }
         let l = label(base)
-        return name.t.map { "\(l)_\($0)" } ?? l
+        let timed = name.t.map { "\(l)_\($0)" } ?? l
+        return name.hasPlace ? timed + "@" + name.place : timed
     }
 
     /// The quantity `name` with its label in this notation.

@@ -13,8 +13,10 @@ public struct Symbol: Hashable, Sendable, CustomStringConvertible {
 /// it belongs to, the timestep, and whether it is the parameter after the update. Printed and
 /// parsed in one place (`description`, `init?(parsing:)`); everything else compares values.
 ///
-/// Canonical spelling: `symbol[.component][[t]]['][…]`, e.g. `state[1]`, `Delta_out.a[-1]`,
-/// `dW.a`, `W.a'`; a comparison view is prefixed (`full.dW.a`, `gap.dW.a`).
+/// Canonical spelling: `symbol[.component][@place][[t]]['][…]`, e.g. `state[1]`, `Delta_out.a[-1]`,
+/// `dW.a`, `W.a'`; a comparison view is prefixed (`full.dW.a`, `gap.dW.a`). In a network (layers,
+/// directions, a batch) the place says where: `out@l1.reverse[3]`, `dW.a@l0.b2`, `x@b1[0]`; a
+/// one-layer, one-direction, one-sequence problem has no place, as before.
 public struct QuantityName: Hashable, Sendable, CustomStringConvertible {
     /// A second view of a quantity that the report prints beside it.
     public enum View: String, Hashable, Sendable, CaseIterable {
@@ -34,13 +36,44 @@ public struct QuantityName: Hashable, Sendable, CustomStringConvertible {
     /// The parameter after the update (`W.a'`).
     public var updated: Bool
     public var view: View?
+    /// The layer of a stacked network (`l0`, `l1`, …), nil outside a network.
+    public var layer: Int?
+    /// The backward-running direction of a bidirectional layer.
+    public var reverse: Bool = false
+    /// The sequence of a batch (`b0`, `b1`, …), nil for one sequence or a batch total.
+    public var sequence: Int?
 
-    public init(_ symbol: Symbol, _ component: String? = nil, t: Int? = nil, updated: Bool = false, view: View? = nil) {
+    public init(_ symbol: Symbol, _ component: String? = nil, t: Int? = nil, updated: Bool = false, view: View? = nil,
+                layer: Int? = nil, reverse: Bool = false, sequence: Int? = nil) {
         self.symbol = symbol
         self.component = component
         self.t = t
         self.updated = updated
         self.view = view
+        self.layer = layer
+        self.reverse = reverse
+        self.sequence = sequence
+    }
+
+    /// Where the quantity lives in a network: `l1.reverse.b2`; empty outside one.
+    public var place: String {
+        var parts: [String] = []
+        if let layer { parts.append("l\(layer)") }
+        if reverse { parts.append("reverse") }
+        if let sequence { parts.append("b\(sequence)") }
+        return parts.joined(separator: ".")
+    }
+
+    /// Whether the name has a place in a network (layer, direction or sequence).
+    public var hasPlace: Bool { layer != nil || reverse || sequence != nil }
+
+    /// The same name at another place (layer, direction, sequence).
+    public func placed(layer: Int?, reverse: Bool, sequence: Int?) -> QuantityName {
+        var n = self
+        n.layer = layer
+        n.reverse = reverse
+        n.sequence = sequence
+        return n
     }
 
     /// The symbol and component, without timestep or marks: `dW.a`, `delta_state`.
@@ -50,6 +83,7 @@ public struct QuantityName: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         var s = view.map { $0.rawValue + "." } ?? ""
         s += base
+        if hasPlace { s += "@" + place }
         if let t { s += "[\(t)]" }
         if updated { s += "'" }
         return s
@@ -75,14 +109,31 @@ public struct QuantityName: Hashable, Sendable, CustomStringConvertible {
             t = value
             rest = rest[..<open]
         }
-        guard !rest.isEmpty, !rest.contains("["), !rest.contains("]"), !rest.contains("'") else { return nil }
+        var layer: Int?, reverse = false, sequence: Int?
+        if let at = rest.firstIndex(of: "@") {
+            let parts = rest[rest.index(after: at)...].split(separator: ".", omittingEmptySubsequences: false)
+            guard !parts.isEmpty else { return nil }
+            for part in parts {
+                if part == "reverse", !reverse, sequence == nil {
+                    reverse = true
+                } else if part.hasPrefix("l"), layer == nil, !reverse, sequence == nil, let k = Int(part.dropFirst()), k >= 0 {
+                    layer = k
+                } else if part.hasPrefix("b"), sequence == nil, let k = Int(part.dropFirst()), k >= 0 {
+                    sequence = k
+                } else {
+                    return nil
+                }
+            }
+            rest = rest[..<at]
+        }
+        guard !rest.isEmpty, !rest.contains("["), !rest.contains("]"), !rest.contains("'"), !rest.contains("@") else { return nil }
         var component: String?
         if let dot = rest.firstIndex(of: ".") {
             component = String(rest[rest.index(after: dot)...])
             rest = rest[..<dot]
             guard !component!.isEmpty, !rest.isEmpty else { return nil }
         }
-        self.init(Symbol(String(rest)), component, t: t, updated: updated, view: view)
+        self.init(Symbol(String(rest)), component, t: t, updated: updated, view: view, layer: layer, reverse: reverse, sequence: sequence)
     }
 
     /// The same name at another timestep.
@@ -108,7 +159,7 @@ public struct QuantityName: Hashable, Sendable, CustomStringConvertible {
 
     /// The gradient of a parameter block: `W.a` → `dW.a`.
     public var gradient: QuantityName {
-        QuantityName(Symbol("d" + symbol.base), component, t: t, view: view)
+        QuantityName(Symbol("d" + symbol.base), component, t: t, view: view, layer: layer, reverse: reverse, sequence: sequence)
     }
 
     /// The same name in a comparison view.

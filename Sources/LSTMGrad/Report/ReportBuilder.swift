@@ -89,14 +89,7 @@ public enum ReportBuilder {
         report.finalParameters = final
         if setup.optimizer != nil { report.finalOptimizerState = pass.optimizerState }
         if withWork {
-            let equations = Dictionary(pass.equations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            for s in report.sections.indices {
-                for k in report.sections[s].quantities.indices {
-                    report.sections[s].quantities[k].equation = equations[report.sections[s].quantities[k].name]
-                }
-            }
-            report.values = values
-            report.equations = pass.equations
+            attachWork(&report, equations: pass.equations, values: values)
             report.layoutBlocks = problem.layout?.blockNames(of: cell.parameters) ?? []
         }
         try checkFinite(report)
@@ -130,6 +123,18 @@ public enum ReportBuilder {
         }
         return UnrolledNetwork(bands: bands, inputs: (0..<T).map(QuantityName.x), losses: headLines.flatMap { $0.filter { $0.symbol == .loss } },
                                carried: cell.carried, gradients: gradients, flow: flow)
+    }
+
+    /// Each quantity's equation, every value and every equation of the pass (show-work, `check`).
+    static func attachWork(_ report: inout Report, equations all: [Equation], values: Trace) {
+        let equations = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for s in report.sections.indices {
+            for k in report.sections[s].quantities.indices {
+                report.sections[s].quantities[k].equation = equations[report.sections[s].quantities[k].name]
+            }
+        }
+        report.values = values
+        report.equations = all
     }
 
     /// A block in a layout's own spelling (`weight_ih_l0`, `Wx.f`) as a name.

@@ -1,8 +1,9 @@
 extension Spec {
     /// Runs the spec's problem once (forward, backward, the update) and collects the report;
     /// with `work`, every quantity carries its equation (show-work, `check`).
-    public func report(options: BackwardOptions = BackwardOptions(), work: Bool = false) throws(NumericError) -> Report {
-        try visit(ReportVisitor(names: notation, source: file, files: fileNotes, options: options, work: work))
+    /// `sequence`: a network's report shows only this sequence of its batch.
+    public func report(options: BackwardOptions = BackwardOptions(), work: Bool = false, sequence: Int? = nil) throws(NumericError) -> Report {
+        try visit(ReportVisitor(names: notation, source: file, files: fileNotes, options: options, work: work, sequence: sequence))
     }
 }
 
@@ -12,6 +13,12 @@ struct ReportVisitor: ProblemVisitor {
     var files: [String] = []
     var options: BackwardOptions
     var work = false
+    var sequence: Int? = nil
+
+    func visit<C: Cell>(network: NetworkProblem<C>) throws(NumericError) -> Report {
+        try ReportBuilder.build(network: NetworkPass(network, options: options, keepEquations: work), names: names, source: source,
+                                files: files, sequence: sequence, work: work)
+    }
 
     func visit<C: Cell>(_ problem: Problem<C>) throws(NumericError) -> Report {
         let pass = Self.pass(problem, options: options, work: work)

@@ -19,6 +19,14 @@ public struct Spec: Sendable {
         try problem.accept(visitor)
     }
 
+    /// Whether the spec is a stacked, bidirectional or batched network (commands that cannot
+    /// handle one yet refuse it).
+    public var isNetwork: Bool { !(problem is any SingleProblem) }
+
+    /// B, the number of sequences the spec's inputs hold (1 for one sequence): the one place a
+    /// mean over the batch reads it.
+    public var sequenceCount: Int { (problem as? any NetworkSize)?.sequenceCount ?? 1 }
+
     /// The problem, when its cell is `C`.
     public func problem<C: Cell>(as _: C.Type) -> Problem<C>? { problem as? Problem<C> }
 }
@@ -75,6 +83,21 @@ public enum SpecDecoder {
         let model = fields["model"].flatMap { reader.choice($0, top / "model", among: models) } ?? (fields.has("model") ? nil : "lstm")
         let notation = decodeNotation(fields, reader: reader)
 
+        let learningRateValue = decodeLearningRate(fields, reader: reader)
+        if NetworkDecoder.isNetwork(fields) {
+            // Layers, directions or a batch: the model's network decoder. Its update is plain SGD.
+            for key in trainingKeys {
+                if let n = fields[key] {
+                    reader.fail(.conflict("\"\(key)\" is not available yet for stacked, bidirectional or batched networks (their update is plain SGD at \"learning_rate\"); remove it"), n, .root / key)
+                }
+            }
+            let context = ModelContext(fields: fields, inputs: nil, inputSize: nil, steps: nil, learningRate: learningRateValue, notation: notation)
+            let cellModel: (any CellModel)? = model.flatMap { CellRegistry.model(named: $0, weights: fields["weights"]) }
+            let decoded = cellModel?.decodeNetwork(context, reader: reader)
+            guard let model, let decoded, !reader.hasErrors else { return nil }
+            return Spec(file: reader.source.name, modelName: model, problem: decoded, notation: notation, warnings: [])
+        }
+
         // Sizes: T and X from the inputs.
         let inputs = decodeInputs(fields, reader: reader)
         // Known even when a later input is wrong, so that shape errors elsewhere are still found.
@@ -82,15 +105,7 @@ public enum SpecDecoder {
         let X = inputs?.first?.count ?? inputItems?.first.flatMap(reader.entryCount)
         let T = inputs?.count ?? inputItems.flatMap { $0.isEmpty ? nil : $0.count }
 
-        let learningRate: Double = {
-            guard let n = fields["learning_rate"] else { return 0.1 }
-            guard let v = reader.number(n, top / "learning_rate") else { return 0.1 }
-            if v <= 0 {
-                reader.warn("the learning rate \(shortest(v)) is not positive: " + (v == 0 ? "the SGD step leaves every parameter unchanged"
-                                                                                       : "the SGD step climbs the loss instead of descending"), n, top / "learning_rate")
-            }
-            return v
-        }()
+        let learningRate = learningRateValue
 
         let context = ModelContext(fields: fields, inputs: inputs, inputSize: X, steps: T,
                                    learningRate: learningRate, notation: notation)
@@ -101,8 +116,23 @@ public enum SpecDecoder {
         return Spec(file: reader.source.name, modelName: model, problem: decoded, notation: notation, warnings: [])
     }
 
+    /// `"learning_rate"` (0.1 when absent), with a warning when it is not positive.
+    static func decodeLearningRate(_ fields: SpecReader.Fields, reader: SpecReader) -> Double {
+        let top = JSONPath.root
+        return {
+            guard let n = fields["learning_rate"] else { return 0.1 }
+            guard let v = reader.number(n, top / "learning_rate") else { return 0.1 }
+            if v <= 0 {
+                reader.warn("the learning rate \(shortest(v)) is not positive: " + (v == 0 ? "the SGD step leaves every parameter unchanged"
+                                                                                       : "the SGD step climbs the loss instead of descending"), n, top / "learning_rate")
+            }
+            return v
+        }()
+    }
+
     /// What every model's decoder shares: the top-level fields and the sizes from the inputs.
     public struct ModelContext {
+        public var fieldsNode: JSONNode { fields.node }
         var fields: SpecReader.Fields
         var inputs: [Vector]?
         var inputSize: Int?
@@ -200,7 +230,7 @@ public enum SpecDecoder {
     static let lossNames = ["l2", "ce", "cross_entropy", "bce", "binary_cross_entropy", "upstream",
                             "mse", "l1", "huber", "smooth_l1", "bce_with_logits"]
 
-    static func decodeLoss(_ fields: SpecReader.Fields, head: Head?, hidden H: Int?, steps T: Int?, reader: SpecReader) -> (Loss?, Targets?) {
+    static func decodeLoss(_ fields: SpecReader.Fields, head: Head?, hidden H: Int?, steps T: Int?, withTargets: Bool = true, reader: SpecReader) -> (Loss?, Targets?) {
         let path = JSONPath.root / "loss"
         var loss = Loss(kind: .l2)
         var lossNode: JSONNode?
@@ -261,7 +291,7 @@ public enum SpecDecoder {
             reader.fail(.conflict("bce_with_logits reads logits: it needs a linear head (\"head\": {\"type\": \"linear\", …}); for a sigmoid head use \"bce\""), lossNode!, path)
             return (nil, nil)
         }
-        return (loss, decodeTargets(fields, loss: loss, outputs: K, hidden: H, steps: T, reader: reader))
+        return (loss, withTargets ? decodeTargets(fields, loss: loss, outputs: K, hidden: H, steps: T, reader: reader) : nil)
     }
 
     static func decodeTargets(_ fields: SpecReader.Fields, loss: Loss, outputs K: Int?, hidden H: Int?, steps T: Int?, reader: SpecReader) -> Targets? {

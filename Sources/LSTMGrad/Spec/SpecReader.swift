@@ -58,6 +58,20 @@ public final class SpecReader {
         diagnostics.append(Diagnostic(file: source.name, location: offset.map(location(of:)), path: path(), error: error()))
     }
 
+    /// The diagnostics found since the first `start` with keys in their paths renamed (a
+    /// network's layer is decoded under the one-layer keys `weight_ih_l0`, …; its errors name
+    /// the spec's own `weight_ih_l1_reverse`).
+    func renamePaths(since start: Int, _ rename: [String: String]) {
+        guard !rename.isEmpty else { return }
+        for k in start..<diagnostics.count {
+            guard let path = diagnostics[k].path else { continue }
+            diagnostics[k].path = JSONPath(path.components.map { c in
+                if case .key(let key) = c, let other = rename[key] { return .key(other) }
+                return c
+            })
+        }
+    }
+
     public func fail(_ error: @autoclosure () -> SpecError, _ node: JSONNode, _ path: @autoclosure () -> JSONPath) {
         fail(error(), at: node.offset, path())
     }

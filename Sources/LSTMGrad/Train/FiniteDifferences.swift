@@ -24,6 +24,12 @@ public enum FiniteDifferences {
         }
     }
 
+    /// ∂L/∂θ_k by the five-point stencil, `loss(d)` being the loss with θ_k moved by d.
+    static func fivePoint(_ h: Double, _ loss: (Double) -> Double) -> Double {
+        let l2p = loss(2 * h), l1p = loss(h), l1m = loss(-h), l2m = loss(-2 * h)
+        return (-l2p + 8 * l1p - 8 * l1m + l2m) / (12 * h)
+    }
+
     /// Compares the pass's analytic gradients with central differences for every parameter
     /// block of the cell and the head, the initial state and the inputs of `timesteps` (every
     /// timestep by default). `entries(name, count)` picks which indices of a block to check
@@ -36,11 +42,7 @@ public enum FiniteDifferences {
 
         func probe(_ name: String, analytic: [Double], perturbed: (Int, Double) -> Problem<C>) {
             let idx = entries(name, analytic.count)
-            let numeric = idx.map { k in
-                let l2p = perturbed(k, 2 * h).lossValue(), l1p = perturbed(k, h).lossValue()
-                let l1m = perturbed(k, -h).lossValue(), l2m = perturbed(k, -2 * h).lossValue()
-                return (-l2p + 8 * l1p - 8 * l1m + l2m) / (12 * h)
-            }
+            let numeric = idx.map { k in fivePoint(h) { perturbed(k, $0).lossValue() } }
             blocks.append(Block(name: name, indices: idx, analytic: idx.map { analytic[$0] }, numeric: numeric))
         }
 
@@ -82,6 +84,46 @@ public enum FiniteDifferences {
                 var xs = problem.inputs
                 xs[t][k] += d
                 return problem.with(inputs: xs)
+            }
+        }
+        return blocks
+    }
+}
+
+extension FiniteDifferences {
+    /// A network's analytic gradients (every block of every layer and direction, and the
+    /// head's) against the same five-point differences of the total loss over the batch.
+    public static func check<C: Cell>(network pass: NetworkPass<C>, step h: Double = 1e-4,
+                                      entries: (String, Int) -> [Int] = { _, n in Array(0..<n) }) -> [Block] {
+        let problem = pass.problem
+        var blocks: [Block] = []
+        func probe(_ name: String, analytic: [Double], perturbed: (Int, Double) -> NetworkProblem<C>) {
+            let idx = entries(name, analytic.count)
+            let numeric = idx.map { k in fivePoint(h) { perturbed(k, $0).lossValue() } }
+            blocks.append(Block(name: name, indices: idx, analytic: idx.map { analytic[$0] }, numeric: numeric))
+        }
+        let names = pass.names
+        let params = problem.cells.map { $0.map(\.parameters) }
+        let grads = pass.cellGradients
+        for l in params.indices {
+            for d in params[l].indices {
+                for name in params[l][d].blockNames {
+                    let label = names.cell(name, layer: l, reverse: d == 1, sequence: nil).gradient.description
+                    probe(label, analytic: grads[l][d][block: name]) { k, delta in
+                        var p = params
+                        p[l][d][block: name][k] += delta
+                        return problem.with(cells: p)
+                    }
+                }
+            }
+        }
+        if let hp = problem.head.parameters, let hg = pass.headGradients {
+            for name in hp.blockNames {
+                probe(name.gradient.description, analytic: hg[block: name]) { k, d in
+                    var p = hp
+                    p[block: name][k] += d
+                    return problem.with(head: p)
+                }
             }
         }
         return blocks

@@ -23,23 +23,39 @@ public struct GradientCheck: Sendable {
     public init<C: Cell>(_ pass: Pass<C>, tolerance: Double = 1e-6, sample: Int? = nil, seed: UInt64 = 0x5EED, step: Double? = nil) {
         steps = pass.problem.inputs.count
         timesteps = GradientCheck.sampledTimesteps(steps, sample: sample, seed: seed)
+        let times = timesteps
+        rows = Self.rows(sample: sample, seed: seed) { pick in
+            step.map { FiniteDifferences.check(pass, step: $0, entries: pick, timesteps: times) }
+                ?? FiniteDifferences.check(pass, entries: pick, timesteps: times)
+        }
+        self.tolerance = tolerance
+    }
+
+    /// A network's check: every block of every layer and direction, and the head's (the
+    /// initial states and inputs are not perturbed here).
+    public init<C: Cell>(network pass: NetworkPass<C>, tolerance: Double = 1e-6, sample: Int? = nil, seed: UInt64 = 0x5EED) {
+        steps = pass.problem.steps
+        timesteps = Array(0..<steps)
+        rows = Self.rows(sample: sample, seed: seed) { pick in FiniteDifferences.check(network: pass, entries: pick) }
+        self.tolerance = tolerance
+    }
+
+    /// The rows of the blocks `check` compares, `check` picking each block's entries (`sample`
+    /// of them at random by `seed`, all when nil).
+    static func rows(sample: Int?, seed: UInt64, _ check: ((String, Int) -> [Int]) -> [FiniteDifferences.Block]) -> [Row] {
         var rng = SplitMix64(seed: seed)
         var sizes: [String: Int] = [:]
-        let pick: (String, Int) -> [Int] = { name, n in
+        let blocks = check { name, n in
             sizes[name] = n
             guard let k = sample, k < n else { return Array(0..<n) }
             var pool = Array(0..<n)
             for j in 0..<k { pool.swapAt(j, j + Int(rng.next() % UInt64(n - j))) }
             return pool[0..<k].sorted()
         }
-        let times = timesteps
-        let blocks = step.map { FiniteDifferences.check(pass, step: $0, entries: pick, timesteps: times) }
-            ?? FiniteDifferences.check(pass, entries: pick, timesteps: times)
-        rows = blocks.map { b in
+        return blocks.map { b in
             let err = zip(b.analytic, b.numeric).map { a, n in abs(a - n) / max(1, abs(a), abs(n)) }.max() ?? 0
             return Row(block: b, size: sizes[b.name] ?? b.indices.count, error: err)
         }
-        self.tolerance = tolerance
     }
 
     /// The timesteps whose input gradients a sample of k checks: all of them when there are at
@@ -111,5 +127,9 @@ struct GradientCheckVisitor: ProblemVisitor {
     var sample: Int?
     func visit<C: Cell>(_ problem: Problem<C>) -> GradientCheck {
         GradientCheck(Pass(problem, views: false), tolerance: tolerance, sample: sample)
+    }
+
+    func visit<C: Cell>(network: NetworkProblem<C>) -> GradientCheck {
+        GradientCheck(network: NetworkPass(network), tolerance: tolerance, sample: sample)
     }
 }

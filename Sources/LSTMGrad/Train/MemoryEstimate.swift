@@ -30,6 +30,15 @@ public struct MemoryEstimate: ProblemVisitor {
         return Double(T) * Double(names) * (320 + 16 * width)
     }
 
+    /// A network: each layer, direction and sequence holds what one cell's run holds.
+    public func visit<C: Cell>(network: NetworkProblem<C>) -> Double {
+        let cell = Problem(cell: network.cells[0][0], head: network.head, loss: network.loss, inputs: network.inputs[0],
+                           targets: network.targets[0], initial: network.initial[0][0][0], learningRate: network.learningRate)
+        let estimate = self
+        let one = max(estimate.visit(cell), Double(network.steps) * 400 * Double(network.topWidth + network.inputSize))
+        return one * Double(network.layers * network.directions * network.sequenceCount) * 2
+    }
+
     /// 1 GiB: `--max-memory` lifts it.
     public static let defaultLimit = 1 << 30
 

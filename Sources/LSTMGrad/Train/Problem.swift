@@ -26,7 +26,8 @@ public struct Problem<C: Cell>: Sendable {
     }
 
     public var steps: Int { inputs.count }
-    /// B, the number of sequences (one today): the count of a mean loss is B·T or B·T·K.
+    /// B, the number of sequences: one (a batch is a `NetworkProblem`, whose `sequenceCount`
+    /// a loss averaged over the batch divides by).
     public var sequenceCount: Int { 1 }
 
     /// The same problem with other parameters (for SGD steps and finite differences).

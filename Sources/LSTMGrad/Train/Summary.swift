@@ -69,6 +69,21 @@ struct SummaryVisitor: ProblemVisitor {
     func visit<C: Cell>(_ problem: Problem<C>) -> GradientSummary {
         C.fastSummary(problem, model: model, options: options) ?? GradientSummary(reference: problem, model: model, options: options)
     }
+
+    /// A network: the loss and every total gradient block at its place (`dW.a@l1.reverse`, `dV`).
+    func visit<C: Cell>(network: NetworkProblem<C>) -> GradientSummary {
+        if let fast = C.fastNetworkSummary(network, model: model, options: options) { return fast }
+        let t0 = monotonicSeconds()
+        var pass = NetworkPass.forward(network, fast: true)
+        let t1 = monotonicSeconds()
+        pass.options = options
+        pass.backward(keepEquations: false, fast: true)
+        let t2 = monotonicSeconds()
+        let blocks = pass.totalGradients.map { GradientSummary.Block(name: $0.description, values: pass.values.value($0).numbers) }
+        let parameters = network.cells.joined().reduce(0) { $0 + $1.parameters.parameterCount } + (network.head.parameters?.parameterCount ?? 0)
+        return GradientSummary(model: model, hidden: network.hiddenSize, input: network.inputSize, steps: network.steps, loss: pass.loss,
+                               blocks: blocks, forwardSeconds: t1 - t0, backwardSeconds: t2 - t1, storedActivations: 0, parameterCount: parameters)
+    }
 }
 
 extension GradientSummary {

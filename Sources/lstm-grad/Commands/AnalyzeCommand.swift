@@ -82,6 +82,9 @@ enum AnalyzeCommand: Command {
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
         if let path = args.value("svg") { try CLI.checkOutput(path, force: true, command: name) }
         let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
+        if spec.isNetwork {
+            throw .usage("\(spec.file): analyze does not handle stacked, bidirectional or batched networks yet (run and gradcheck do)", command: name)
+        }
         // The pass must be finite before its Jacobians mean anything (the summary keeps nothing per step).
         do {
             _ = try spec.summary()

@@ -20,6 +20,7 @@ enum RunCommand: Command {
         OptionSpec(name: "write-updated", value: "FILE", help: "write the SGD-updated spec to FILE, in the spec's own weight layout (atomically; an existing FILE needs --force)"),
         CLI.forceOption("with --write-updated: replace FILE if it exists (the spec itself included)"),
         OptionSpec(name: "summary", value: nil, help: "print only the loss and each gradient block's norm and sum (fast, little memory)"),
+        OptionSpec(name: "sequence", value: "B", help: "with a batch of sequences: print only sequence B's values (the totals stay over the batch)"),
         OptionSpec(name: "timings", value: nil, help: "print the time of parse, compute (forward, backward) and render on stderr"),
         CLI.exampleOption,
         CLI.colorOption,
@@ -81,6 +82,17 @@ enum RunCommand: Command {
         var spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
         // The parsed document (and with it the spec's bytes) is kept only to be rewritten.
         if !args.has("write-updated") { spec.root = nil }
+        let sequence = args.has("sequence") ? try args.integer("sequence", default: 0, range: 0...Int.max, command: name) : nil
+        if spec.isNetwork {
+            for option in ["steps", "write-updated", "no-recurrent-terms"] where args.has(option) {
+                throw .usage("\(spec.file): --\(option) does not handle stacked, bidirectional or batched networks yet; run without it", command: name)
+            }
+            if let b = sequence, b >= spec.sequenceCount {
+                throw .usage("--sequence \(b): the batch has \(spec.sequenceCount) sequence\(spec.sequenceCount == 1 ? "" : "s") (0…\(spec.sequenceCount - 1))", command: name)
+            }
+        } else if sequence != nil {
+            throw .usage("--sequence chooses a sequence of a batch; \(spec.file) has one sequence", command: name)
+        }
         // Refuse what would not fit before allocating it, rather than abort half way.
         let needed = spec.visit(MemoryEstimate(report: !args.has("summary"), options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms"))))
         if needed > Double(maxMemory) {
@@ -111,7 +123,7 @@ enum RunCommand: Command {
             if let n = steps {
                 report = try spec.trainingReport(steps: n, lastReport: args.has("last-report"), work: work)
             } else {
-                report = try spec.report(options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms")), work: work)
+                report = try spec.report(options: BackwardOptions(recurrentTerms: !args.has("no-recurrent-terms")), work: work, sequence: sequence)
             }
         } catch {
             throw .numeric(file: spec.file, error)

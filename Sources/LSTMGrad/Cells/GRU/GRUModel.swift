@@ -19,6 +19,13 @@ public struct GRUModel: CellModel {
         return problem
     }
 
+    /// Layers and directions, per gate or as nn.GRU's state dict.
+    public func decodeNetwork(_ c: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
+        NetworkDecoder.decode(c, as: GRUCell.self, hasState: false, reader: reader) { node, path, X in
+            Self.decodeGRUWeights(node, path, inputSize: X, reader: reader).map { ($0, UpdateRule.sgd) }
+        }
+    }
+
     public var template: SpecTemplate.ModelTemplate {
         SpecTemplate.ModelTemplate(name: name, layouts: ["per-gate", "pytorch"], hasState: false,
                                    parameterCount: { _, X, H in 3 * (H * X + H * H + H) }) { layout, X, H, draw in

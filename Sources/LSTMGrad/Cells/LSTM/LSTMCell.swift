@@ -225,6 +225,13 @@ public struct LSTMCell: Cell {
 
     public static var hasFastSummary: Bool { true }
 
+    /// A large network's `--summary` through the kernel, layer by layer, direction by
+    /// direction, sequence by sequence (`GradientSummary(fastNetwork:)`).
+    public static func fastNetworkSummary(_ network: NetworkProblem<LSTMCell>, model: String, options: BackwardOptions) -> GradientSummary? {
+        guard LSTMFast.preferred(hidden: network.hiddenSize, input: network.inputSize, steps: network.steps) else { return nil }
+        return GradientSummary(fastNetwork: network, model: model, options: options)
+    }
+
     /// `--summary` always takes the kernel (it keeps only what backward reads).
     public static func fastSummary(_ problem: Problem<LSTMCell>, model: String, options: BackwardOptions) -> GradientSummary? {
         GradientSummary(fast: problem, model: model, options: options)

@@ -20,6 +20,13 @@ public struct LSTMModel: CellModel {
         return problem
     }
 
+    /// Layers and directions in any LSTM layout (each one as `decode` reads one cell's weights).
+    public func decodeNetwork(_ c: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
+        NetworkDecoder.decode(c, as: LSTMCell.self, hasState: true, reader: reader) { node, path, X in
+            LSTMLayouts.decodeAny(node, path, inputSize: X, reader: reader).map { ($0.0, $0.1.update) }
+        }
+    }
+
     public var template: SpecTemplate.ModelTemplate {
         SpecTemplate.ModelTemplate(name: name, layouts: Self.layouts.map(\.name), hasState: true,
                                    parameterCount: { _, X, H in 4 * (H * X + H * H + H) }) { layout, X, H, draw in

@@ -1,0 +1,91 @@
+/// The report of a network pass: per sequence (all, or the one chosen), per layer, per
+/// direction, per timestep, each cell's own lines at their place; then the loss, the gradients
+/// summed over t and the batch, and the update.
+extension ReportBuilder {
+    /// `sequence`: only this sequence's values (the totals are always over the batch).
+    public static func build<C: Cell>(network pass: NetworkPass<C>, names: Notation, source: String? = nil, files: [String] = [],
+                                      sequence chosen: Int? = nil, work withWork: Bool = false) throws(NumericError) -> Report {
+        let p = pass.problem, n = pass.names, values = pass.values
+        let cell = p.cells[0][0]
+        let T = p.steps, L = p.layers, D = p.directions, B = p.sequenceCount
+        let hasHead = p.head.kind != .none
+        let λ = shortest(p.learningRate)
+        var header = [
+            "\(cell.summary), \(L) layer\(L == 1 ? "" : "s"), \(D == 2 ? "bidirectional" : "one direction")   X = \(p.inputSize), H = \(p.hiddenSize), T = \(T), B = \(B)"
+                + (hasHead ? ", head: \(p.head.kind.rawValue) (\(p.head.parameters!.V.rows) outputs, reading \(D == 2 ? "top_t = [out_t@l\(L - 1); out_t@l\(L - 1).reverse]" : "out_t@l\(L - 1)"))" : ""),
+            "loss: L = \(B > 1 ? "Σ_b " : "")\(p.loss.formula(sequences: B, steps: T, outputs: hasHead ? p.head.parameters!.V.rows : p.topWidth))\(hasHead ? "" : ", y_t = the top layer's output")",
+            "SGD: θ ← θ − λ·δθ, λ = \(λ)" + (B > 1 ? "; gradients summed over t and over the \(B) sequences" : ""),
+        ]
+        if let s = source { header.insert("spec: \(s)", at: 0) }
+        header.insert(contentsOf: files.map { "from file: " + $0 }, at: source == nil ? 0 : 1)
+        func quantity(_ line: ReportLine) -> Quantity {
+            names.quantity(line.name, values.value(line.name), note: line.note)
+        }
+        func direction(_ d: Int) -> String { D == 1 ? "" : d == 1 ? " reverse" : " forward" }
+        var sections: [Section] = []
+        let shown = chosen.map { [$0] } ?? Array(0..<B)
+        for b in shown {
+            let seq = B > 1 ? "sequence \(b), " : ""
+            for l in 0..<L {
+                for d in 0..<D {
+                    let rename: (QuantityName) -> QuantityName = { n.cell($0, layer: l, reverse: d == 1, sequence: b) }
+                    for s in 0..<T {
+                        let t = d == 1 ? T - 1 - s : s
+                        // A cell's notes name its own steps: the reverse direction's are not the network's times.
+                        let lines = cell.forwardLines(t: s, names: names).map { ReportLine(rename($0.name), note: d == 1 ? nil : $0.note) }
+                        sections.append(Section(title: "Forward @ \(seq)layer \(l)\(direction(d)), t=\(t)", quantities: lines.map(quantity)))
+                    }
+                }
+            }
+            let head = NetworkPass<C>.headEquations(p, sequence: b)
+            for t in 0..<T {
+                var lines = head.forwardLines(t: t).map { ReportLine(n.head($0.name, layers: L, sequence: b), note: $0.note) }
+                if D == 2 { lines.insert(ReportLine(n.head(QuantityName(cell.outputSymbol, t: t), layers: L, sequence: b)), at: 0) }
+                sections.append(Section(title: "Head @ \(seq)t=\(t)", quantities: lines.map(quantity)))
+            }
+            if B > 1 {
+                sections.append(Section(title: "Loss of sequence \(b)", quantities: [quantity(ReportLine(n.head(QuantityName(.loss), layers: L, sequence: b)))]))
+            }
+        }
+        sections.append(Section(title: B > 1 ? "Loss (summed over the batch)" : "Loss", quantities: [quantity(ReportLine(QuantityName(.loss)))]))
+        for b in shown {
+            let seq = B > 1 ? "sequence \(b), " : ""
+            let head = NetworkPass<C>.headEquations(p, sequence: b)
+            for t in (0..<T).reversed() {
+                var lines = head.backwardLines(t: t).map { ReportLine(n.head($0.name, layers: L, sequence: b)) }
+                if D == 2 { lines.append(ReportLine(n.head(.Delta(t), layers: L, sequence: b))) }
+                if !lines.isEmpty { sections.append(Section(title: "Head backward @ \(seq)t=\(t)", quantities: lines.map(quantity))) }
+            }
+            for l in (0..<L).reversed() {
+                for d in 0..<D {
+                    let rename: (QuantityName) -> QuantityName = { n.cell($0, layer: l, reverse: d == 1, sequence: b) }
+                    for s in (0..<T).reversed() {
+                        let t = d == 1 ? T - 1 - s : s
+                        // Δ_t: what reaches this layer's output from above (the head, or layer l+1's δx_t).
+                        let delta = rename(.Delta(s))
+                        let from = l == L - 1 ? "from the head" : "from layer \(l + 1)'s δx_\(t)"
+                        var lines = cell.backwardLines(t: s, steps: T, options: pass.options, names: names).map {
+                            ReportLine(rename($0.name), note: rename($0.name) == delta ? from : d == 1 ? nil : $0.note)
+                        }
+                        if !lines.contains(where: { $0.name == delta }) { lines.insert(ReportLine(delta, note: from), at: 0) }
+                        if s == 0 { lines += cell.initialStateLines(names: names).map { ReportLine(rename($0.name), note: d == 1 ? nil : $0.note) } }
+                        sections.append(Section(title: "Backward @ \(seq)layer \(l)\(direction(d)), t=\(t)", quantities: lines.map(quantity)))
+                    }
+                }
+            }
+        }
+        let blocks = pass.parameterBlocks
+        sections.append(Section(title: B > 1 ? "Gradients (summed over t and the batch)" : "Gradients (summed over t)",
+                                quantities: blocks.map { quantity(ReportLine($0.gradient)) }))
+        sections.append(Section(title: "Updated parameters (SGD, λ = \(λ))",
+                                quantities: blocks.map { quantity(ReportLine($0.afterUpdate, note: p.update.note(for: $0))) }))
+        var report = Report(header: header, sections: sections)
+        report.notation = names
+        var final = Trace()
+        for block in blocks { final[block] = values.value(block.afterUpdate) }
+        report.finalParameters = final
+        if withWork { attachWork(&report, equations: pass.equations, values: values) }
+        try checkFinite(report)
+        return report
+    }
+}
