@@ -42,7 +42,7 @@ public struct RNNModel: CellModel {
         if let a = f["activation"], let name = reader.choice(a, path / "activation", among: rnnActivations) {
             activation = Activation(rawValue: name) ?? .tanh
         }
-        return decodeRNNStateDict(f, path, inputSize: X, activation: activation, reader: reader)?.0
+        return decodeRNNStateDict(f, path, inputSize: X, activation: activation, origins: false, reader: reader)?.0
     }
 
     public var template: SpecTemplate.ModelTemplate {
@@ -95,18 +95,20 @@ public struct RNNModel: CellModel {
         return (RNNParameters(W: W, U: U, b: b, activation: activation), nil)
     }
 
+    /// `origins`: whether size errors say which key a size came from (a network's layers are
+    /// read under renamed keys, whose names would mislead).
     static func decodeRNNStateDict(_ f: SpecReader.Fields, _ path: JSONPath, inputSize X: Int?, activation: Activation,
-                                   reader: SpecReader) -> (RNNParameters, RNNLayout?)? {
+                                   origins: Bool = true, reader: SpecReader) -> (RNNParameters, RNNLayout?)? {
         let ih = StateDictKey(.weightIH).name, hh = StateDictKey(.weightHH).name
         let bih = StateDictKey(.biasIH).name, bhh = StateDictKey(.biasHH).name
         guard let ihNode = reader.require(f, ih, meaning: "PyTorch's input weights, H×X"),
               let hhNode = reader.require(f, hh, meaning: "PyTorch's recurrent weights, H×H") else { return nil }
         guard let H = reader.rowCount(hhNode, path / hh, meaning: "H×H: hidden size × hidden size") else { return nil }
-        let hidden = SpecReader.Size("H", H, "hidden size", from: path / hh)
+        let hidden = SpecReader.Size("H", H, "hidden size", from: origins ? path / hh : nil)
         reader.note(hidden)
         let W = reader.matrix(hhNode, path / hh, rows: hidden, cols: hidden)
         guard let X else { return nil }
-        let U = reader.matrix(ihNode, path / ih, rows: hidden, cols: SpecReader.Size("X", X, "input size", from: .root / "inputs" / 0))
+        let U = reader.matrix(ihNode, path / ih, rows: hidden, cols: SpecReader.Size("X", X, "input size", from: origins ? .root / "inputs" / 0 : nil))
         let biasIH = f[bih].map { reader.vector($0, path / bih, count: hidden) }
         let biasHH = f[bhh].map { reader.vector($0, path / bhh, count: hidden) }
         guard let W, let U else { return nil }
