@@ -32,7 +32,10 @@ extension ParameterLayout {
     public func tensors(of parameters: Parameters) -> [(name: String, blocks: Set<QuantityName>)] {
         let names = parameters.blockNames
         return blocks(parameters.probe).map { spelling, value in
-            (spelling, Set(value.numbers.compactMap { Int(exactly: $0) }.filter { $0 >= 1 && $0 <= names.count }.map { names[$0 - 1] }))
+            // Which blocks appear, marked once per block (a tensor holds millions of numbers).
+            var seen = [Bool](repeating: false, count: names.count)
+            for x in value.numbers { if let k = Int(exactly: x), k >= 1, k <= names.count { seen[k - 1] = true } }
+            return (spelling, Set(names.indices.filter { seen[$0] }.map { names[$0] }))
         }
     }
 }

@@ -11,6 +11,9 @@ extension SpecDecoder {
         var reader: SpecReader
 
         func visit<C: Cell>(_ problem: Problem<C>) -> (any AnyProblem)? {
+            // Without any of the keys the problem trains by plain SGD: nothing to read (and no
+            // copy of the parameters to make, which costs a large model's weights once more).
+            guard SpecDecoder.trainingKeys.contains(where: fields.has) else { return problem }
             var p = problem
             let errors = reader.diagnostics.count
             let setup = SpecDecoder.decodeTraining(fields, blocks: problem.blockNames, shapes: problem.parameterValues,
