@@ -13,7 +13,6 @@ public enum ReportBuilder {
         let T = problem.inputs.count
         let hasHead = problem.head.kind != .none
         let values = pass.values
-        let λ = shortest(problem.learningRate)
         var header = [
             "\(cell.summary)   X = \(cell.inputSize), H = \(cell.hiddenSize), T = \(T)"
                 + (hasHead ? ", head: \(problem.head.kind.rawValue) (\(problem.head.parameters!.V.rows) outputs)" : ""),
@@ -73,13 +72,7 @@ public enum ReportBuilder {
             }
         }
         sections.append(Section(title: "Gradients (summed over t)", quantities: totals))
-        sections.append(Section(title: setup.isPlainSGD ? "Updated parameters (SGD, λ = \(λ))"
-                                                        : "Updated parameters (\(setup.optimizer?.kind.className ?? "SGD") step \(setup.state.step + 1))",
-                                quantities: updated))
-        if let state = pass.optimizerState, setup.optimizer != nil {
-            sections.append(Section(title: "Optimizer state after step \(state.step)",
-                                    quantities: state.quantities(shapes: values, names: names)))
-        }
+        sections += updateSections(setup, learningRate: problem.learningRate, updated: updated, state: pass.optimizerState, shapes: values, names: names)
 
         var report = Report(header: header, sections: sections, notes: notes)
         report.notation = names
@@ -140,6 +133,19 @@ public enum ReportBuilder {
     /// A block in a layout's own spelling (`weight_ih_l0`, `Wx.f`) as a name.
     static func layoutName(_ spelling: String) -> QuantityName {
         QuantityName(parsing: spelling) ?? QuantityName(Symbol(spelling))
+    }
+
+    /// The updated parameters (SGD's or the optimizer's step) and, with an optimizer, its state
+    /// after the step: for one cell and for a network alike.
+    static func updateSections(_ setup: TrainingSetup, learningRate: Double, updated: [Quantity], state: OptimizerState?,
+                               shapes: Trace, names: Notation) -> [Section] {
+        var out = [Section(title: setup.isPlainSGD ? "Updated parameters (SGD, λ = \(shortest(learningRate)))"
+                                                   : "Updated parameters (\(setup.optimizer?.kind.className ?? "SGD") step \(setup.state.step + 1))",
+                           quantities: updated)]
+        if let state, setup.optimizer != nil {
+            out.append(Section(title: "Optimizer state after step \(state.step)", quantities: state.quantities(shapes: shapes, names: names)))
+        }
+        return out
     }
 
     /// Stops at the first quantity (in report order: forward before backward) that is not finite.
