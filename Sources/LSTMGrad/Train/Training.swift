@@ -62,7 +62,8 @@ extension Training {
         let parameters = p.parameterValues
         let final = p.blockNames.map { names.quantity($0, parameters.value($0)) }
         let setup = problem.training
-        var sections = sections(setup, steps: steps, learningRate: problem.learningRate, losses: losses, final: final)
+        var sections = sections(setup, steps: steps, learningRate: problem.learningRate, losses: losses, final: final,
+                                sequences: problem.sequenceCount)
         if setup.optimizer != nil { sections.append(stateSection(p.training.state, steps: steps, shapes: parameters, names: names)) }
         if lastReport, let pass = last {
             let full = try ReportBuilder.build(network: pass, names: names, work: work)
@@ -76,10 +77,12 @@ extension Training {
     }
 
     /// The losses step by step and the parameters at the end.
-    static func sections(_ setup: TrainingSetup, steps: Int, learningRate: Double, losses: [Quantity], final: [Quantity]) -> [Section] {
+    static func sections(_ setup: TrainingSetup, steps: Int, learningRate: Double, losses: [Quantity], final: [Quantity],
+                         sequences: Int = 1) -> [Section] {
         let plural = steps == 1 ? "" : "s"
-        let title = setup.isPlainSGD ? "Training: \(steps) SGD step\(plural) over the sequence, λ = \(shortest(learningRate))"
-                                     : "Training: \(steps) step\(plural) over the sequence of \(setup.describe(learningRate: learningRate))"
+        let over = sequences == 1 ? "the sequence" : "the \(sequences) sequences"
+        let title = setup.isPlainSGD ? "Training: \(steps) SGD step\(plural) over \(over), λ = \(shortest(learningRate))"
+                                     : "Training: \(steps) step\(plural) over \(over) of \(setup.describe(learningRate: learningRate))"
         return [Section(title: title, quantities: losses), Section(title: "Parameters after \(steps) step\(plural)", quantities: final)]
     }
 

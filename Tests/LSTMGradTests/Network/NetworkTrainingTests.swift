@@ -35,7 +35,7 @@ import Testing
 
     /// nn.LSTM's state dict stores each bias twice: the written spec holds both copies, each
     /// moved by its own step, and their sum is the trained bias up to the rounding of that sum
-    /// (so the rerun agrees to ~1e−15, not to the bit). A frozen tensor never moves, and the
+    /// (so the rerun agrees to ~1e−14, not to the bit). A frozen tensor never moves, and the
     /// state-dict network trains as the same network written per gate does at the first step
     /// (the same Adam with each bias counted twice in the clipping norm).
     @Test func stateDictNetworkContinuesAndFreezesItsTensor() throws {
