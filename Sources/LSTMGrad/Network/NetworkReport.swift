@@ -66,11 +66,23 @@ extension ReportBuilder {
             }
         }
         let blocks = pass.parameterBlocks
-        sections.append(Section(title: B > 1 ? "Gradients (summed over t and the batch)" : "Gradients (summed over t)",
-                                quantities: blocks.map { quantity(ReportLine($0.gradient)) }))
+        var totals = blocks.map { quantity(ReportLine($0.gradient)) }
         let plain = p.training.isPlainSGD
-        sections += updateSections(p.training, learningRate: p.learningRate,
-                                   updated: blocks.map { quantity(ReportLine($0.afterUpdate, note: plain ? p.update.note(for: $0) : nil)) },
+        var updated = blocks.map { quantity(ReportLine($0.afterUpdate, note: plain ? p.update.note(for: $0) : nil)) }
+        // A state dict's tensors at their layer and direction (`d_weight_hh_l1_reverse`, `weight_hh_l1_reverse'`).
+        let gradients = pass.cellGradients, after = pass.updated
+        for (l, row) in p.layouts.enumerated() {
+            for (d, layout) in row.enumerated() {
+                guard let layout, layout.isShownInReport, layout.showsBlocks(in: names) else { continue }
+                let inLayout = layoutQuantities(layout, gradients: gradients[l][d], updated: after[l][d], names: names) { name in
+                    StateDictKey(name).map { StateDictKey($0.block, layer: l, reverse: d == 1).name } ?? name
+                }
+                totals += inLayout.gradients
+                updated += inLayout.updated
+            }
+        }
+        sections.append(Section(title: B > 1 ? "Gradients (summed over t and the batch)" : "Gradients (summed over t)", quantities: totals))
+        sections += updateSections(p.training, learningRate: p.learningRate, updated: updated,
                                    state: pass.optimizerState, shapes: p.parameterValues, names: names)
         var report = Report(header: header, sections: sections)
         if p.training.optimizer != nil { report.finalOptimizerState = pass.optimizerState }

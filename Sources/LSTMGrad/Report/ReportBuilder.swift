@@ -59,12 +59,9 @@ public enum ReportBuilder {
             header.append("weights: \(layout.name) layout; gradients and updated parameters are also given in it")
         }
         if let layout = problem.layout, layout.isShownInReport, layout.showsBlocks(in: names) {
-            for (name, value) in layout.blocks(pass.gradients.parameters) where layout.showsGradients {
-                totals.append(Quantity(name: layoutName("d_" + name), label: names.gradientSymbol + name, value: value, note: "\(layout.name) layout"))
-            }
-            for (name, value) in layout.updatedBlocks(pass.updated) {
-                updated.append(Quantity(name: layoutName(name).afterUpdate, label: name, value: value, note: "\(layout.name) layout"))
-            }
+            let inLayout = layoutQuantities(layout, gradients: pass.gradients.parameters, updated: pass.updated, names: names)
+            totals += inLayout.gradients
+            updated += inLayout.updated
             if !setup.isPlainSGD && !problem.update.doubled.isEmpty {
                 notes.append("PyTorch layout: b = bias_ih_l0 + bias_hh_l0; both biases receive the same gradient δb and take the same step of the update, so the effective bias moves by two steps.")
             } else if let note = layout.note(learningRate: problem.learningRate) {
@@ -133,6 +130,20 @@ public enum ReportBuilder {
     /// A block in a layout's own spelling (`weight_ih_l0`, `Wx.f`) as a name.
     static func layoutName(_ spelling: String) -> QuantityName {
         QuantityName(parsing: spelling) ?? QuantityName(Symbol(spelling))
+    }
+
+    /// The gradients and the updated parameters in the spec's layout (`d_weight_ih_l0`,
+    /// `weight_ih_l0'`), each tensor's name respelled by `rename` (a network's layer and
+    /// direction: `weight_hh_l1_reverse'`).
+    static func layoutQuantities<P>(_ layout: any ParameterLayout<P>, gradients: P, updated: P, names: Notation,
+                                    rename: (String) -> String = { $0 }) -> (gradients: [Quantity], updated: [Quantity]) {
+        let g = layout.showsGradients ? layout.blocks(gradients).map { name, value in
+            Quantity(name: layoutName("d_" + rename(name)), label: names.gradientSymbol + rename(name), value: value, note: "\(layout.name) layout")
+        } : []
+        let u = layout.updatedBlocks(updated).map { name, value in
+            Quantity(name: layoutName(rename(name)).afterUpdate, label: rename(name), value: value, note: "\(layout.name) layout")
+        }
+        return (g, u)
     }
 
     /// The updated parameters (SGD's or the optimizer's step) and, with an optimizer, its state

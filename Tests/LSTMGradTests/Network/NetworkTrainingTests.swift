@@ -83,4 +83,19 @@ import Testing
         #expect(out.stdout.contains("Updated parameters (Adam step 1)") && out.stdout.contains("Optimizer state after step 1"))
         #expect(out.stdout.contains("exp_avg(W_r@l1.reverse)"))
     }
+
+    /// A state-dict network gives its gradients and updated tensors in the state dict's own
+    /// names at their layer and direction as well: the frozen weight_hh_l1_reverse is unchanged,
+    /// and each bias copy moved by the step of the bias it holds.
+    @Test func stateDictNamesAtTheirPlace() throws {
+        let q = try quantities(["run", "fixtures/net-train/lstm-statedict-adam.json"])
+        let spec = try JSONParser.parse(try InputFile.read(Fixtures.path("net-train/lstm-statedict-adam.json")))
+        let original = JSONOutput.flatten(try #require(JSONOutput.member(spec, ["weights", "weight_hh_l1_reverse"])))
+        #expect(q["weight_hh_l1_reverse'"] == original)
+        #expect(q["d_weight_ih_l0_reverse"]?.count == 16)
+        let bih = JSONOutput.flatten(try #require(JSONOutput.member(spec, ["weights", "bias_ih_l1"])))
+        let moved = zip(try #require(q["bias_ih_l1'"]), bih).map { $0 - $1 }
+        let movedHH = zip(try #require(q["bias_hh_l1'"]), JSONOutput.flatten(try #require(JSONOutput.member(spec, ["weights", "bias_hh_l1"])))).map { $0 - $1 }
+        for (a, b) in zip(moved, movedHH) { #expect(abs(a - b) < 1e-15 && a != 0) }
+    }
 }
