@@ -18,23 +18,30 @@ NetworkTorchReferenceTrainTests compares them to 1e−9 relative.
 Run once with the venv that has torch (not needed by the tool or by `make test`):
     /work/venv-torch/bin/python scripts/torch-reference-net-train.py [SEED]
 """
+import importlib.util
 import json
+import os
 import random
 import sys
 
 import torch
 
+# The one-cell reference's optimizer arguments, torch.optim calls and training loop, reused.
+_spec = importlib.util.spec_from_file_location("reference_train", os.path.join(os.path.dirname(__file__), "torch-reference-train.py"))
+base = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(base)
+
 torch.set_default_dtype(torch.float64)
-STEPS = 5
 GATES = {"lstm": ["i", "f", "a", "o"], "gru": ["r", "z", "n"]}  # PyTorch's row order; g is lstm-grad's a
-BUFFERS = ["momentum_buffer", "sum", "square_avg", "grad_avg", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
 
 
 def nested(t):
     return t.detach().tolist()
 
 
-class Case:
+class Case(base.Case):
+    """A network: base.Case's training loop (run) over this network's spec, loss and names."""
+
     def __init__(self, rng, index, model, loss, optimizer, clip, frozen):
         self.model, self.loss_name = model, loss
         self.L, self.D, self.B = rng.randint(1, 3), rng.choice([1, 2]), rng.randint(1, 4)
@@ -56,6 +63,7 @@ class Case:
             for p in list(self.net.parameters()) + list(self.head.parameters()):
                 p.copy_(u(*p.shape))
         self.frozen = [f for f in frozen if f == "weight" or hasattr(self.net, f)]
+        self.frozen_tensors, self.layout = self.frozen, "pytorch"
         for name in self.frozen:
             (self.head.weight if name == "weight" else getattr(self.net, name)).requires_grad_(False)
         B, LD = self.B, self.L * self.D
@@ -75,9 +83,6 @@ class Case:
         self.beta = rng.choice([0.0, round(rng.uniform(0.2, 1.5), 3)])
         self.optimizer, self.clip = optimizer, clip
 
-    def params(self):
-        return [p for p in list(self.net.parameters()) + list(self.head.parameters()) if p.requires_grad]
-
     def forward_loss(self):
         out, _ = self.net(self.x, (self.h0, self.c0) if self.c0 is not None else self.h0)
         v = self.head(out)
@@ -93,18 +98,10 @@ class Case:
               "bce_with_logits": lambda: torch.nn.BCEWithLogitsLoss(reduction=self.reduction)}[self.loss_name]()
         return fn(v, self.labels)
 
-    def torch_optimizer(self):
-        o = dict(self.optimizer)
-        kind = o.pop("type")
-        if "betas" in o:
-            o["betas"] = tuple(o["betas"])
-        cls = {"sgd": torch.optim.SGD, "adagrad": torch.optim.Adagrad, "rmsprop": torch.optim.RMSprop,
-               "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[kind]
-        return cls(self.params(), **o)
-
-    def canonical(self, tensors, sum_biases):
-        """{state-dict name: tensor} → {lstm-grad name at its place: nested list}."""
+    def canonical(self, tensors):
+        """{state-dict name: tensor, "_sum_biases": bool} → {lstm-grad name at its place: nested list}."""
         H, out, kind = self.H, {}, self.model.split("-")[0]
+        sum_biases = tensors.get("_sum_biases", True)
         for l in range(self.L):
             for d in range(self.D):
                 suffix, place = f"_l{l}" + ("_reverse" if d else ""), f"@l{l}" + (".reverse" if d else "")
@@ -127,17 +124,6 @@ class Case:
                         out[f"b.{gate}{place}"] = nested(b)
         if tensors.get("weight") is not None: out["V"] = nested(tensors["weight"])
         if tensors.get("bias") is not None: out["c"] = nested(tensors["bias"])
-        return out
-
-    def named(self, f, trained_only=True):
-        out = {}
-        for module in (self.net, self.head):
-            for name, p in module.named_parameters():
-                if trained_only and not p.requires_grad:
-                    continue
-                v = f(p)
-                if v is not None:
-                    out[name] = v
         return out
 
     def spec(self):
@@ -166,67 +152,11 @@ class Case:
         return s
 
     def run(self):
-        spec = self.spec()
-        opt = self.torch_optimizer()
-        expected = {}
-        for k in range(STEPS):
-            opt.zero_grad()
-            loss = self.forward_loss()
-            loss.backward()
-            expected[f"loss_step[{k}]"] = loss.item()
-            if k == 0:
-                for name, v in self.canonical(self.named(lambda p: p.grad), sum_biases=False).items():
-                    expected["d" + name] = v
-            if self.clip and "max_norm" in self.clip:
-                nt = self.clip.get("norm_type", 2)
-                torch.nn.utils.clip_grad_norm_(self.params(), self.clip["max_norm"], norm_type=float("inf") if nt == "inf" else nt)
-            elif self.clip:
-                torch.nn.utils.clip_grad_value_(self.params(), self.clip["value"])
-            opt.step()
-        with torch.no_grad():
-            expected[f"loss_step[{STEPS}]"] = self.forward_loss().item()
-        expected.update(self.canonical(self.named(lambda p: p, trained_only=False), sum_biases=True))
-        for b in BUFFERS:
-            state = self.named(lambda p: opt.state[p].get(b) if p in opt.state else None)
-            state = {k: v for k, v in state.items() if torch.is_tensor(v)}
-            for name, v in self.canonical(state, sum_biases=False).items():
-                expected[f"{b}.{name}"] = v
-        shape = f"L{self.L}-D{self.D}-B{self.B}"
-        return {"name": f"{self.model}-{shape}-{self.loss_name}-{self.reduction}-{self.optimizer['type']}"
-                        + (f"-clip-{'norm' if 'max_norm' in self.clip else 'value'}" if self.clip else "")
-                        + ("-frozen" if self.frozen else ""),
-                "spec": json.dumps(spec), "steps": STEPS, "expected": expected}
-
-
-def optimizer_config(rng, kind, weight_decay_ok):
-    o = {"type": kind}
-    wd = round(rng.uniform(0.001, 0.05), 4) if weight_decay_ok and rng.random() < 0.6 else 0.0
-    if kind == "sgd":
-        o["lr"] = round(rng.uniform(0.05, 0.3), 3)
-        if rng.random() < 0.8:
-            o["momentum"] = round(rng.uniform(0.5, 0.95), 3)
-            if rng.random() < 0.5:
-                o["nesterov"] = True
-            else:
-                o["dampening"] = round(rng.uniform(0, 0.5), 3)
-    elif kind == "adagrad":
-        o.update(lr=round(rng.uniform(0.05, 0.3), 3), lr_decay=round(rng.uniform(0, 0.1), 3),
-                 initial_accumulator_value=round(rng.uniform(0, 0.2), 3))
-    elif kind == "rmsprop":
-        o.update(lr=round(rng.uniform(0.005, 0.05), 4), alpha=round(rng.uniform(0.8, 0.99), 3))
-        if rng.random() < 0.6:
-            o["momentum"] = round(rng.uniform(0.3, 0.9), 3)
-        if rng.random() < 0.5:
-            o["centered"] = True
-    else:
-        o.update(lr=round(rng.uniform(0.005, 0.05), 4), betas=[round(rng.uniform(0.7, 0.95), 3), round(rng.uniform(0.9, 0.999), 4)])
-        if rng.random() < 0.5:
-            o["amsgrad"] = True
-    if kind == "adamw":
-        o["weight_decay"] = wd
-    elif wd:
-        o["weight_decay"] = wd
-    return o
+        out = super().run()
+        # base names a case model[-layout]-loss-…; a network's name gives its shape instead.
+        prefix = {"lstm": "lstm-pytorch", "gru": "gru-pytorch"}.get(self.model, self.model)
+        out["name"] = f"{self.model}-L{self.L}-D{self.D}-B{self.B}" + out["name"][len(prefix):]
+        return out
 
 
 def main():
@@ -247,7 +177,7 @@ def main():
         clip = clips[(li + oi) % 4] if clipped else None
         frozen = rng.choice([[], [], [], ["weight_hh_l0"], ["weight"], ["weight_ih_l0_reverse"]])
         # A bias stored twice (LSTM, RNN) cannot decay each copy by its own value in lstm-grad.
-        o = optimizer_config(rng, optimizers[oi], weight_decay_ok=model == "gru")
+        o = base.optimizer_config(rng, optimizers[oi], weight_decay_ok=model == "gru")
         cases.append(Case(rng, index, model, losses[li], o, clip, frozen).run())
     json.dump({"generator": "scripts/torch-reference-net-train.py " + str(seed), "torch": torch.__version__, "cases": cases},
               open("fixtures/torch/net-train-cases.json", "w"), indent=0)
