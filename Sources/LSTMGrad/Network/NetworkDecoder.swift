@@ -19,7 +19,9 @@ public enum NetworkDecoder {
     }
 
     /// One layer's and direction's weights, decoded by the cell model for input size X.
-    public typealias LayerDecoder<P> = (_ node: JSONNode, _ path: JSONPath, _ inputSize: Int) -> (P, UpdateRule)?
+    /// The layout is the spec's own (nil: per gate), for the gradients' and updates' names and
+    /// `--write-updated`.
+    public typealias LayerDecoder<P: ParameterSet> = (_ node: JSONNode, _ path: JSONPath, _ inputSize: Int) -> (P, UpdateRule, (any ParameterLayout<P>)?)?
 
     /// The network problem; nil after reporting every error to `reader`.
     public static func decode<C: Cell>(_ c: SpecDecoder.ModelContext, as _: C.Type, hasState: Bool, reader: SpecReader,
@@ -31,11 +33,13 @@ public enum NetworkDecoder {
         guard let groups = layerGroups(wNode, .root / "weights", reader: reader) else { return nil }
         // Layer by layer: layer k+1's input size is D·H of layer k.
         var cells: [[C]] = []
+        var layouts: [[(any ParameterLayout<C.Parameters>)?]] = []
         var update = UpdateRule.sgd
         var inputSize = X
         reader.note(SpecReader.Size("X", X, "input size", from: .root / "inputs" / 0 / 0))
         for (l, layer) in groups.enumerated() {
             var row: [C] = []
+            var rowLayouts: [(any ParameterLayout<C.Parameters>)?] = []
             if l > 0 {
                 // Layer l reads layer l−1's outputs, both directions: D·H wide.
                 reader.note(SpecReader.Size("X", inputSize, "layer \(l)'s input size (directions·H of layer \(l - 1))", from: nil))
@@ -44,8 +48,9 @@ public enum NetworkDecoder {
                 let start = reader.diagnostics.count
                 let decoded = decodeLayer(node, path, inputSize)
                 reader.renamePaths(since: start, keys)
-                guard let (p, rule) = decoded else { return nil }
+                guard let (p, rule, layout) = decoded else { return nil }
                 row.append(C(parameters: p))
+                rowLayouts.append(layout)
                 update = rule
             }
             let H = row[0].hiddenSize
@@ -58,6 +63,7 @@ public enum NetworkDecoder {
                 return nil
             }
             cells.append(row)
+            layouts.append(rowLayouts)
             inputSize = row.count * H
         }
         let H = cells[0][0].hiddenSize, D = cells[0].count, L = cells.count
@@ -94,6 +100,7 @@ public enum NetworkDecoder {
         guard let initial, !reader.hasErrors else { return nil }
         var p = NetworkProblem(cells: cells, head: head, loss: loss, inputs: batch, targets: targets, initial: initial, learningRate: c.learningRate)
         p.update = update
+        p.layouts = layouts
         return p
     }
 

@@ -9,10 +9,10 @@ public struct NetworkPass<C: Cell>: Sendable {
     public var equations: [Equation]
     public var options: BackwardOptions
 
-    var names: NetworkNames {
-        NetworkNames(T: problem.steps, B: problem.sequenceCount, directions: problem.directions,
-                     blocks: Set(problem.cells[0][0].parameters.blockNames), outputSymbol: problem.cells[0][0].outputSymbol)
-    }
+    var names: NetworkNames { problem.names }
+    /// The optimizer's state after this pass's update (nil for plain SGD, whose update is an
+    /// equation).
+    public var optimizerState: OptimizerState?
 
     /// `fast`: each layer's, direction's and sequence's run goes through the cell's fast kernel
     /// where it has one and the run is large (`Cell.fastPass`; tests prove it equal), the
@@ -71,13 +71,7 @@ public struct NetworkPass<C: Cell>: Sendable {
 
     /// Parameters, λ, inputs, initial states and labels.
     static func leaves(_ p: NetworkProblem<C>, names: NetworkNames) -> Trace {
-        var v = Trace()
-        for (l, layer) in p.cells.enumerated() {
-            for (d, cell) in layer.enumerated() {
-                v.store(cell.parameters) { names.cell($0, layer: l, reverse: d == 1, sequence: nil) }
-            }
-        }
-        if let hp = p.head.parameters { v.store(hp) }
+        var v = p.parameterValues
         v[.learningRate] = .scalar(p.learningRate)
         let K = p.head.parameters?.V.rows ?? p.topWidth
         for b in 0..<p.sequenceCount {
@@ -213,23 +207,22 @@ public struct NetworkPass<C: Cell>: Sendable {
                 run([Equation(block, .sum(of: (0..<p.sequenceCount).map { b in .ref(block.placed(layer: block.layer, reverse: block.reverse, sequence: b)) }))], keep: keep)
             }
         }
-        run(parameterBlocks.map { block in p.update.equation(for: QuantityName(block.symbol, block.component)).renamed { name in
-            name == .learningRate ? name : name.placed(layer: block.layer, reverse: block.reverse, sequence: nil)
-        } }, keep: keep)
+        if p.training.isPlainSGD {
+            run(parameterBlocks.map { block in p.update.equation(for: QuantityName(block.symbol, block.component)).renamed { name in
+                name == .learningRate ? name : name.placed(layer: block.layer, reverse: block.reverse, sequence: nil)
+            } }, keep: keep)
+        } else {
+            // The optimizer's step over every block of the network (`Optimizer.swift`).
+            let step = p.optimizerStep(values)
+            for (block, numbers) in step.parameters { values[block.afterUpdate] = values.value(block).replacingNumbers(numbers) }
+            optimizerState = step.state
+        }
     }
 
     // MARK: views
 
     /// Every parameter block at its place, layer by layer, forward before reverse, then the head's.
-    public var parameterBlocks: [QuantityName] {
-        var out: [QuantityName] = []
-        for (l, layer) in problem.cells.enumerated() {
-            for (d, cell) in layer.enumerated() {
-                out += cell.parameters.blockNames.map { names.cell($0, layer: l, reverse: d == 1, sequence: nil) }
-            }
-        }
-        return out + (problem.head.parameters?.blockNames ?? [])
-    }
+    public var parameterBlocks: [QuantityName] { problem.blockNames }
 
     /// The total gradient of every block.
     public var totalGradients: [QuantityName] { parameterBlocks.map(\.gradient) }

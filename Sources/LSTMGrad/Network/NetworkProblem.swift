@@ -17,6 +17,10 @@ public struct NetworkProblem<C: Cell>: Sendable {
     public var initial: [[[CellState]]]
     public var learningRate: Double
     public var update: UpdateRule = .sgd
+    /// Each layer's and direction's layout as the spec wrote it (nil: per gate), `[layer][direction]`.
+    public var layouts: [[(any ParameterLayout<C.Parameters>)?]] = []
+    /// The optimizer, clipping and frozen blocks (by their names at their place: `W.a@l1.reverse`).
+    public var training = TrainingSetup()
 
     public init(cells: [[C]], head: Head, loss: Loss, inputs: [[Vector]], targets: [Targets], initial: [[[CellState]]], learningRate: Double) {
         self.cells = cells
@@ -49,6 +53,59 @@ public struct NetworkProblem<C: Cell>: Sendable {
     /// Forward only, to the total loss (what finite differences differentiate).
     public func lossValue() -> Double {
         NetworkPass.forward(self).loss
+    }
+
+    var names: NetworkNames {
+        NetworkNames(T: steps, B: sequenceCount, directions: directions,
+                     blocks: Set(cells[0][0].parameters.blockNames), outputSymbol: cells[0][0].outputSymbol)
+    }
+
+    /// Every parameter block at its place, layer by layer, forward before reverse, then the head's.
+    public var blockNames: [QuantityName] {
+        var out: [QuantityName] = []
+        let n = names
+        for (l, layer) in cells.enumerated() {
+            for (d, cell) in layer.enumerated() {
+                out += cell.parameters.blockNames.map { n.cell($0, layer: l, reverse: d == 1, sequence: nil) }
+            }
+        }
+        return out + (head.parameters?.blockNames ?? [])
+    }
+
+    /// Every parameter block's value at its place.
+    public var parameterValues: Trace {
+        var v = Trace()
+        let n = names
+        for (l, layer) in cells.enumerated() {
+            for (d, cell) in layer.enumerated() {
+                v.store(cell.parameters) { n.cell($0, layer: l, reverse: d == 1, sequence: nil) }
+            }
+        }
+        if let hp = head.parameters { v.store(hp) }
+        return v
+    }
+
+    /// The state dict's tensors (`weight_hh_l1_reverse`) and the blocks at their place each holds,
+    /// for `"frozen"`; none for a per-gate spec.
+    var stateDictTensors: [(name: String, blocks: Set<QuantityName>)] {
+        var out: [(name: String, blocks: Set<QuantityName>)] = []
+        let n = names
+        for (l, row) in layouts.enumerated() {
+            for (d, layout) in row.enumerated() {
+                guard let layout else { continue }
+                for tensor in layout.tensors(of: cells[l][d].parameters) {
+                    guard let key = StateDictKey(tensor.name) else { continue }
+                    out.append((StateDictKey(key.block, layer: l, reverse: d == 1).name,
+                                Set(tensor.blocks.map { n.cell($0, layer: l, reverse: d == 1, sequence: nil) })))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The optimizer's step over every block of the network (clipping over all of them).
+    public func optimizerStep(_ values: Trace) -> (parameters: [(QuantityName, [Double])], state: OptimizerState) {
+        training.step(values, blocks: blockNames, doubled: update.doubled, learningRate: learningRate)
     }
 }
 

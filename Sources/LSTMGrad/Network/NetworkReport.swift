@@ -8,16 +8,7 @@ extension ReportBuilder {
         let p = pass.problem, n = pass.names, values = pass.values
         let cell = p.cells[0][0]
         let T = p.steps, L = p.layers, D = p.directions, B = p.sequenceCount
-        let hasHead = p.head.kind != .none
-        let λ = shortest(p.learningRate)
-        var header = [
-            "\(cell.summary), \(L) layer\(L == 1 ? "" : "s"), \(D == 2 ? "bidirectional" : "one direction")   X = \(p.inputSize), H = \(p.hiddenSize), T = \(T), B = \(B)"
-                + (hasHead ? ", head: \(p.head.kind.rawValue) (\(p.head.parameters!.V.rows) outputs, reading \(D == 2 ? "top_t = [out_t@l\(L - 1); out_t@l\(L - 1).reverse]" : "out_t@l\(L - 1)"))" : ""),
-            "loss: L = \(B > 1 ? "Σ_b " : "")\(p.loss.formula(sequences: B, steps: T, outputs: hasHead ? p.head.parameters!.V.rows : p.topWidth))\(hasHead ? "" : ", y_t = the top layer's output")",
-            "SGD: θ ← θ − λ·δθ, λ = \(λ)" + (B > 1 ? "; gradients summed over t and over the \(B) sequences" : ""),
-        ]
-        if let s = source { header.insert("spec: \(s)", at: 0) }
-        header.insert(contentsOf: files.map { "from file: " + $0 }, at: source == nil ? 0 : 1)
+        let header = networkHeader(p, source: source, files: files)
         func quantity(_ line: ReportLine) -> Quantity {
             names.quantity(line.name, values.value(line.name), note: line.note)
         }
@@ -75,11 +66,26 @@ extension ReportBuilder {
             }
         }
         let blocks = pass.parameterBlocks
-        sections.append(Section(title: B > 1 ? "Gradients (summed over t and the batch)" : "Gradients (summed over t)",
-                                quantities: blocks.map { quantity(ReportLine($0.gradient)) }))
-        sections.append(Section(title: "Updated parameters (SGD, λ = \(λ))",
-                                quantities: blocks.map { quantity(ReportLine($0.afterUpdate, note: p.update.note(for: $0))) }))
+        var totals = blocks.map { quantity(ReportLine($0.gradient)) }
+        let plain = p.training.isPlainSGD
+        var updated = blocks.map { quantity(ReportLine($0.afterUpdate, note: plain ? p.update.note(for: $0) : nil)) }
+        // A state dict's tensors at their layer and direction (`d_weight_hh_l1_reverse`, `weight_hh_l1_reverse'`).
+        let gradients = pass.cellGradients, after = pass.updated
+        for (l, row) in p.layouts.enumerated() {
+            for (d, layout) in row.enumerated() {
+                guard let layout, layout.isShownInReport, layout.showsBlocks(in: names) else { continue }
+                let inLayout = layoutQuantities(layout, gradients: gradients[l][d], updated: after[l][d], names: names) { name in
+                    StateDictKey(name).map { StateDictKey($0.block, layer: l, reverse: d == 1).name } ?? name
+                }
+                totals += inLayout.gradients
+                updated += inLayout.updated
+            }
+        }
+        sections.append(Section(title: B > 1 ? "Gradients (summed over t and the batch)" : "Gradients (summed over t)", quantities: totals))
+        sections += updateSections(p.training, learningRate: p.learningRate, updated: updated,
+                                   state: pass.optimizerState, shapes: p.parameterValues, names: names)
         var report = Report(header: header, sections: sections)
+        if p.training.optimizer != nil { report.finalOptimizerState = pass.optimizerState }
         report.notation = names
         var final = Trace()
         for block in blocks { final[block] = values.value(block.afterUpdate) }
@@ -87,5 +93,23 @@ extension ReportBuilder {
         if withWork { attachWork(&report, equations: pass.equations, values: values) }
         try checkFinite(report)
         return report
+    }
+
+    /// The network's header: cell, sizes, head, loss and update.
+    static func networkHeader<C: Cell>(_ p: NetworkProblem<C>, source: String?, files: [String]) -> [String] {
+        let cell = p.cells[0][0]
+        let T = p.steps, L = p.layers, D = p.directions, B = p.sequenceCount
+        let hasHead = p.head.kind != .none
+        let λ = shortest(p.learningRate)
+        var header = [
+            "\(cell.summary), \(L) layer\(L == 1 ? "" : "s"), \(D == 2 ? "bidirectional" : "one direction")   X = \(p.inputSize), H = \(p.hiddenSize), T = \(T), B = \(B)"
+                + (hasHead ? ", head: \(p.head.kind.rawValue) (\(p.head.parameters!.V.rows) outputs, reading \(D == 2 ? "top_t = [out_t@l\(L - 1); out_t@l\(L - 1).reverse]" : "out_t@l\(L - 1)"))" : ""),
+            "loss: L = \(B > 1 ? "Σ_b " : "")\(p.loss.formula(sequences: B, steps: T, outputs: hasHead ? p.head.parameters!.V.rows : p.topWidth))\(hasHead ? "" : ", y_t = the top layer's output")",
+            (p.training.isPlainSGD ? "SGD: θ ← θ − λ·δθ, λ = \(λ)" : "update: " + p.training.describe(learningRate: p.learningRate))
+                + (B > 1 ? "; gradients summed over t and over the \(B) sequences" : ""),
+        ]
+        if let s = source { header.insert("spec: \(s)", at: 0) }
+        header.insert(contentsOf: files.map { "from file: " + $0 }, at: source == nil ? 0 : 1)
+        return header
     }
 }

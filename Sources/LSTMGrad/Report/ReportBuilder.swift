@@ -13,7 +13,6 @@ public enum ReportBuilder {
         let T = problem.inputs.count
         let hasHead = problem.head.kind != .none
         let values = pass.values
-        let λ = shortest(problem.learningRate)
         var header = [
             "\(cell.summary)   X = \(cell.inputSize), H = \(cell.hiddenSize), T = \(T)"
                 + (hasHead ? ", head: \(problem.head.kind.rawValue) (\(problem.head.parameters!.V.rows) outputs)" : ""),
@@ -60,12 +59,9 @@ public enum ReportBuilder {
             header.append("weights: \(layout.name) layout; gradients and updated parameters are also given in it")
         }
         if let layout = problem.layout, layout.isShownInReport, layout.showsBlocks(in: names) {
-            for (name, value) in layout.blocks(pass.gradients.parameters) where layout.showsGradients {
-                totals.append(Quantity(name: layoutName("d_" + name), label: names.gradientSymbol + name, value: value, note: "\(layout.name) layout"))
-            }
-            for (name, value) in layout.updatedBlocks(pass.updated) {
-                updated.append(Quantity(name: layoutName(name).afterUpdate, label: name, value: value, note: "\(layout.name) layout"))
-            }
+            let inLayout = layoutQuantities(layout, gradients: pass.gradients.parameters, updated: pass.updated, names: names)
+            totals += inLayout.gradients
+            updated += inLayout.updated
             if !setup.isPlainSGD && !problem.update.doubled.isEmpty {
                 notes.append("PyTorch layout: b = bias_ih_l0 + bias_hh_l0; both biases receive the same gradient δb and take the same step of the update, so the effective bias moves by two steps.")
             } else if let note = layout.note(learningRate: problem.learningRate) {
@@ -73,13 +69,7 @@ public enum ReportBuilder {
             }
         }
         sections.append(Section(title: "Gradients (summed over t)", quantities: totals))
-        sections.append(Section(title: setup.isPlainSGD ? "Updated parameters (SGD, λ = \(λ))"
-                                                        : "Updated parameters (\(setup.optimizer?.kind.className ?? "SGD") step \(setup.state.step + 1))",
-                                quantities: updated))
-        if let state = pass.optimizerState, setup.optimizer != nil {
-            sections.append(Section(title: "Optimizer state after step \(state.step)",
-                                    quantities: state.quantities(shapes: values, names: names)))
-        }
+        sections += updateSections(setup, learningRate: problem.learningRate, updated: updated, state: pass.optimizerState, shapes: values, names: names)
 
         var report = Report(header: header, sections: sections, notes: notes)
         report.notation = names
@@ -140,6 +130,33 @@ public enum ReportBuilder {
     /// A block in a layout's own spelling (`weight_ih_l0`, `Wx.f`) as a name.
     static func layoutName(_ spelling: String) -> QuantityName {
         QuantityName(parsing: spelling) ?? QuantityName(Symbol(spelling))
+    }
+
+    /// The gradients and the updated parameters in the spec's layout (`d_weight_ih_l0`,
+    /// `weight_ih_l0'`), each tensor's name respelled by `rename` (a network's layer and
+    /// direction: `weight_hh_l1_reverse'`).
+    static func layoutQuantities<P>(_ layout: any ParameterLayout<P>, gradients: P, updated: P, names: Notation,
+                                    rename: (String) -> String = { $0 }) -> (gradients: [Quantity], updated: [Quantity]) {
+        let g = layout.showsGradients ? layout.blocks(gradients).map { name, value in
+            Quantity(name: layoutName("d_" + rename(name)), label: names.gradientSymbol + rename(name), value: value, note: "\(layout.name) layout")
+        } : []
+        let u = layout.updatedBlocks(updated).map { name, value in
+            Quantity(name: layoutName(rename(name)).afterUpdate, label: rename(name), value: value, note: "\(layout.name) layout")
+        }
+        return (g, u)
+    }
+
+    /// The updated parameters (SGD's or the optimizer's step) and, with an optimizer, its state
+    /// after the step: for one cell and for a network alike.
+    static func updateSections(_ setup: TrainingSetup, learningRate: Double, updated: [Quantity], state: OptimizerState?,
+                               shapes: Trace, names: Notation) -> [Section] {
+        var out = [Section(title: setup.isPlainSGD ? "Updated parameters (SGD, λ = \(shortest(learningRate)))"
+                                                   : "Updated parameters (\(setup.optimizer?.kind.className ?? "SGD") step \(setup.state.step + 1))",
+                           quantities: updated)]
+        if let state, setup.optimizer != nil {
+            out.append(Section(title: "Optimizer state after step \(state.step)", quantities: state.quantities(shapes: shapes, names: names)))
+        }
+        return out
     }
 
     /// Stops at the first quantity (in report order: forward before backward) that is not finite.

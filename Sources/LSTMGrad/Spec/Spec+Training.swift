@@ -24,6 +24,18 @@ extension SpecDecoder {
             if let o = setup.optimizer { p.learningRate = o.lr }
             return p
         }
+
+        /// A network: the blocks at their place (`W.a@l1.reverse`), the state dict's tensors.
+        func visit<C: Cell>(network: NetworkProblem<C>) -> (any AnyProblem)? {
+            var p = network
+            let errors = reader.diagnostics.count
+            let setup = SpecDecoder.decodeTraining(fields, blocks: p.blockNames, shapes: p.parameterValues, tensors: p.stateDictTensors,
+                                                   doubled: p.update.doubled, reader: reader)
+            guard reader.diagnostics.count == errors else { return nil }
+            p.training = setup
+            if let o = setup.optimizer { p.learningRate = o.lr }
+            return p
+        }
     }
 
     static func decodeTraining(_ fields: SpecReader.Fields, blocks: [QuantityName], shapes: Trace,

@@ -85,15 +85,11 @@ public enum SpecDecoder {
 
         let learningRateValue = decodeLearningRate(fields, reader: reader)
         if NetworkDecoder.isNetwork(fields) {
-            // Layers, directions or a batch: the model's network decoder. Its update is plain SGD.
-            for key in trainingKeys {
-                if let n = fields[key] {
-                    reader.fail(.conflict("\"\(key)\" is not available yet for stacked, bidirectional or batched networks (their update is plain SGD at \"learning_rate\"); remove it"), n, .root / key)
-                }
-            }
+            // Layers, directions or a batch: the model's network decoder, then the training
+            // setup over every block of the network.
             let context = ModelContext(fields: fields, inputs: nil, inputSize: nil, steps: nil, learningRate: learningRateValue, notation: notation)
             let cellModel: (any CellModel)? = model.flatMap { CellRegistry.model(named: $0, weights: fields["weights"]) }
-            let decoded = cellModel?.decodeNetwork(context, reader: reader)
+            let decoded = cellModel?.decodeNetwork(context, reader: reader).flatMap { $0.accept(TrainingReader(fields: fields, reader: reader)) }
             guard let model, let decoded, !reader.hasErrors else { return nil }
             return Spec(file: reader.source.name, modelName: model, problem: decoded, notation: notation, warnings: [])
         }

@@ -9,13 +9,13 @@ public enum UpdatedSpec {
     /// same training exactly).
     public static func json(_ spec: Spec, parameters: Trace, state: OptimizerState? = nil) -> String? {
         guard let root = spec.root, let members = root.members else { return nil }
-        let weights = spec.visit(WrittenWeights(parameters: parameters))
+        let weights = spec.visit(WrittenWeights(parameters: parameters, original: members.first { $0.key == "weights" }?.value))
         var out = "{\n"
         for (k, m) in members.enumerated() {
             out += "  " + quoted(m.key) + ": "
             switch m.key {
             case "weights":
-                out += object(merging: weightMembers(weights.blocks), into: m.value, fields: weights.fields)
+                out += object(merging: weights.members, into: m.value, fields: weights.fields)
             case "head":
                 out += head(m.value, updated: weights.head)
             case "optimizer" where state != nil:
@@ -28,17 +28,55 @@ public enum UpdatedSpec {
         return out + "}\n"
     }
 
-    /// The blocks of a cell's parameters as its spec spells them (the layout's, or the canonical
-    /// names), read from canonical values.
+    /// The weights object's members as the spec spells them (the layout's names, or the
+    /// canonical ones), read from canonical values; and the head's parameters.
     struct WrittenWeights: ProblemVisitor {
         typealias Failure = Never
+        typealias Result = (members: [(String, String)], fields: [(String, String)], head: HeadParameters?)
         var parameters: Trace
+        /// The spec's weights object (a network's `"layers"` are written back entry by entry).
+        var original: JSONNode?
 
-        func visit<C: Cell>(_ problem: Problem<C>) -> (blocks: [(name: String, value: Value)], fields: [(String, String)], head: HeadParameters?) {
+        func visit<C: Cell>(_ problem: Problem<C>) -> Result {
             let p = problem.cell.parameters.reading(parameters)
             let head = problem.head.parameters?.reading(parameters)
-            if let layout = problem.layout { return (layout.writtenBlocks(p), layout.writtenFields, head) }
-            return (p.blockNames.map { ($0.description, p.value(of: $0)) }, [], head)
+            if let layout = problem.layout { return (weightMembers(layout.writtenBlocks(p)), layout.writtenFields, head) }
+            return (weightMembers(p.blockNames.map { ($0.description, p.value(of: $0)) }), [], head)
+        }
+
+        /// A network: each layer's and direction's blocks in its own layout, the state dict's
+        /// keys at their layer and direction (`weight_hh_l1_reverse`), or one `"layers"` entry
+        /// per layer (`{"forward", "reverse"}` when bidirectional).
+        func visit<C: Cell>(network problem: NetworkProblem<C>) -> Result {
+            let n = problem.names
+            let head = problem.head.parameters?.reading(parameters)
+            func written(_ l: Int, _ d: Int) -> [(name: String, value: Value)] {
+                let p = problem.cells[l][d].parameters.reading(parameters) { n.cell($0, layer: l, reverse: d == 1, sequence: nil) }
+                if let layout = problem.layouts[l][d] { return layout.writtenBlocks(p) }
+                return p.blockNames.map { ($0.description, p.value(of: $0)) }
+            }
+            let directions = (0..<problem.directions)
+            if let layers = original?.members?.first(where: { $0.key == "layers" })?.value.array {
+                let entries = problem.cells.indices.map { l -> String in
+                    let node = layers[l]
+                    if problem.directions == 1 { return "    " + object(merging: weightMembers(written(l, 0)), into: node, fields: []) }
+                    let parts = directions.map { d -> String in
+                        let key = d == 1 ? "reverse" : "forward"
+                        return quoted(key) + ": " + object(merging: weightMembers(written(l, d)), into: node.members?.first { $0.key == key }?.value, fields: [])
+                    }
+                    return "    {" + parts.joined(separator: ",\n     ") + "}"
+                }
+                return ([("layers", "[\n" + entries.joined(separator: ",\n") + "\n  ]")], [], head)
+            }
+            var blocks: [(name: String, value: Value)] = []
+            for l in problem.cells.indices {
+                for d in directions {
+                    blocks += written(l, d).map { b in
+                        (StateDictKey(b.name).map { StateDictKey($0.block, layer: l, reverse: d == 1).name } ?? b.name, b.value)
+                    }
+                }
+            }
+            return (weightMembers(blocks), [], head)
         }
     }
 

@@ -288,6 +288,17 @@ public struct TrainingSetup: Sendable, Equatable {
         return s
     }
 
+    /// One step over `blocks` read from a pass's values (each block and its gradient); a block
+    /// whose symbol the layout stores twice counts twice.
+    public func step(_ values: Trace, blocks: [QuantityName], doubled: Set<Symbol>,
+                     learningRate: Double) -> (parameters: [(QuantityName, [Double])], state: OptimizerState) {
+        var copies: [QuantityName: Int] = [:]
+        for b in blocks where doubled.contains(b.symbol) { copies[b] = 2 }
+        return step(parameters: blocks.map { ($0, values.value($0).numbers) },
+                    gradients: Dictionary(uniqueKeysWithValues: blocks.map { ($0, values.value($0.gradient).numbers) }),
+                    copies: copies, learningRate: learningRate)
+    }
+
     /// One step over the blocks: clip the gradients of the trained blocks, then update each.
     /// `copies[block]` counts the tensors of the spec's layout that hold a block (absent: 1);
     /// they count in the clipping norm as torch sees them. Returns the parameters after the

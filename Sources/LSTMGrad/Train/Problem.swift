@@ -56,12 +56,7 @@ public struct Problem<C: Cell>: Sendable {
     /// The step of the spec's update (its optimizer, or plain SGD, after clipping) from the
     /// parameters and gradients in `values`: every block after the step, and the state after it.
     public func optimizerStep(_ values: Trace) -> (parameters: [(QuantityName, [Double])], state: OptimizerState) {
-        let blocks = blockNames
-        var copies: [QuantityName: Int] = [:]
-        for b in blocks where update.doubled.contains(b.symbol) { copies[b] = 2 }
-        return training.step(parameters: blocks.map { ($0, values.value($0).numbers) },
-                             gradients: Dictionary(uniqueKeysWithValues: blocks.map { ($0, values.value($0.gradient).numbers) }),
-                             copies: copies, learningRate: learningRate)
+        training.step(values, blocks: blockNames, doubled: update.doubled, learningRate: learningRate)
     }
 
     public var headEquations: HeadEquations {

@@ -84,8 +84,11 @@ enum RunCommand: Command {
         if !args.has("write-updated") { spec.root = nil }
         let sequence = args.has("sequence") ? try args.integer("sequence", default: 0, range: 0...Int.max, command: name) : nil
         if spec.isNetwork {
-            for option in ["steps", "write-updated", "no-recurrent-terms"] where args.has(option) {
+            for option in ["no-recurrent-terms"] where args.has(option) {
                 throw .usage("\(spec.file): --\(option) does not handle stacked, bidirectional or batched networks yet; run without it", command: name)
+            }
+            if sequence != nil && steps != nil {
+                throw .usage("--sequence chooses what one pass prints; --steps prints the losses and the final parameters, drop --sequence", command: name)
             }
             if let b = sequence, b >= spec.sequenceCount {
                 throw .usage("--sequence \(b): the batch has \(spec.sequenceCount) sequence\(spec.sequenceCount == 1 ? "" : "s") (0…\(spec.sequenceCount - 1))", command: name)

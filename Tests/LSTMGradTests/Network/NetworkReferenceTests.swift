@@ -91,7 +91,8 @@ import Testing
     @Test(arguments: [
         (["run", "fixtures/torch-net/case-02.json", "--sequence", "3"], "lstm-grad: error: --sequence 3: the batch has 3 sequences (0…2)\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/gomez.json", "--sequence", "0"], "lstm-grad: error: --sequence chooses a sequence of a batch; fixtures/gomez.json has one sequence\nsee 'lstm-grad run --help'\n"),
-        (["run", "fixtures/torch-net/case-01.json", "--steps", "2"], "lstm-grad: error: fixtures/torch-net/case-01.json: --steps does not handle stacked, bidirectional or batched networks yet; run without it\nsee 'lstm-grad run --help'\n"),
+        (["run", "fixtures/torch-net/case-01.json", "--no-recurrent-terms"], "lstm-grad: error: fixtures/torch-net/case-01.json: --no-recurrent-terms does not handle stacked, bidirectional or batched networks yet; run without it\nsee 'lstm-grad run --help'\n"),
+        (["run", "fixtures/torch-net/case-02.json", "--steps", "2", "--sequence", "1"], "lstm-grad: error: --sequence chooses what one pass prints; --steps prints the losses and the final parameters, drop --sequence\nsee 'lstm-grad run --help'\n"),
         (["analyze", "fixtures/torch-net/case-01.json"], "lstm-grad: error: fixtures/torch-net/case-01.json: analyze does not handle stacked, bidirectional or batched networks yet (run and gradcheck do)\nsee 'lstm-grad analyze --help'\n"),
     ])
     func refuses(_ args: [String], _ stderr: String) throws {

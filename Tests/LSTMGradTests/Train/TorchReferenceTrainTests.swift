@@ -16,8 +16,11 @@ import Testing
         var testDescription: String { name }
     }
 
-    static let cases: [Case] = {
-        guard let bytes = try? InputFile.read(Fixtures.path("torch/train-cases.json")),
+    static let cases = load("torch/train-cases.json")
+
+    /// The cases of a reference file written by a `scripts/torch-reference-*train.py`.
+    static func load(_ file: String) -> [Case] {
+        guard let bytes = try? InputFile.read(Fixtures.path(file)),
               let root = try? JSONParser.parse(bytes),
               let items = JSONOutput.member(root, ["cases"])?.array else { return [] }
         return items.map { item in
@@ -26,7 +29,7 @@ import Testing
                  steps: Int(JSONOutput.member(item, ["steps"])?.number ?? 0),
                  expected: (JSONOutput.member(item, ["expected"])?.members ?? []).map { ($0.key, JSONOutput.flatten($0.value)) })
         }
-    }()
+    }
 
     /// |a − b| ≤ 1e−9·max(|a|, |b|), with an absolute floor of 1e−15 for entries that are zero
     /// in torch's arithmetic and a rounding error in ours.
@@ -43,7 +46,11 @@ import Testing
     }
 
     @Test(arguments: cases)
-    func agreesWithPyTorch(_ c: Case) throws {
+    func agreesWithPyTorch(_ c: Case) throws { try Self.compare(c) }
+
+    /// The gradients of one pass and the training's losses, parameters and optimizer state
+    /// against torch's, every number.
+    static func compare(_ c: Case) throws {
         let spec = try Fixtures.spec(json: c.spec, name: c.name + ".json")
         let gradients = try spec.report()
         let trained = try spec.trainingReport(steps: c.steps, lastReport: false)
@@ -53,7 +60,7 @@ import Testing
             let q = try #require(report.quantity(key), "\(c.name): lstm-grad prints no \(key)")
             let ours = q.value.numbers
             #expect(ours.count == numbers.count, "\(c.name): \(key) has \(ours.count) numbers, torch \(numbers.count)")
-            for (a, b) in zip(ours, numbers) where !Self.agree(a, b) {
+            for (a, b) in zip(ours, numbers) where !agree(a, b) {
                 Issue.record("\(c.name): \(key): lstm-grad \(ours), torch \(numbers); relative error \(relativeError(a, b)) > 1e-9")
                 break
             }

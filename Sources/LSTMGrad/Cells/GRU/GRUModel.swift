@@ -22,7 +22,8 @@ public struct GRUModel: CellModel {
     /// Layers and directions, per gate or as nn.GRU's state dict.
     public func decodeNetwork(_ c: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
         NetworkDecoder.decode(c, as: GRUCell.self, hasState: false, reader: reader) { node, path, X in
-            Self.decodeGRUWeights(node, path, inputSize: X, reader: reader).map { ($0, UpdateRule.sgd) }
+            let stateDict = node.members?.contains(where: { StateDictKey($0.key) != nil }) == true
+            return Self.decodeGRUWeights(node, path, inputSize: X, reader: reader).map { ($0, UpdateRule.sgd, stateDict ? GRULayout.pytorch : nil) }
         }
     }
 

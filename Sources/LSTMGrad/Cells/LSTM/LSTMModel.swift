@@ -23,7 +23,10 @@ public struct LSTMModel: CellModel {
     /// Layers and directions in any LSTM layout (each one as `decode` reads one cell's weights).
     public func decodeNetwork(_ c: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
         NetworkDecoder.decode(c, as: LSTMCell.self, hasState: true, reader: reader) { node, path, X in
-            LSTMLayouts.decodeAny(node, path, inputSize: X, reader: reader).map { ($0.0, $0.1.update) }
+            LSTMLayouts.decodeAny(node, path, inputSize: X, reader: reader).map { p, layout in
+                if case .perGate = layout { return (p, layout.update, nil) }
+                return (p, layout.update, layout)
+            }
         }
     }
 

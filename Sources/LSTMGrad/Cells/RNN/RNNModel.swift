@@ -27,22 +27,22 @@ public struct RNNModel: CellModel {
     public func decodeNetwork(_ c: SpecDecoder.ModelContext, reader: SpecReader) -> (any AnyProblem)? {
         NetworkDecoder.decode(c, as: RNNCell.self, hasState: false, reader: reader) { node, path, X in
             if node.members?.contains(where: { StateDictKey($0.key) != nil }) == true {
-                return Self.decodeRNNStateDict(node, path, inputSize: X, reader: reader).map { ($0, UpdateRule(doubled: [.b])) }
+                return Self.decodeRNNStateDict(node, path, inputSize: X, reader: reader).map { ($0.0, UpdateRule(doubled: [.b]), $0.1) }
             }
-            return Self.decodeRNNWeights(node, path, inputSize: X, reader: reader).map { ($0.0, UpdateRule.sgd) }
+            return Self.decodeRNNWeights(node, path, inputSize: X, reader: reader).map { ($0.0, UpdateRule.sgd, nil) }
         }
     }
 
     /// One layer and direction of nn.RNN's state dict, its keys renamed to layer 0 (the
     /// network decoder's), read as a one-layer state dict is.
-    static func decodeRNNStateDict(_ node: JSONNode, _ path: JSONPath, inputSize X: Int, reader: SpecReader) -> RNNParameters? {
+    static func decodeRNNStateDict(_ node: JSONNode, _ path: JSONPath, inputSize X: Int, reader: SpecReader) -> (RNNParameters, RNNLayout?)? {
         let keys = StateDictKey.keys().map(\.name)
         guard let f = reader.object(node, path, allowed: keys + ["activation"]) else { return nil }
         var activation = Activation.tanh
         if let a = f["activation"], let name = reader.choice(a, path / "activation", among: rnnActivations) {
             activation = Activation(rawValue: name) ?? .tanh
         }
-        return decodeRNNStateDict(f, path, inputSize: X, activation: activation, origins: false, reader: reader)?.0
+        return decodeRNNStateDict(f, path, inputSize: X, activation: activation, origins: false, reader: reader)
     }
 
     public var template: SpecTemplate.ModelTemplate {
