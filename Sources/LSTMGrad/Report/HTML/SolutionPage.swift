@@ -110,6 +110,7 @@ public struct SolutionPage: Sendable {
         let several = bands.count > 1
         out.write("<section id=\"flow\">\n<h2>Gradient flow</h2>\n")
         out.write("<p class=\"hint\">How large the gradient of the carried state is at each step, from the last step back to the initial state: a line falling to the left means the gradient vanishes as it goes back in time, one rising means it explodes.")
+        if let caption = network.caption { out.write(" " + HTMLText.escape(caption) + ".") }
         if network.hasReverse { out.write(" A reverse band runs the other way: its gradient goes back from t = 0 to its initial state, drawn at t = \(network.steps).") }
         out.write("</p>\n")
         let colors = ["#0b57a4", "#a4161a", "#1a6b2f", "#6b1a8c", "#9a4a00", "#1b1b1b"]
