@@ -102,6 +102,40 @@ import Glibc
         #expect(page.contains("@media print"))
     }
 
+    /// A network's page: a band per layer and direction under the head's, reverse bands wired from
+    /// t+1 with their initial state right of the last step, the sequence drawn named, and a line of
+    /// the gradient flow per band.
+    @Test func networkPageDrawsEveryLayerAndDirection() throws {
+        let r = try CLIRunner.run(["run", "docs/examples/network-gru.json", "--format", "html", "--sequence", "1"])
+        #expect(r.status == 0)
+        #expect(r.stderr.isEmpty)
+        let page = r.stdout
+        #expect(Self.attributes(page, after: "<text class=\"band-title\" ").count == 5)
+        for title in ["layer 0 forward", "layer 0 reverse (t = 1 … 0)", "layer 1 forward", "layer 1 reverse (t = 1 … 0)", "head"] {
+            #expect(page.contains(">\(title)</text>"), "\(title)")
+        }
+        #expect(page.contains("drawn: sequence 1 of the batch of 2"))
+        #expect(page.contains(">reverse: t = −1</text>"))
+        // Only sequence 1 is drawn: 2 steps × (4 bands × 5 values (r, z, hn, n, h) + layer 1's input +
+        // 3 head values (top, v, y)) + 4 initial states + 2 inputs + 2 losses.
+        let nodes = Self.attributes(page, after: "<a class=\"node ")
+        #expect(nodes.count == 2 * (4 * 5 + 1 + 3) + 4 + 2 + 2)
+        #expect(!page.contains("href=\"#q-h_l0-b0-0\" tabindex"))
+        // The reverse direction's h at t = 0 reads its h at t = 1: an edge running right to left.
+        #expect(page.contains("<a class=\"node carried\" href=\"#q-h_l0-reverse-b1-0\" tabindex=\"0\""))
+        let reverseEdges = page.split(separator: "\n").filter { line in
+            guard line.hasPrefix("<path class=\"edge recurrent\""), let m = line.firstRange(of: "d=\"M") else { return false }
+            let xs = line[m.upperBound...].split(whereSeparator: { ",LHV \"".contains($0) }).compactMap { Double($0) }
+            return xs.count >= 3 && xs[2] < xs[0]
+        }
+        #expect(!reverseEdges.isEmpty)
+        // The head reads top_t = [out_t@l1; out_t@l1.reverse]; its gradient is Δtop_t.
+        #expect(page.contains("aria-label=\"top_0@b1 = 0.11558, -0.19343, -0.43936, … (4); Δtop_0@b1 = 0.22197, -0.21375, -0.35351, … (4)\""))
+        // The gradient flow: a line and a column per layer and direction.
+        #expect(page.contains("<th>‖δh_t‖ layer 1 reverse (t = 1 … 0)</th>"))
+        #expect(Self.attributes(page, after: "data-series=\"flow-").count == 4 * 2)
+    }
+
     /// The attribute values after each `marker` (` id="`, `href="#`).
     static func attributes(_ html: String, after marker: String) -> [String] {
         html.split(separator: marker, omittingEmptySubsequences: false).dropFirst().map { String($0.prefix { $0 != "\"" }) }
