@@ -111,7 +111,12 @@ public struct SolutionPage: Sendable {
         out.write("<section id=\"flow\">\n<h2>Gradient flow</h2>\n")
         out.write("<p class=\"hint\">How large the gradient of the carried state is at each step, from the last step back to the initial state: a line falling to the left means the gradient vanishes as it goes back in time, one rising means it explodes.")
         if let caption = network.caption { out.write(" " + HTMLText.escape(caption) + ".") }
-        if network.hasReverse { out.write(" A reverse band runs the other way: its gradient goes back from t = 0 to its initial state, drawn at t = \(network.steps).") }
+        let T = network.steps
+        // Where the initial states' δ stand, when the report has them: −1, and T for a reverse band.
+        let initials = bands.flatMap { band in band.flow.filter { $0.t == (band.reverse ? T : -1) }.map(\.t) }
+        if network.hasReverse {
+            out.write(" A reverse band runs the other way: its gradient goes back from t = \(T - 1) to t = 0" + (initials.contains(T) ? ", then to its initial state, drawn at t = \(T)." : "."))
+        }
         out.write("</p>\n")
         let colors = ["#0b57a4", "#a4161a", "#1a6b2f", "#6b1a8c", "#9a4a00", "#1b1b1b"]
         let series = bands.enumerated().map { k, band in
@@ -120,7 +125,8 @@ public struct SolutionPage: Sendable {
         }
         let ts = bands.flatMap { $0.flow.map(\.t) }
         let lo = ts.min() ?? 0, hi = ts.max() ?? 0
-        let axis = network.hasReverse ? "t (timestep; −1 and \(network.steps) are the initial states)" : "t (timestep; −1 is the initial state)"
+        let axis = initials.contains(T) ? "t (timestep; \(initials.contains(-1) ? "−1 and " : "")\(T) \(initials.contains(-1) ? "are the initial states" : "is the reverse initial state"))"
+            : initials.contains(-1) ? "t (timestep; −1 is the initial state)" : "t (timestep)"
         out.write("<div class=\"plot\">\n")
         out.write(GradientPlot.svg(series, xs: lo...hi, title: "‖\(symbol)_t‖ at each timestep t", xLabel: axis))
         out.write("</div>\n<table class=\"answers flow\"><thead><tr><th>t</th>")
