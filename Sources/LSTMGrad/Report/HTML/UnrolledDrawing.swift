@@ -162,30 +162,19 @@ struct UnrolledDrawing {
             for operand in equations[node.name]?.rhs.operands ?? [] {
                 guard let from = nodes[operand] else { continue }
                 let lane = Double(network.carried.firstIndex(of: operand.symbol) ?? 0) - Double(network.carried.count - 1) / 2
-                if from.column == node.column - 1 {
-                    // From the previous column: out of its right side, straight into this
-                    // node's left side (same row), or along a lane of the gap between the
+                if abs(node.column - from.column) == 1 {
+                    // From the neighbouring column (t−1, or t+1 and the initial state right of
+                    // t = T−1 in a reverse band): out of its side facing this node, straight into
+                    // this node's near side (same row), or along a lane of the gap between the
                     // columns (one per carried value) and above this node's row into its top.
-                    let sx = from.x + nodeW, sy = from.y + nodeH / 2
+                    let forward = from.column < node.column
+                    let sx = forward ? from.x + nodeW : from.x, sy = from.y + nodeH / 2
                     let d: String
                     if from.y == node.y {
-                        d = "M\(n(sx)),\(n(sy)) L\(n(node.x - 2)),\(n(sy))"
+                        d = "M\(n(sx)),\(n(sy)) L\(n(forward ? node.x - 2 : node.x + nodeW + 2)),\(n(sy))"
                     } else {
-                        let gx = columnX[node.column] - Self.columnGap / 2 + lane * 10
-                        let hy = node.y - Self.rowGap / 2 + lane * 6
-                        let ex = node.x + nodeW / 2
-                        d = "M\(n(sx)),\(n(sy)) H\(n(gx)) V\(n(hy)) H\(n(ex)) V\(n(node.y - 2))"
-                    }
-                    out.write("<path class=\"edge recurrent\" marker-end=\"url(#arrow-r)\" d=\"\(d)\"/>\n")
-                } else if from.column == node.column + 1 {
-                    // A reverse band's step reads t+1 (or its initial state right of t = T−1): the
-                    // mirror image, out of the left side into the right side or the top.
-                    let sx = from.x, sy = from.y + nodeH / 2
-                    let d: String
-                    if from.y == node.y {
-                        d = "M\(n(sx)),\(n(sy)) L\(n(node.x + nodeW + 2)),\(n(sy))"
-                    } else {
-                        let gx = columnX[node.column] + columnW[node.column] + Self.columnGap / 2 - lane * 10
+                        let gx = forward ? columnX[node.column] - Self.columnGap / 2 + lane * 10
+                                         : columnX[node.column] + columnW[node.column] + Self.columnGap / 2 - lane * 10
                         let hy = node.y - Self.rowGap / 2 + lane * 6
                         let ex = node.x + nodeW / 2
                         d = "M\(n(sx)),\(n(sy)) H\(n(gx)) V\(n(hy)) H\(n(ex)) V\(n(node.y - 2))"
