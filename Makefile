@@ -147,8 +147,9 @@ uninstall:
 	./scripts/install.sh uninstall "$(DESTDIR)$(PREFIX)"
 
 # Test prerequisites: groff (renders the man page in InstallTests), jq (run's help example
-# pipes into it) and Debian's chromium (renders the solution pages in SolutionPageTests; where it
-# cannot be installed a note says so and that test skips), installed with apt-get only when missing.
+# pipes into it), Debian's chromium and, optionally, firefox-esr (render the solution pages in
+# SolutionPageTests; where one cannot be installed a note says so and its test skips), installed
+# with apt-get only when missing; the browsers never fail the target.
 setup:
 	@missing=""; \
 	command -v groff >/dev/null 2>&1 || missing="$$missing groff-base"; \
@@ -162,6 +163,11 @@ setup:
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; } >/dev/null 2>&1 \
 	    || echo "note: chromium could not be installed; SolutionPageTests will skip the browser test"; }
+	@command -v firefox-esr >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1 || { \
+	  echo "installing firefox-esr (optional: SolutionPageTests render every solution page in Firefox too)"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq firefox-esr; } >/dev/null 2>&1 \
+	    || echo "note: firefox-esr could not be installed; SolutionPageTests will skip the Firefox test"; }
 
 # Benchmarks (docs/speed.md): lstm-grad against the numpy program, in one run.
 BENCH_SCRATCH := .build-bench

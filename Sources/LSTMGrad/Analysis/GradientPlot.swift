@@ -36,7 +36,9 @@ public enum GradientPlot {
     /// the plot `analyze --svg` writes, and the solution page's gradient flow.
     public static func svg(_ all: [Series], xs: ClosedRange<Int>, title: String, xLabel: String) -> String {
         let width = 640.0, height = 420.0
-        let left = 80.0, right = 30.0, top = 70.0, bottom = 60.0
+        // The legend has two entries a row; each row past the first lowers the plot.
+        let legendRows = max((all.count + 1) / 2, 1)
+        let left = 80.0, right = 30.0, top = 70.0 + Double(legendRows - 1) * 18, bottom = 60.0
         let plotW = width - left - right, plotH = height - top - bottom
         let logs = all.flatMap { $0.points.map(\.1) }.filter(\.isFinite)
         var lo = floor(logs.min() ?? 0), hi = ceil(logs.max() ?? 0)
@@ -86,8 +88,8 @@ public enum GradientPlot {
         }
         // Legend, between the title and the plot.
         for (j, sr) in all.enumerated() {
-            let ly = 48.0
-            let lx = left + Double(j) * 260
+            let ly = 48.0 + Double(j / 2) * 18
+            let lx = left + Double(j % 2) * 260
             s += "<line x1=\"\(n(lx))\" y1=\"\(n(ly))\" x2=\"\(n(lx + 24))\" y2=\"\(n(ly))\" stroke=\"\(sr.color)\" stroke-width=\"2\"/>\n"
             s += "<circle cx=\"\(n(lx + 12))\" cy=\"\(n(ly))\" r=\"3.5\" fill=\"\(sr.color)\"/>\n"
             let zeros = sr.points.filter { !$0.1.isFinite }.count

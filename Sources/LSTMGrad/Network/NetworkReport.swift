@@ -87,6 +87,7 @@ extension ReportBuilder {
         var report = Report(header: header, sections: sections)
         if p.training.optimizer != nil { report.finalOptimizerState = pass.optimizerState }
         report.notation = names
+        report.unrolled = unrolled(pass, names: names, sections: sections, sequence: chosen ?? 0)
         var final = Trace()
         for block in blocks { final[block] = values.value(block.afterUpdate) }
         report.finalParameters = final
@@ -111,5 +112,53 @@ extension ReportBuilder {
         if let s = source { header.insert("spec: \(s)", at: 0) }
         header.insert(contentsOf: files.map { "from file: " + $0 }, at: source == nil ? 0 : 1)
         return header
+    }
+
+    /// The drawing's view of one sequence of the pass: a band per layer and direction (a reverse
+    /// band's steps read t+1; layer l > 0 starts from its input [out@l−1; out@l−1.reverse]),
+    /// the head's band (reading top_t when bidirectional), the losses, each value's gradients
+    /// among those the report prints, and the gradient flow of each layer and direction.
+    static func unrolled<C: Cell>(_ pass: NetworkPass<C>, names: Notation, sections: [Section], sequence b: Int) -> UnrolledNetwork {
+        let p = pass.problem, n = pass.names
+        let cell = p.cells[0][0]
+        let T = p.steps, L = p.layers, D = p.directions, B = p.sequenceCount
+        let printed = Set(sections.flatMap { $0.quantities.map(\.name) })
+        let delta = cell.carried.last.flatMap(UnrolledNetwork.flowSymbol)
+        var bands: [UnrolledNetwork.Band] = []
+        for l in 0..<L {
+            for d in 0..<D {
+                let reverse = d == 1
+                let rename: (QuantityName) -> QuantityName = { n.cell($0, layer: l, reverse: reverse, sequence: b) }
+                // Real time t is the cell's own step T−1−t in the reverse direction.
+                let steps = (0..<T).map { t in
+                    (l > 0 && !reverse ? [rename(.x(t))] : []) + cell.forwardLines(t: reverse ? T - 1 - t : t, names: names).map { rename($0.name) }
+                }
+                let initial = cell.carried.map { rename(QuantityName($0, t: -1)) }
+                // δ at the cell's step s stands at time s (T−1−s reversed); the initial state's at −1 (T reversed).
+                let flow = delta.map { delta in
+                    UnrolledNetwork.flow((-1..<T).map { s in (rename(QuantityName(delta, t: s)), s == -1 ? (reverse ? T : -1) : reverse ? T - 1 - s : s) }
+                                            .sorted { $0.1 < $1.1 }, printed: printed, values: pass.values)
+                } ?? []
+                let title = "layer \(l)" + (D == 2 ? (reverse ? " reverse (t = \(T - 1) … 0)" : " forward") : "")
+                bands.append(UnrolledNetwork.Band(title: title, steps: steps, reverse: reverse, initial: initial, flow: flow))
+            }
+        }
+        let head = NetworkPass<C>.headEquations(p, sequence: b)
+        let headLines = (0..<T).map { t in
+            (D == 2 ? [n.head(QuantityName(cell.outputSymbol, t: t), layers: L, sequence: b)] : []) + head.forwardLines(t: t).map { n.head($0.name, layers: L, sequence: b) }
+        }
+        let headSteps = headLines.map { $0.filter { $0.symbol != .loss } }
+        if headSteps.contains(where: { !$0.isEmpty }) { bands.append(UnrolledNetwork.Band(title: "head", steps: headSteps)) }
+        var gradients = UnrolledNetwork.gradients(of: bands.flatMap { $0.steps.joined() }, printed: printed)
+        // top_t's gradient is Δtop_t, the head's δ split between the two directions.
+        for name in headSteps.joined() where name.symbol == .top {
+            var g = name
+            g.symbol = .DeltaTop
+            if printed.contains(g) { gradients[name, default: []].append(g) }
+        }
+        let caption = "\(cell.summary), \(L) layer\(L == 1 ? "" : "s"), \(D == 2 ? "bidirectional" : "one direction")"
+            + (B > 1 ? "; drawn: sequence \(b) of the batch of \(B) (sequences 0…\(B - 1); --sequence B draws another)" : "")
+        return UnrolledNetwork(bands: bands, inputs: (0..<T).map { n.cell(.x($0), layer: 0, reverse: false, sequence: b) },
+                               losses: headLines.flatMap { $0.filter { $0.symbol == .loss } }, carried: cell.carried, gradients: gradients, caption: caption)
     }
 }

@@ -96,23 +96,13 @@ public enum ReportBuilder {
         let cellSteps = (0..<T).map { t in cell.forwardLines(t: t, names: names).map(\.name) }
         let headLines = (0..<T).map { t in head.forwardLines(t: t).map(\.name) }
         let headSteps = headLines.map { $0.filter { $0.symbol != .loss } }
-        var bands = [UnrolledNetwork.Band(title: cell.summary, steps: cellSteps)]
+        let flow = cell.carried.last.flatMap(UnrolledNetwork.flowSymbol).map { delta in
+            UnrolledNetwork.flow((-1..<T).map { (QuantityName(delta, t: $0), $0) }, printed: printed, values: pass.values)
+        } ?? []
+        var bands = [UnrolledNetwork.Band(title: cell.summary, steps: cellSteps, initial: cell.carried.map { QuantityName($0, t: -1) }, flow: flow)]
         if headSteps.contains(where: { !$0.isEmpty }) { bands.append(UnrolledNetwork.Band(title: "head", steps: headSteps)) }
-        var gradients: [QuantityName: [QuantityName]] = [:]
-        for name in (cellSteps + headSteps).joined() {
-            gradients[name] = name.symbol.gradientSymbols.map { QuantityName($0, name.component, t: name.t) }.filter(printed.contains)
-        }
-        var flow: [(name: QuantityName, norm: Double)] = []
-        if let last = cell.carried.last, let delta = last.gradientSymbols.dropFirst().first {
-            for t in -1..<T {
-                let name = QuantityName(delta, t: t)
-                guard printed.contains(name) else { continue }
-                let numbers = pass.values.value(name).numbers
-                flow.append((name, numbers.reduce(0) { $0 + $1 * $1 }.squareRoot()))
-            }
-        }
         return UnrolledNetwork(bands: bands, inputs: (0..<T).map(QuantityName.x), losses: headLines.flatMap { $0.filter { $0.symbol == .loss } },
-                               carried: cell.carried, gradients: gradients, flow: flow)
+                               carried: cell.carried, gradients: UnrolledNetwork.gradients(of: (cellSteps + headSteps).joined(), printed: printed))
     }
 
     /// Each quantity's equation, every value and every equation of the pass (show-work, `check`).

@@ -102,6 +102,40 @@ import Glibc
         #expect(page.contains("@media print"))
     }
 
+    /// A network's page: a band per layer and direction under the head's, reverse bands wired from
+    /// t+1 with their initial state right of the last step, the sequence drawn named, and a line of
+    /// the gradient flow per band.
+    @Test func networkPageDrawsEveryLayerAndDirection() throws {
+        let r = try CLIRunner.run(["run", "docs/examples/network-gru.json", "--format", "html", "--sequence", "1"])
+        #expect(r.status == 0)
+        #expect(r.stderr.isEmpty)
+        let page = r.stdout
+        #expect(Self.attributes(page, after: "<text class=\"band-title\" ").count == 5)
+        for title in ["layer 0 forward", "layer 0 reverse (t = 1 … 0)", "layer 1 forward", "layer 1 reverse (t = 1 … 0)", "head"] {
+            #expect(page.contains(">\(title)</text>"), "\(title)")
+        }
+        #expect(page.contains("drawn: sequence 1 of the batch of 2"))
+        #expect(page.contains(">reverse: t = −1</text>"))
+        // Only sequence 1 is drawn: 2 steps × (4 bands × 5 values (r, z, hn, n, h) + layer 1's input +
+        // 3 head values (top, v, y)) + 4 initial states + 2 inputs + 2 losses.
+        let nodes = Self.attributes(page, after: "<a class=\"node ")
+        #expect(nodes.count == 2 * (4 * 5 + 1 + 3) + 4 + 2 + 2)
+        #expect(!page.contains("href=\"#q-h_l0-b0-0\" tabindex"))
+        // The reverse direction's h at t = 0 reads its h at t = 1: an edge running right to left.
+        #expect(page.contains("<a class=\"node carried\" href=\"#q-h_l0-reverse-b1-0\" tabindex=\"0\""))
+        let reverseEdges = page.split(separator: "\n").filter { line in
+            guard line.hasPrefix("<path class=\"edge recurrent\""), let m = line.firstRange(of: "d=\"M") else { return false }
+            let xs = line[m.upperBound...].split(whereSeparator: { ",LHV \"".contains($0) }).compactMap { Double($0) }
+            return xs.count >= 3 && xs[2] < xs[0]
+        }
+        #expect(!reverseEdges.isEmpty)
+        // The head reads top_t = [out_t@l1; out_t@l1.reverse]; its gradient is Δtop_t.
+        #expect(page.contains("aria-label=\"top_0@b1 = 0.11558, -0.19343, -0.43936, … (4); Δtop_0@b1 = 0.22197, -0.21375, -0.35351, … (4)\""))
+        // The gradient flow: a line and a column per layer and direction.
+        #expect(page.contains("<th>‖δh_t‖ layer 1 reverse (t = 1 … 0)</th>"))
+        #expect(Self.attributes(page, after: "data-series=\"flow-").count == 4 * 2)
+    }
+
     /// The attribute values after each `marker` (` id="`, `href="#`).
     static func attributes(_ html: String, after marker: String) -> [String] {
         html.split(separator: marker, omittingEmptySubsequences: false).dropFirst().map { String($0.prefix { $0 != "\"" }) }
@@ -110,9 +144,8 @@ import Glibc
     /// Every link of every example's page (a node to its equation, an operand to where it is
     /// computed or given) has its target, and no id is used twice.
     @Test func everyLinkHasItsTarget() throws {
-        let names = try CLIRunner.run(["examples"]).stdout.split(separator: "\n").map { String($0.split(separator: " ")[0]) }
-        for name in names {
-            let page = try CLIRunner.run(["run", "--example", name, "--format", "html"]).stdout
+        for (name, arguments) in try Self.pages() {
+            let page = try CLIRunner.run(["run"] + arguments + ["--format", "html"]).stdout
             let ids = Self.attributes(page, after: " id=\"")
             #expect(Set(ids).count == ids.count, "\(name): an id is used twice")
             let targets = Set(Self.attributes(page, after: "href=\"#") + Self.attributes(page, after: "data-ref=\""))
@@ -163,16 +196,41 @@ import Glibc
 
     static let mathElements: Set<String> = ["math", "mrow", "mi", "mn", "mo", "msub", "msup", "msubsup", "mtext", "mtable", "mtr", "mtd", "mspace"]
 
+    /// The pages the browsers render: every built-in example, and the network examples of
+    /// docs/examples (a stacked, bidirectional GRU on a batch; a stacked LSTM).
+    static func pages() throws -> [(name: String, arguments: [String])] {
+        let names = try CLIRunner.run(["examples"]).stdout.split(separator: "\n").map { String($0.split(separator: " ")[0]) }
+        #expect(names.count >= 10)
+        return names.map { ($0, ["--example", $0]) } + ["network-gru", "network-lstm"].map { ($0, ["docs/examples/\($0).json"]) }
+    }
+
+    /// Every quantity of `--format json` for `arguments`, with its value as the page prints it.
+    static func expectedResults(_ arguments: [String]) throws -> [(key: String, numbers: [String])] {
+        try JSONOutput.quantities(try CLIRunner.run(["run"] + arguments + ["--format", "json"]).stdout).map { key, numbers in
+            (key, numbers.map { x -> String in
+                var b = OutputBuffer()
+                b.writeFixed(x, decimals: 5)
+                return b.text
+            })
+        }
+    }
+
+    /// Each of `expected` is in `results` (a rendered key) with its value.
+    static func expectKey(_ results: [(key: String, numbers: [String])], _ expected: [(key: String, numbers: [String])], page name: String, browser: String) {
+        let shown = Dictionary(results.map { ($0.key, $0.numbers) }, uniquingKeysWith: { a, _ in a })
+        for (key, numbers) in expected {
+            #expect(shown[key] == numbers, "\(browser), \(name): \(key) shows \(shown[key] ?? []), expected \(numbers)")
+        }
+    }
+
     @Test func everyExamplePageRendersInChromium() throws {
         guard Self.chromium != nil else {
             print("note: SolutionPageTests.everyExamplePageRendersInChromium skipped: chromium is not installed ('make setup' installs it)")
             return
         }
-        let names = try CLIRunner.run(["examples"]).stdout.split(separator: "\n").map { String($0.split(separator: " ")[0]) }
-        #expect(names.count >= 10)
         try withTemporaryDirectory { dir in
-            for name in names {
-                let html = try CLIRunner.run(["run", "--example", name, "--format", "html"])
+            for (name, arguments) in try Self.pages() {
+                let html = try CLIRunner.run(["run"] + arguments + ["--format", "html"])
                 #expect(html.status == 0, "\(name): \(html.stderr)")
                 let page = "\(dir)/\(name).html"
                 try OutputFile.write(page, html.stdout)
@@ -182,16 +240,7 @@ import Glibc
                 let console = dom.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }
                 #expect(console.isEmpty, "\(name): \(console)")
                 // Every quantity of --format json is in the rendered key with its value as printed.
-                let json = try JSONOutput.quantities(try CLIRunner.run(["run", "--example", name, "--format", "json"]).stdout)
-                let results = Dictionary(Self.keyResults(dom.stdout).map { ($0.key, $0.numbers) }, uniquingKeysWith: { a, _ in a })
-                for (key, numbers) in json {
-                    let expected = numbers.map { x -> String in
-                        var b = OutputBuffer()
-                        b.writeFixed(x, decimals: 5)
-                        return b.text
-                    }
-                    #expect(results[key] == expected, "\(name): \(key) shows \(results[key] ?? []), expected \(expected)")
-                }
+                Self.expectKey(Self.keyResults(dom.stdout), try Self.expectedResults(arguments), page: name, browser: "chromium")
                 // The MathML is MathML Core's elements only, with no error element.
                 for math in dom.stdout.split(separator: "<math", omittingEmptySubsequences: false).dropFirst() {
                     let body = math[..<(math.firstRange(of: "</math>")?.lowerBound ?? math.endIndex)]
@@ -200,6 +249,8 @@ import Glibc
                         #expect(Self.mathElements.contains(element) || element.isEmpty, "\(name): <\(element)> in MathML")
                     }
                 }
+                // The drawing: a focusable node linking to its entry for every value drawn.
+                #expect(dom.stdout.contains("<a class=\"node "), "\(name): no drawing")
                 // Read as XML, the page parses: no parser error in the document Chromium builds.
                 let xhtml = "\(dir)/\(name).xhtml"
                 try OutputFile.write(xhtml, html.stdout)
@@ -227,6 +278,101 @@ import Glibc
             let png = try InputFile.read(shot)
             #expect(png.count > 20_000)
             #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+        }
+    }
+
+    /// Firefox (Debian's `firefox-esr`), where `make setup` could install it.
+    static let firefox: String? = Shell.which("firefox-esr") ?? Shell.which("firefox")
+
+    /// Firefox has no DOM dump: this probe, put first in a copy of the page, reports through the
+    /// console (which the test's profile sends to stdout) every script error and console warning
+    /// or error, each entry of the key with the numbers of its rendered result, the elements and
+    /// namespaces of the MathML, the drawing's nodes, and that it ran to the end. No `<` or `&`.
+    static let probe = """
+    (function () {
+      function say(s) { console.log("PROBE " + s); }
+      window.addEventListener("error", function (e) { say("error " + e.message); });
+      ["error", "warn"].forEach(function (k) { console[k] = function () { say("console." + k + " " + Array.prototype.join.call(arguments, " ")); }; });
+      window.addEventListener("load", function () {
+        document.querySelectorAll("div.eq[data-key]").forEach(function (eq) {
+          var result = eq.querySelector(".step.result math");
+          if (!result) return;
+          var numbers = Array.prototype.map.call(result.querySelectorAll("mn"), function (mn) { return mn.textContent; });
+          say("key " + eq.getAttribute("data-key") + " = " + numbers.join(" "));
+        });
+        var tags = {};
+        document.querySelectorAll("math, math *").forEach(function (el) {
+          tags[(el.namespaceURI === "http://www.w3.org/1998/Math/MathML" ? "" : "!") + el.localName] = true;
+        });
+        say("math " + Object.keys(tags).join(" "));
+        var nodes = document.querySelectorAll("svg a.node");
+        var linked = Array.prototype.filter.call(nodes, function (a) {
+          return a.getAttribute("tabindex") === "0" ? document.getElementById(a.getAttribute("href").slice(1)) !== null : false;
+        });
+        say("nodes " + nodes.length + " " + linked.length);
+        say("done");
+      });
+    })();
+
+    """
+
+    /// The probe's reports for `page` (a copy with the probe first in its head) and Firefox's
+    /// screenshot of it.
+    static func firefoxProbe(_ page: String, screenshot: String, profile: String) throws -> [String] {
+        let r = try Shell.run("timeout 120 \(firefox!) --headless --no-remote --profile \(Shell.quote(profile)) --window-size=1200,1400 "
+                              + "--screenshot \(Shell.quote(screenshot)) \(Shell.quote("file://" + page))")
+        let prefix = "console.log: \"PROBE "
+        return r.stdout.split(separator: "\n").filter { $0.hasPrefix(prefix) && $0.hasSuffix("\"") }.map {
+            String($0.dropFirst(prefix.count).dropLast()).replacing("\\\"", with: "\"").replacing("\\\\", with: "\\")
+        }
+    }
+
+    @Test func everyExamplePageRendersInFirefox() throws {
+        guard Self.firefox != nil else {
+            print("note: SolutionPageTests.everyExamplePageRendersInFirefox skipped: firefox-esr is not installed ('make setup' installs it where it can)")
+            return
+        }
+        try withTemporaryDirectory { dir in
+            let profile = "\(dir)/firefox-profile"
+            _ = try Shell.run("mkdir -p \(Shell.quote(profile))")
+            // Console messages of pages to stdout; no first-run pages.
+            try OutputFile.write(profile + "/user.js", """
+                user_pref("devtools.console.stdout.content", true);
+                user_pref("browser.shell.checkDefaultBrowser", false);
+                user_pref("datareporting.policy.dataSubmissionEnabled", false);
+                user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
+
+                """)
+            for (name, arguments) in try Self.pages() {
+                let html = try CLIRunner.run(["run"] + arguments + ["--format", "html"])
+                #expect(html.status == 0, "\(name): \(html.stderr)")
+                let probed = html.stdout.replacing("<head>\n", with: "<head>\n<script>//<![CDATA[\n" + Self.probe + "//]]></script>\n", maxReplacements: 1)
+                for ext in ["html", "xhtml"] {
+                    // As HTML, and read as XML (an XML parser error would stop the probe).
+                    let page = "\(dir)/\(name).\(ext)"
+                    try OutputFile.write(page, probed)
+                    let shot = "\(dir)/\(name)-\(ext).png"
+                    let reports = try Self.firefoxProbe(page, screenshot: shot, profile: profile)
+                    #expect(reports.last == "done", "firefox, \(name).\(ext): the probe did not finish: \(reports.suffix(3))")
+                    let png = try InputFile.read(shot)
+                    #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47], "firefox, \(name).\(ext): no screenshot")
+                    let problems = reports.filter { $0.hasPrefix("error ") || $0.hasPrefix("console.") }
+                    #expect(problems.isEmpty, "firefox, \(name).\(ext): \(problems)")
+                    let math = reports.first { $0.hasPrefix("math ") }.map { $0.dropFirst(5).split(separator: " ").map(String.init) } ?? []
+                    #expect(!math.isEmpty && Set(math).isSubset(of: Self.mathElements), "firefox, \(name).\(ext): MathML elements \(math)")
+                    let nodes = reports.first { $0.hasPrefix("nodes ") }.map { $0.dropFirst(6).split(separator: " ").compactMap { Int($0) } } ?? []
+                    #expect(nodes.count == 2 && nodes[0] > 0 && nodes[0] == nodes[1], "firefox, \(name).\(ext): drawing nodes (all, focusable and linked) \(nodes)")
+                    guard ext == "html" else { continue }
+                    let results = reports.filter { $0.hasPrefix("key ") }.map { r -> (key: String, numbers: [String]) in
+                        let body = r.dropFirst(4)
+                        let eq = body.firstRange(of: " = ")!
+                        return (String(body[..<eq.lowerBound]), body[eq.upperBound...].split(separator: " ").map(String.init))
+                    }
+                    Self.expectKey(results, try Self.expectedResults(arguments), page: name, browser: "firefox")
+                }
+            }
+            let png = try InputFile.read("\(dir)/gomez-html.png")
+            #expect(png.count > 20_000)
         }
     }
 }

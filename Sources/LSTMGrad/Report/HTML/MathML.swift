@@ -59,15 +59,21 @@ struct MathML {
             }
             return s + "</mtable><mo>]</mo></mrow>"
         }
-        return "<mrow><mo>[</mo>" + numbers.map { number($0, trimmed: trimmed) }.joined(separator: "<mspace width=\"0.5em\"></mspace>") + "<mo>]</mo></mrow>"
+        return "<mrow><mo>[</mo>" + numbers.map { number($0, trimmed: trimmed) }.joined(separator: "<mspace width=\"0.5em\"/>") + "<mo>]</mo></mrow>"
+    }
+
+    /// `body` in an mrow that opens with `open` (`<mrow class=…>`): a bracketed value is one
+    /// mrow already, and takes the attributes itself.
+    static func mrow(_ open: String, _ body: String) -> String {
+        body.hasPrefix("<mrow>") ? open + body.dropFirst(6) : open + body + "</mrow>"
     }
 
     /// The right-hand side in symbols (`numbers` false) or with each operand's value; every
     /// operand is marked with the id of the entry that computes or gives it.
     func expression(_ e: Expr, values: Trace, numbers: Bool) -> String {
         e.rendered(leaf: { name in
-            let inner = numbers ? value(values.value(name), trimmed: true) : label(name)
-            return "<mrow class=\"ref\" data-ref=\"\(HTMLText.id(name))\">" + inner + "</mrow>"
+            let open = "<mrow class=\"ref\" data-ref=\"\(HTMLText.id(name))\">"
+            return numbers ? Self.mrow(open, value(values.value(name), trimmed: true)) : open + label(name) + "</mrow>"
         }, number: { "<mn>" + shortest($0) + "</mn>" }, text: op, superscript: { base, exponent in
             "<msup><mrow>" + base + "</mrow>" + (exponent == "T" ? "<mi>T</mi>" : "<mn>" + exponent + "</mn>") + "</msup>"
         }, negative: { $0.contains("\"><mn>-") || $0.hasPrefix("<mn>-") })

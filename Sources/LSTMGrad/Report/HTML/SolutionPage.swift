@@ -12,7 +12,7 @@ public struct SolutionPage: Sendable {
         let math = MathML(decimals: decimals, notation: report.notation)
         var navigation: [(String, String)] = []
         if report.unrolled != nil { navigation.append(("network", "Network")) }
-        if report.unrolled.map({ $0.flow.count > 1 }) ?? false { navigation.append(("flow", "Gradient flow")) }
+        if !(report.unrolled?.flows.isEmpty ?? true) { navigation.append(("flow", "Gradient flow")) }
         let given = givenValues(report)
         if !given.isEmpty { navigation.append(("given", "Given")) }
         if !intermediateValues(report).isEmpty { navigation.append(("intermediate", "Also computed")) }
@@ -21,12 +21,14 @@ public struct SolutionPage: Sendable {
                       navigation: navigation, into: &out)
         if let network = report.unrolled, report.values != nil {
             out.write("<section id=\"network\">\n<h2>The unrolled network</h2>\n")
-            out.write("<p class=\"hint\">A column per timestep; each box is a value of the forward pass. Hover over a box or reach it with Tab to see its gradient; select it to go to its equation. Dashed blue arrows carry the state from t−1 to t.</p>\n")
+            if let caption = network.caption { out.write("<p class=\"caption\">" + HTMLText.escape(caption) + "</p>\n") }
+            let reverse = network.hasReverse ? " (from t+1 to t in a reverse band, whose initial state enters right of the last step)" : ""
+            out.write("<p class=\"hint\">A column per timestep; each box is a value of the forward pass. Hover over a box or reach it with Tab to see its gradient; select it to go to its equation. Dashed blue arrows carry the state from t−1 to t\(reverse).</p>\n")
             out.write("<p class=\"no-print\"><button type=\"button\" id=\"show-gradients\" aria-pressed=\"false\" hidden=\"hidden\">Show every gradient</button></p>\n")
             out.write("<div class=\"drawing\">\n")
             UnrolledDrawing(network: network, report: report, math: math).write(into: &out)
-            out.write("</div>\n<ul class=\"legend\"><li>solid grey arrow: read at the same t</li><li>dashed blue arrow: from t−1</li><li>thick border: carried to the next step</li><li>grey dashed box: given</li></ul>\n</section>\n")
-            if network.flow.count > 1 {
+            out.write("</div>\n<ul class=\"legend\"><li>solid grey arrow: read at the same t</li><li>dashed blue arrow: from t−1\(network.hasReverse ? " (t+1 in a reverse band)" : "")</li><li>thick border: carried to the next step</li><li>grey dashed box: given</li></ul>\n</section>\n")
+            if !network.flows.isEmpty {
                 writeFlow(network, report: report, into: &out)
             }
         }
@@ -100,20 +102,43 @@ public struct SolutionPage: Sendable {
         return report.equations.filter { read.contains($0.name) && !printed.contains($0.name) && seen.insert($0.name).inserted }
     }
 
-    /// ‖δstate_t‖ (or ‖δh_t‖) over t, log scale.
+    /// ‖δstate_t‖ (or ‖δh_t‖) over t, log scale: a line per band (layer and direction).
     func writeFlow(_ network: UnrolledNetwork, report: Report, into out: inout OutputBuffer) {
-        guard let first = network.flow.first?.name else { return }
-        let symbol = report.notation.label(first.at(nil))
+        let bands = network.flows
+        guard let first = bands.first?.flow.first?.name else { return }
+        let symbol = report.notation.label(first.at(nil).placed(layer: nil, reverse: false, sequence: nil))
+        let several = bands.count > 1
         out.write("<section id=\"flow\">\n<h2>Gradient flow</h2>\n")
-        out.write("<p class=\"hint\">How large the gradient of the carried state is at each step, from the last step back to the initial state: a line falling to the left means the gradient vanishes as it goes back in time, one rising means it explodes.</p>\n")
-        let series = GradientPlot.Series(id: "flow", label: "‖\(symbol)_t‖", color: "#0b57a4",
-                                         points: network.flow.map { ($0.name.t ?? 0, $0.norm > 0 ? log10($0.norm) : -.infinity) })
-        let ts = network.flow.compactMap(\.name.t)
+        out.write("<p class=\"hint\">How large the gradient of the carried state is at each step, from the last step back to the initial state: a line falling to the left means the gradient vanishes as it goes back in time, one rising means it explodes.")
+        if let caption = network.caption { out.write(" " + HTMLText.escape(caption) + ".") }
+        let T = network.steps
+        // Where the initial states' δ stand, when the report has them: −1, and T for a reverse band.
+        let initials = bands.flatMap { band in band.flow.filter { $0.t == (band.reverse ? T : -1) }.map(\.t) }
+        if network.hasReverse {
+            out.write(" A reverse band runs the other way: its gradient goes back from t = \(T - 1) to t = 0" + (initials.contains(T) ? ", then to its initial state, drawn at t = \(T)." : "."))
+        }
+        out.write("</p>\n")
+        let colors = ["#0b57a4", "#a4161a", "#1a6b2f", "#6b1a8c", "#9a4a00", "#1b1b1b"]
+        let series = bands.enumerated().map { k, band in
+            GradientPlot.Series(id: several ? "flow-\(k)" : "flow", label: "‖\(symbol)_t‖" + (several ? " " + band.title : ""), color: colors[k % colors.count],
+                                points: band.flow.map { ($0.t, $0.norm > 0 ? log10($0.norm) : -.infinity) })
+        }
+        let ts = bands.flatMap { $0.flow.map(\.t) }
+        let lo = ts.min() ?? 0, hi = ts.max() ?? 0
+        let axis = initials.contains(T) ? "t (timestep; \(initials.contains(-1) ? "−1 and " : "")\(T) \(initials.contains(-1) ? "are the initial states" : "is the reverse initial state"))"
+            : initials.contains(-1) ? "t (timestep; −1 is the initial state)" : "t (timestep)"
         out.write("<div class=\"plot\">\n")
-        out.write(GradientPlot.svg([series], xs: (ts.min() ?? 0)...(ts.max() ?? 0), title: "‖\(symbol)_t‖ at each timestep t", xLabel: "t (timestep; −1 is the initial state)"))
-        out.write("</div>\n<table class=\"answers flow\"><thead><tr><th>t</th><th>‖\(HTMLText.escape(symbol))_t‖</th></tr></thead><tbody>\n")
-        for (name, norm) in network.flow {
-            out.write("<tr><td>\(name.t ?? 0)</td><td>" + WorkRenderer(format: .text, decimals: decimals).number(norm, trimmed: false) + "</td></tr>\n")
+        out.write(GradientPlot.svg(series, xs: lo...hi, title: "‖\(symbol)_t‖ at each timestep t", xLabel: axis))
+        out.write("</div>\n<table class=\"answers flow\"><thead><tr><th>t</th>")
+        for band in bands { out.write("<th>‖" + HTMLText.escape(symbol) + "_t‖" + (several ? " " + HTMLText.escape(band.title) : "") + "</th>") }
+        out.write("</tr></thead><tbody>\n")
+        let work = WorkRenderer(format: .text, decimals: decimals)
+        for t in lo...hi {
+            let cells = bands.map { band in band.flow.first { $0.t == t } }
+            if cells.allSatisfy({ $0 == nil }) { continue }
+            out.write("<tr><td>\(t)</td>")
+            for c in cells { out.write("<td>" + (c.map { work.number($0.norm, trimmed: false) } ?? "") + "</td>") }
+            out.write("</tr>\n")
         }
         out.write("</tbody></table>\n</section>\n")
     }
@@ -129,7 +154,7 @@ public struct SolutionPage: Sendable {
             out.write("<div class=\"step\"><span>=</span>" + MathML.math(math.expression(e.rhs, values: values, numbers: false)) + "</div>\n")
             out.write("<div class=\"step\"><span>=</span>" + MathML.math(math.expression(e.rhs, values: values, numbers: true)) + "</div>\n")
         }
-        out.write("<div class=\"step result\"><span>=</span>" + MathML.math("<mrow class=\"value\">" + math.value(value, trimmed: false) + "</mrow>") + "</div>\n")
+        out.write("<div class=\"step result\"><span>=</span>" + MathML.math(MathML.mrow("<mrow class=\"value\">", math.value(value, trimmed: false))) + "</div>\n")
         out.write("</div>\n")
         if let n = note { out.write("<p class=\"note\">" + HTMLText.escape(n) + "</p>\n") }
         if let e = equation {

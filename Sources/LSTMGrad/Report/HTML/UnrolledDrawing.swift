@@ -1,6 +1,7 @@
-/// The unrolled network as SVG: a column per timestep (and one for the initial state), the
-/// band of each layer and direction (then the head's) with its values as nodes, x_t below and
-/// L_t above; edges from each equation's operands (dashed blue: from t−1). Every node links to
+/// The unrolled network as SVG: a column per timestep (and one for the initial state, left of
+/// t = 0; a reverse direction's right of t = T−1), the band of each layer and direction (then
+/// the head's) with its values as nodes, x_t below and L_t above; edges from each equation's
+/// operands (dashed blue: from t−1, or from t+1 in a reverse band). Every node links to
 /// its entry in the solution key, is reached with Tab, names its value and gradient in its
 /// `<title>` and shows the gradient in place on hover or focus (CSS, no script needed).
 struct UnrolledDrawing {
@@ -28,6 +29,8 @@ struct UnrolledDrawing {
 
     func write(into out: inout OutputBuffer) {
         let T = network.steps
+        // Column c shows t = c − 1; a reverse band's initial state stands in column T + 1.
+        let columns = T + 1 + (network.hasReverse ? 1 : 0)
         guard let values = report.values else { return }
         let equations = Dictionary(report.equations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let carried = Set(network.carried)
@@ -61,13 +64,13 @@ struct UnrolledDrawing {
             let deepest = depth.values.max() ?? 0
             let first = rows.count
             for d in stride(from: deepest, through: 0, by: -1) {
-                var names: [[QuantityName]] = [[]]
-                for step in band.steps { names.append(step.filter { depth[$0] == d }) }
-                // The initial state stands in column 0, in the row of its own symbol.
-                if b == 0 {
-                    names[0] = network.carried.map { QuantityName($0, t: -1) }.filter { initial in
-                        band.steps.first?.contains { $0.symbol == initial.symbol && depth[$0] == d } ?? false
-                    }
+                var names = [[QuantityName]](repeating: [], count: columns)
+                for (t, step) in band.steps.enumerated() { names[t + 1] = step.filter { depth[$0] == d } }
+                // The initial state stands before the band's first step (column 0, or right of
+                // t = T−1 for a reverse band), in the row of the carried value of its own symbol.
+                let opening = band.reverse ? band.steps.last : band.steps.first
+                names[band.reverse ? T + 1 : 0] = band.initial.filter { initial in
+                    opening?.contains { $0.symbol == initial.symbol && depth[$0] == d } ?? false
                 }
                 rows.append(Row(band: b, names: names))
             }
@@ -96,7 +99,6 @@ struct UnrolledDrawing {
         }
         let nodeW = Double(chars) * Self.charWidth + 14
         let nodeH = Self.labelHeight + Double(maxLines) * Self.lineHeight + 6
-        let columns = T + 1
         var columnW = [Double](repeating: nodeW, count: columns)
         for row in rows {
             for (c, names) in row.names.enumerated() where !names.isEmpty {
@@ -127,7 +129,7 @@ struct UnrolledDrawing {
                 let used = Double(names.count) * (nodeW + Self.hGap) - Self.hGap
                 for (k, name) in names.enumerated() {
                     var kind = "value"
-                    if name.symbol == .loss { kind = "loss" } else if name.symbol == .x || name.t == -1 { kind = "given" } else if carried.contains(name.symbol) { kind = "carried" }
+                    if name.symbol == .loss { kind = "loss" } else if name.t == -1 || equations[name] == nil { kind = "given" } else if carried.contains(name.symbol) { kind = "carried" }
                     var node = Node(name: name, kind: kind)
                     node.column = c
                     node.x = columnX[c] + (columnW[c] - used) / 2 + Double(k) * (nodeW + Self.hGap)
@@ -150,27 +152,29 @@ struct UnrolledDrawing {
             out.write("<text class=\"band-title\" x=\"\(n(Self.margin + 8))\" y=\"\(n(top + 14))\">" + HTMLText.escape(band.title) + "</text>\n")
         }
         for c in 0..<columns {
-            let text = "t = \(c == 0 ? "−1" : String(c - 1))"
+            let text = c == 0 ? "t = −1" : c == T + 1 ? "reverse: t = −1" : "t = \(c - 1)"
             out.write("<text class=\"col-title\" x=\"\(n(columnX[c] + columnW[c] / 2))\" y=\"\(n(Self.margin + 16))\" text-anchor=\"middle\">\(text)</text>\n")
         }
         // Edges: each operand that is drawn, to the value that reads it.
         out.write("<g aria-hidden=\"true\">\n")
         let ordered = nodes.values.sorted { ($0.y, $0.x) < ($1.y, $1.x) }
         for node in ordered {
-            guard let t = node.name.t else { continue }
             for operand in equations[node.name]?.rhs.operands ?? [] {
                 guard let from = nodes[operand] else { continue }
-                if operand.t == t - 1 {
-                    // From the previous column: out of its right side, straight into this
-                    // node's left side (same row), or along a lane of the gap between the
+                let lane = Double(network.carried.firstIndex(of: operand.symbol) ?? 0) - Double(network.carried.count - 1) / 2
+                if abs(node.column - from.column) == 1 {
+                    // From the neighbouring column (t−1, or t+1 and the initial state right of
+                    // t = T−1 in a reverse band): out of its side facing this node, straight into
+                    // this node's near side (same row), or along a lane of the gap between the
                     // columns (one per carried value) and above this node's row into its top.
-                    let sx = from.x + nodeW, sy = from.y + nodeH / 2
+                    let forward = from.column < node.column
+                    let sx = forward ? from.x + nodeW : from.x, sy = from.y + nodeH / 2
                     let d: String
                     if from.y == node.y {
-                        d = "M\(n(sx)),\(n(sy)) L\(n(node.x - 2)),\(n(sy))"
+                        d = "M\(n(sx)),\(n(sy)) L\(n(forward ? node.x - 2 : node.x + nodeW + 2)),\(n(sy))"
                     } else {
-                        let lane = Double(network.carried.firstIndex(of: operand.symbol) ?? 0) - Double(network.carried.count - 1) / 2
-                        let gx = columnX[node.column] - Self.columnGap / 2 + lane * 10
+                        let gx = forward ? columnX[node.column] - Self.columnGap / 2 + lane * 10
+                                         : columnX[node.column] + columnW[node.column] + Self.columnGap / 2 - lane * 10
                         let hy = node.y - Self.rowGap / 2 + lane * 6
                         let ex = node.x + nodeW / 2
                         d = "M\(n(sx)),\(n(sy)) H\(n(gx)) V\(n(hy)) H\(n(ex)) V\(n(node.y - 2))"
