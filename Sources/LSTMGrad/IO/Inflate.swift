@@ -31,12 +31,14 @@ public enum Inflate {
     }
 }
 
-/// A canonical Huffman code: a 10-bit table for the common short codes, and the counts per
-/// length for the rest (decoded as in zlib's puff.c).
+/// A canonical Huffman code: an 11-bit lookup table that decodes the common short codes in
+/// one step, and the counts per length for the rest (decoded as in zlib's puff.c).
 struct HuffmanCode {
-    static let fastBits = 10
-    /// Per `fastBits`-bit prefix (bit-reversed, as DEFLATE sends codes): symbol << 4 | length,
-    /// or 0 when the code is longer.
+    static let fastBits = 11
+    static let fastMask = UInt64((1 << fastBits) - 1)
+    /// Per `fastBits`-bit prefix (bit-reversed, as DEFLATE sends codes): symbol << 6 | length,
+    /// or 0 when the code is longer. (A 64-bit shift by the entry itself drops the length's
+    /// bits: the shift count is taken modulo 64.)
     var fast: [UInt16]
     /// Codes per length 0…15.
     var counts: [Int]
@@ -45,7 +47,7 @@ struct HuffmanCode {
 
     /// Builds the code from each symbol's code length (0: unused). Over-subscribed sets are
     /// errors; incomplete ones are allowed (RFC 1951 permits a single distance code).
-    init(lengths: [Int]) throws(Inflate.Failure) {
+    init(lengths: ArraySlice<Int>) throws(Inflate.Failure) {
         counts = [Int](repeating: 0, count: 16)
         for l in lengths { counts[l] += 1 }
         counts[0] = 0
@@ -64,25 +66,31 @@ struct HuffmanCode {
         }
         // The fast table: walk the codes in canonical order.
         fast = [UInt16](repeating: 0, count: 1 << Self.fastBits)
-        var code = 0, index = 0
-        for len in 1...15 {
-            for _ in 0..<counts[len] {
-                if len <= Self.fastBits {
-                    // Reverse the code's bits: DEFLATE sends a Huffman code's bits from the top.
-                    var rev = 0
-                    for b in 0..<len where code & (1 << b) != 0 { rev |= 1 << (len - 1 - b) }
-                    let entry = UInt16(symbols[index] << 4 | len)
-                    var k = rev
-                    while k < 1 << Self.fastBits {
-                        fast[k] = entry
-                        k += 1 << len
+        fast.withUnsafeMutableBufferPointer { fast in
+            var code = 0, index = 0
+            for len in 1...15 {
+                for _ in 0..<counts[len] {
+                    if len <= Self.fastBits {
+                        // Reverse the code's bits: DEFLATE sends a Huffman code's bits from the top.
+                        var rev = 0
+                        for b in 0..<len where code & (1 << b) != 0 { rev |= 1 << (len - 1 - b) }
+                        let entry = UInt16(symbols[index] << 6 | len)
+                        var k = rev
+                        while k < 1 << Self.fastBits {
+                            fast[k] = entry
+                            k += 1 << len
+                        }
                     }
+                    code += 1
+                    index += 1
                 }
-                code += 1
-                index += 1
+                code <<= 1
             }
-            code <<= 1
         }
+    }
+
+    init(lengths: [Int]) throws(Inflate.Failure) {
+        try self.init(lengths: lengths[...])
     }
 }
 
@@ -91,6 +99,9 @@ struct Inflater {
     let output: UnsafeMutableBufferPointer<UInt8>
     var inPos = 0
     var outPos = 0
+    /// Bits not yet consumed, the next one lowest. Bits above `bitCount` may already hold the
+    /// bytes from `inPos` on (a refill loads a whole word); they are the same bytes a later
+    /// refill puts there, so OR-ing them in again changes nothing.
     var bitBuffer: UInt64 = 0
     var bitCount = 0
 
@@ -99,11 +110,14 @@ struct Inflater {
         self.output = output
     }
 
-    static let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-    static let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-    static let distanceBase = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
-                               4097, 6145, 8193, 12289, 16385, 24577]
-    static let distanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
+    /// Per length symbol 257…285: base << 8 | extra bits; per distance symbol 0…29 likewise.
+    static let lengthCodes: [UInt32] = zip(
+        [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258],
+        [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]).map { UInt32($0 << 8 | $1) }
+    static let distanceCodes: [UInt32] = zip(
+        [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
+         4097, 6145, 8193, 12289, 16385, 24577],
+        [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]).map { UInt32($0 << 8 | $1) }
     /// The order code-length code lengths are sent in.
     static let codeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
 
@@ -117,10 +131,18 @@ struct Inflater {
         return (lit, dist)
     }()
 
-    /// Tops the bit buffer up to at least 56 bits while input lasts.
+    /// Tops the bit buffer up to at least 56 bits while input lasts: a word at a time while
+    /// eight bytes remain, then byte by byte.
     @inline(__always) mutating func refill() {
+        if inPos <= input.count - 8 {
+            let word = UInt64(littleEndian: UnsafeRawPointer(input.baseAddress! + inPos).loadUnaligned(as: UInt64.self))
+            bitBuffer |= word &<< UInt64(bitCount)
+            inPos += (63 - bitCount) >> 3
+            bitCount |= 56
+            return
+        }
         while bitCount <= 56 && inPos < input.count {
-            bitBuffer |= UInt64(input[inPos]) << UInt64(bitCount)
+            bitBuffer |= UInt64(input[inPos]) &<< UInt64(bitCount)
             inPos += 1
             bitCount += 8
         }
@@ -131,21 +153,26 @@ struct Inflater {
             refill()
             if bitCount < n { throw Inflate.Failure(message: "the compressed data ends early") }
         }
-        let v = Int(bitBuffer & ((1 << UInt64(n)) - 1))
-        bitBuffer >>= UInt64(n)
+        let v = Int(bitBuffer & ((1 &<< UInt64(n)) &- 1))
+        bitBuffer &>>= UInt64(n)
         bitCount -= n
         return v
     }
 
-    @inline(__always) mutating func decode(_ h: HuffmanCode) throws(Inflate.Failure) -> Int {
+    /// One symbol of `h`, whose fast table is `fast`.
+    @inline(__always) mutating func decode(_ h: HuffmanCode, _ fast: UnsafeBufferPointer<UInt16>) throws(Inflate.Failure) -> Int {
         if bitCount < 15 { refill() }
-        let entry = Int(h.fast[Int(bitBuffer & UInt64((1 << HuffmanCode.fastBits) - 1))])
-        if entry != 0 && entry & 15 <= bitCount {
-            bitBuffer >>= UInt64(entry & 15)
-            bitCount -= entry & 15
-            return entry >> 4
+        let entry = Int(fast[Int(bitBuffer & HuffmanCode.fastMask)])
+        if entry != 0 && entry & 63 <= bitCount {
+            bitBuffer &>>= UInt64(entry)
+            bitCount -= entry & 63
+            return entry >> 6
         }
-        // A long code (or few bits left): bit by bit, canonical order.
+        return try decodeSlowly(h)
+    }
+
+    /// A long code (or few bits left): bit by bit, canonical order.
+    mutating func decodeSlowly(_ h: HuffmanCode) throws(Inflate.Failure) -> Int {
         var code = 0, first = 0, index = 0
         for len in 1...15 {
             code |= try bits(1)
@@ -157,6 +184,10 @@ struct Inflater {
             code <<= 1
         }
         throw Inflate.Failure(message: "an invalid Huffman code")
+    }
+
+    mutating func decode(_ h: HuffmanCode) throws(Inflate.Failure) -> Int {
+        try h.fast.withUnsafeBufferPointer { fast throws(Inflate.Failure) in try decode(h, fast) }
     }
 
     mutating func run() throws(Inflate.Failure) {
@@ -177,7 +208,7 @@ struct Inflater {
     mutating func stored() throws(Inflate.Failure) {
         // Drop the bits to the byte boundary; give back whole bytes the buffer holds.
         let drop = bitCount & 7
-        bitBuffer >>= UInt64(drop)
+        bitBuffer &>>= UInt64(drop)
         bitCount -= drop
         inPos -= bitCount / 8
         bitBuffer = 0
@@ -227,36 +258,167 @@ struct Inflater {
             }
         }
         guard lengths[256] != 0 else { throw Inflate.Failure(message: "no end-of-block code") }
-        return (try HuffmanCode(lengths: Array(lengths[0..<nlen])), try HuffmanCode(lengths: Array(lengths[nlen...])))
+        return (try HuffmanCode(lengths: lengths[0..<nlen]), try HuffmanCode(lengths: lengths[nlen...]))
     }
 
     mutating func codes(_ lit: HuffmanCode, _ dist: HuffmanCode) throws(Inflate.Failure) {
-        let out = output.baseAddress!
-        while true {
-            let symbol = try decode(lit)
-            if symbol < 256 {
-                guard outPos < output.count else { throw Inflate.Failure(message: "more bytes than the zip directory says") }
-                out[outPos] = UInt8(symbol)
-                outPos += 1
-                continue
-            }
-            if symbol == 256 { return }
-            let ls = symbol - 257
-            guard ls < 29 else { throw Inflate.Failure(message: "an invalid length code") }
-            let length = Self.lengthBase[ls] + (try bits(Self.lengthExtra[ls]))
-            let ds = try decode(dist)
-            guard ds < 30 else { throw Inflate.Failure(message: "an invalid distance code") }
-            let distance = Self.distanceBase[ds] + (try bits(Self.distanceExtra[ds]))
-            guard distance <= outPos else { throw Inflate.Failure(message: "a distance back past the start of the data") }
-            guard outPos + length <= output.count else { throw Inflate.Failure(message: "more bytes than the zip directory says") }
-            // Byte by byte: a copy may overlap what it writes (distance < length).
-            var from = outPos - distance
-            for _ in 0..<length {
-                out[outPos] = out[from]
-                outPos += 1
-                from += 1
+        try lit.fast.withUnsafeBufferPointer { litFast throws(Inflate.Failure) in
+            try dist.fast.withUnsafeBufferPointer { distFast throws(Inflate.Failure) in
+                try Self.lengthCodes.withUnsafeBufferPointer { lengthCodes throws(Inflate.Failure) in
+                    try Self.distanceCodes.withUnsafeBufferPointer { distanceCodes throws(Inflate.Failure) in
+                        try codes(lit, litFast, dist, distFast, lengthCodes, distanceCodes)
+                    }
+                }
             }
         }
+    }
+
+    /// One block's symbols up to its end-of-block code: the fast loop while the input and the
+    /// output are far from their ends and the codes are short, one checked step otherwise.
+    @inline(__always)
+    mutating func codes(_ lit: HuffmanCode, _ litFast: UnsafeBufferPointer<UInt16>, _ dist: HuffmanCode,
+                        _ distFast: UnsafeBufferPointer<UInt16>, _ lengthCodes: UnsafeBufferPointer<UInt32>,
+                        _ distanceCodes: UnsafeBufferPointer<UInt32>) throws(Inflate.Failure) {
+        while true {
+            if try fastCodes(dist, litFast, distFast, lengthCodes, distanceCodes) { return }
+            if try step(lit, litFast, dist, distFast, lengthCodes, distanceCodes) { return }
+        }
+    }
+
+    /// Symbols while at least 16 input bytes and 274 output bytes remain (a refill then loads a
+    /// whole word, and a match fits with room for a wide copy's overshoot), with the state in
+    /// locals. True at the end-of-block code; false when it stops for an edge or a code longer
+    /// than the fast table's (the caller takes one checked step).
+    @inline(__always)
+    mutating func fastCodes(_ dist: HuffmanCode, _ litFast: UnsafeBufferPointer<UInt16>, _ distFast: UnsafeBufferPointer<UInt16>,
+                            _ lengthCodes: UnsafeBufferPointer<UInt32>, _ distanceCodes: UnsafeBufferPointer<UInt32>) throws(Inflate.Failure) -> Bool {
+        let inBase = UnsafeRawPointer(input.baseAddress!), out = output.baseAddress!
+        let inLimit = input.count - 16, outLimit = output.count - 274
+        let lit = litFast.baseAddress!, dists = distFast.baseAddress!
+        var buffer = bitBuffer, count = bitCount, inp = inPos, outp = outPos
+        defer {
+            bitBuffer = buffer
+            bitCount = count
+            inPos = inp
+            outPos = outp
+        }
+        @inline(__always) func refill() {
+            buffer |= UInt64(littleEndian: (inBase + inp).loadUnaligned(as: UInt64.self)) &<< UInt64(count)
+            inp &+= (63 &- count) &>> 3
+            count |= 56
+        }
+        @inline(__always) func take(_ n: Int) -> Int {
+            let v = Int(truncatingIfNeeded: buffer & ((1 &<< UInt64(n)) &- 1))
+            buffer &>>= UInt64(n)
+            count &-= n
+            return v
+        }
+        /// Consumes a fast-table entry's code.
+        @inline(__always) func drop(_ entry: Int) {
+            buffer &>>= UInt64(truncatingIfNeeded: entry)
+            count &-= entry & 63
+        }
+        while inp <= inLimit && outp <= outLimit {
+            refill()
+            var entry = Int(lit[Int(truncatingIfNeeded: buffer & HuffmanCode.fastMask)])
+            if entry == 0 { return false }
+            drop(entry)
+            var symbol = entry >> 6
+            if symbol < 256 {
+                out[outp] = UInt8(truncatingIfNeeded: symbol)
+                outp &+= 1
+                entry = Int(lit[Int(truncatingIfNeeded: buffer & HuffmanCode.fastMask)])
+                if entry == 0 { continue }
+                drop(entry)
+                symbol = entry >> 6
+                if symbol < 256 {
+                    out[outp] = UInt8(truncatingIfNeeded: symbol)
+                    outp &+= 1
+                    continue
+                }
+            }
+            if symbol == 256 { return true }
+            let ls = symbol &- 257
+            guard ls < 29 else { throw Inflate.Failure(message: "an invalid length code") }
+            let lengthCode = Int(lengthCodes[ls])
+            let length = lengthCode &>> 8 &+ take(lengthCode & 0xFF)
+            refill()
+            entry = Int(dists[Int(truncatingIfNeeded: buffer & HuffmanCode.fastMask)])
+            var ds: Int
+            if entry != 0 {
+                drop(entry)
+                ds = entry >> 6
+            } else {
+                bitBuffer = buffer
+                bitCount = count
+                inPos = inp
+                ds = try decodeSlowly(dist)
+                self.refill()
+                guard bitCount >= 13 else { throw Inflate.Failure(message: "the compressed data ends early") }
+                buffer = bitBuffer
+                count = bitCount
+                inp = inPos
+            }
+            guard ds < 30 else { throw Inflate.Failure(message: "an invalid distance code") }
+            let distanceCode = Int(distanceCodes[ds])
+            let distance = distanceCode &>> 8 &+ take(distanceCode & 0xFF)
+            guard distance <= outp else { throw Inflate.Failure(message: "a distance back past the start of the data") }
+            copy(out, to: outp, distance: distance, length: length, wide: true)
+            outp &+= length
+        }
+        return false
+    }
+
+    /// Copies `length` bytes from `distance` back to `at`. Eight bytes a step when `wide` and the
+    /// distance allow (each word read lies wholly before the one written; the last step may write up to
+    /// seven bytes past the copy, which the caller has room for and which are overwritten
+    /// later), byte by byte otherwise (the copy overlaps what it writes).
+    @inline(__always)
+    func copy(_ out: UnsafeMutablePointer<UInt8>, to at: Int, distance: Int, length: Int, wide: Bool) {
+        var from = at &- distance, to = at
+        let stop = at &+ length
+        if wide && distance >= 8 {
+            while to < stop {
+                UnsafeMutableRawPointer(out + to).storeBytes(of: UnsafeRawPointer(out + from).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                to &+= 8
+                from &+= 8
+            }
+        } else {
+            while to < stop {
+                out[to] = out[from]
+                to &+= 1
+                from &+= 1
+            }
+        }
+    }
+
+    /// One symbol, every read and write checked. True at the end-of-block code.
+    mutating func step(_ lit: HuffmanCode, _ litFast: UnsafeBufferPointer<UInt16>, _ dist: HuffmanCode,
+                       _ distFast: UnsafeBufferPointer<UInt16>, _ lengthCodes: UnsafeBufferPointer<UInt32>,
+                       _ distanceCodes: UnsafeBufferPointer<UInt32>) throws(Inflate.Failure) -> Bool {
+        let out = output.baseAddress!
+        let symbol = try decode(lit, litFast)
+        if symbol < 256 {
+            guard outPos < output.count else { throw Inflate.Failure(message: "more bytes than the zip directory says") }
+            out[outPos] = UInt8(truncatingIfNeeded: symbol)
+            outPos += 1
+            return false
+        }
+        if symbol == 256 { return true }
+        let ls = symbol - 257
+        guard ls < 29 else { throw Inflate.Failure(message: "an invalid length code") }
+        let lengthCode = Int(lengthCodes[ls])
+        let length = lengthCode >> 8 + (try bits(lengthCode & 0xFF))
+        let ds = try decode(dist, distFast)
+        guard ds < 30 else { throw Inflate.Failure(message: "an invalid distance code") }
+        let distanceCode = Int(distanceCodes[ds])
+        let distance = distanceCode >> 8 + (try bits(distanceCode & 0xFF))
+        guard distance <= outPos else { throw Inflate.Failure(message: "a distance back past the start of the data") }
+        guard outPos + length <= output.count else { throw Inflate.Failure(message: "more bytes than the zip directory says") }
+        // Wide copies need seven bytes of room past the copy.
+        copy(out, to: outPos, distance: distance, length: length, wide: outPos + length + 8 <= output.count)
+        outPos += length
+        return false
     }
 }
 

@@ -218,6 +218,54 @@ import Glibc
         }
     }
 
+    /// zlib's raw DEFLATE of one 40 000-byte input (float32 noise, text repeated at short
+    /// and long distances, runs, a match 21 480 bytes back) at levels 1, 6, 9 and with fixed
+    /// codes (scripts/deflate-fixtures.py), long enough for the decoder's fast loop.
+    static let streams = ["level1", "level6", "level9", "fixed"]
+
+    func stream(_ name: String) throws -> [UInt8] {
+        try InputFile.read(Fixtures.path("files/deflate/\(name).deflate"))
+    }
+
+    @Test func longStreamsMatchZlib() throws {
+        for name in Self.streams {
+            let bytes = try stream(name)
+            let out = try inflate(bytes, size: 40000)
+            #expect(CRC32.checksum(out) == 0x6B77_32A1, "\(name)")
+            // The same stream inside a larger buffer: only input[start ..< end] is read.
+            let padded = [0x55, 0xAA] + bytes + [UInt8](repeating: 0xFF, count: 20)
+            #expect(try Inflate.inflate(padded, from: 2, to: bytes.count + 2, size: 40000) == out, "\(name)")
+            // A wrong size from the zip directory is an error either way.
+            #expect(throws: Inflate.Failure.self) { try inflate(bytes, size: 39999) }
+            #expect(throws: Inflate.Failure.self) { try inflate(bytes, size: 40001) }
+        }
+    }
+
+    /// Random truncations, flipped bytes and overwritten runs of the long streams end in an
+    /// error or in 40 000 bytes, never a trap or a read past the stream (the stream is followed
+    /// by bytes that would decode if read).
+    @Test func randomCorruptionsNeverTrap() throws {
+        var rng = SplitMix64(seed: 15)
+        for name in Self.streams {
+            let bytes = try stream(name)
+            for _ in 0..<60 {
+                let cut = Int(rng.next() % UInt64(bytes.count))
+                #expect(throws: Inflate.Failure.self) { try inflate(Array(bytes[0..<cut]), size: 40000) }
+                var damaged = bytes
+                for _ in 0..<(1 + rng.next() % 3) {
+                    let k = Int(rng.next() % UInt64(bytes.count))
+                    damaged[k] ^= UInt8(truncatingIfNeeded: rng.next() | 1)
+                }
+                if rng.next() % 4 == 0 {
+                    let k = Int(rng.next() % UInt64(bytes.count - 16))
+                    for j in k..<(k + 16) { damaged[j] = UInt8(truncatingIfNeeded: rng.next()) }
+                }
+                let padded = damaged + [UInt8](repeating: 0, count: 64)
+                if let out = try? Inflate.inflate(padded, from: 0, to: damaged.count, size: 40000) { #expect(out.count == 40000) }
+            }
+        }
+    }
+
     static let dynamic: [UInt8] = [
         99, 230, 18, 148, 144, 87, 211, 53, 177, 118, 242, 12, 8, 143, 75, 205, 41, 174, 106, 236, 232, 159, 54, 119,
         201, 234, 77, 59, 15, 28, 63, 119, 245, 206, 227, 87, 31, 127, 176, 112, 11, 73, 42, 168, 235, 153, 218, 56,
