@@ -30,6 +30,28 @@ public enum FiniteDifferences {
         return (-l2p + 8 * l1p - 8 * l1m + l2m) / (12 * h)
     }
 
+    /// One block's analytic entries (those `entries` picks) against the five-point stencil,
+    /// `loss(k, d)` being the loss with entry k moved by d.
+    static func block(_ name: String, analytic: [Double], step h: Double, entries: (String, Int) -> [Int],
+                      loss: (Int, Double) -> Double) -> Block {
+        let idx = entries(name, analytic.count)
+        let numeric = idx.map { k in fivePoint(h) { loss(k, $0) } }
+        return Block(name: name, indices: idx, analytic: idx.map { analytic[$0] }, numeric: numeric)
+    }
+
+    /// The head's blocks (none without a head), `loss(p)` being the loss with head parameters p.
+    static func headBlocks(_ parameters: HeadParameters?, gradients: HeadParameters?, step h: Double,
+                           entries: (String, Int) -> [Int], loss: (HeadParameters) -> Double) -> [Block] {
+        guard let hp = parameters, let hg = gradients else { return [] }
+        return hp.blockNames.map { name in
+            block(name.gradient.description, analytic: hg[block: name], step: h, entries: entries) { k, d in
+                var p = hp
+                p[block: name][k] += d
+                return loss(p)
+            }
+        }
+    }
+
     /// Compares the pass's analytic gradients with central differences for every parameter
     /// block of the cell and the head, the initial state and the inputs of `timesteps` (every
     /// timestep by default). `entries(name, count)` picks which indices of a block to check
@@ -41,9 +63,7 @@ public enum FiniteDifferences {
         var blocks: [Block] = []
 
         func probe(_ name: String, analytic: [Double], perturbed: (Int, Double) -> Problem<C>) {
-            let idx = entries(name, analytic.count)
-            let numeric = idx.map { k in fivePoint(h) { perturbed(k, $0).lossValue() } }
-            blocks.append(Block(name: name, indices: idx, analytic: idx.map { analytic[$0] }, numeric: numeric))
+            blocks.append(block(name, analytic: analytic, step: h, entries: entries) { perturbed($0, $1).lossValue() })
         }
 
         let params = problem.cell.parameters
@@ -54,14 +74,8 @@ public enum FiniteDifferences {
                 return problem.with(cell: p)
             }
         }
-        if let hp = problem.head.parameters, let hg = pass.headGradients {
-            for name in hp.blockNames {
-                probe(name.gradient.description, analytic: hg[block: name]) { k, d in
-                    var p = hp
-                    p[block: name][k] += d
-                    return problem.with(head: p)
-                }
-            }
+        blocks += headBlocks(problem.head.parameters, gradients: pass.headGradients, step: h, entries: entries) {
+            problem.with(head: $0).lossValue()
         }
         // The initial state's gradients, named as `run` names them (Δout_{−1}, δstate_{−1}).
         let initialNames = problem.cell.initialGradients(options: pass.options).map(\.description)
@@ -98,9 +112,7 @@ extension FiniteDifferences {
         let problem = pass.problem
         var blocks: [Block] = []
         func probe(_ name: String, analytic: [Double], perturbed: (Int, Double) -> NetworkProblem<C>) {
-            let idx = entries(name, analytic.count)
-            let numeric = idx.map { k in fivePoint(h) { perturbed(k, $0).lossValue() } }
-            blocks.append(Block(name: name, indices: idx, analytic: idx.map { analytic[$0] }, numeric: numeric))
+            blocks.append(block(name, analytic: analytic, step: h, entries: entries) { perturbed($0, $1).lossValue() })
         }
         let names = pass.names
         let params = problem.cells.map { $0.map(\.parameters) }
@@ -117,14 +129,8 @@ extension FiniteDifferences {
                 }
             }
         }
-        if let hp = problem.head.parameters, let hg = pass.headGradients {
-            for name in hp.blockNames {
-                probe(name.gradient.description, analytic: hg[block: name]) { k, d in
-                    var p = hp
-                    p[block: name][k] += d
-                    return problem.with(head: p)
-                }
-            }
+        blocks += headBlocks(problem.head.parameters, gradients: pass.headGradients, step: h, entries: entries) {
+            problem.with(head: $0).lossValue()
         }
         return blocks
     }
