@@ -68,9 +68,6 @@ enum CheckCommand: Command {
         } else {
             spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
         }
-        if spec.isNetwork {
-            throw .usage("\(spec.file): check does not handle stacked, bidirectional or batched networks yet (run and gradcheck do)", command: name)
-        }
         let report: Report
         do {
             report = try spec.report(options: BackwardOptions(recurrentTerms: rules.recurrentTerms), work: true)

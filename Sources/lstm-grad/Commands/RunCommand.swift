@@ -84,9 +84,6 @@ enum RunCommand: Command {
         if !args.has("write-updated") { spec.root = nil }
         let sequence = args.has("sequence") ? try args.integer("sequence", default: 0, range: 0...Int.max, command: name) : nil
         if spec.isNetwork {
-            for option in ["no-recurrent-terms"] where args.has(option) {
-                throw .usage("\(spec.file): --\(option) does not handle stacked, bidirectional or batched networks yet; run without it", command: name)
-            }
             if sequence != nil && steps != nil {
                 throw .usage("--sequence chooses what one pass prints; --steps prints the losses and the final parameters, drop --sequence", command: name)
             }
