@@ -18,6 +18,7 @@ enum AnalyzeCommand: Command {
         OptionSpec(name: "window", value: "N|all", help: "Jacobians, terms and norm tables for the last N timesteps (default \(GradientFlow.defaultWindow)); 'all': every pair (t, k)"),
         OptionSpec(name: "max-memory", value: "BYTES", help: "refuse a --window whose matrices would take more than this (default 1 GiB)"),
         OptionSpec(name: "svg", value: "FILE", help: "also draw ‖∂h_{T−1}/∂h_k‖ (for an LSTM its out and state blocks) against k, log scale"),
+        OptionSpec(name: "sequence", value: "B", help: "with a batch of sequences: analyze only sequence B (default: every sequence)"),
         OptionSpec(name: "precision", value: "N", help: "decimals in text output (default 6, 0…15)"),
         OptionSpec(name: "max-input", value: "BYTES", help: "refuse spec files larger than this (default 64 MiB)"),
         CLI.exampleOption,
@@ -82,8 +83,13 @@ enum AnalyzeCommand: Command {
         let maxBytes = try args.integer("max-input", default: InputFile.defaultMaxBytes, range: 1...Int(Int32.max), command: name)
         if let path = args.value("svg") { try CLI.checkOutput(path, force: true, command: name) }
         let spec = try CLI.loadSpec(args, command: name, maxBytes: maxBytes)
+        let sequence = args.has("sequence") ? try args.integer("sequence", default: 0, range: 0...Int.max, command: name) : nil
         if spec.isNetwork {
-            throw .usage("\(spec.file): analyze does not handle stacked, bidirectional or batched networks yet (run and gradcheck do)", command: name)
+            if let b = sequence, b >= spec.sequenceCount {
+                throw .usage("--sequence \(b): the batch has \(spec.sequenceCount) sequence\(spec.sequenceCount == 1 ? "" : "s") (0…\(spec.sequenceCount - 1))", command: name)
+            }
+        } else if sequence != nil {
+            throw .usage("--sequence chooses a sequence of a batch; \(spec.file) has one sequence", command: name)
         }
         // The pass must be finite before its Jacobians mean anything (the summary keeps nothing per step).
         do {
@@ -91,16 +97,21 @@ enum AnalyzeCommand: Command {
         } catch {
             throw .numeric(file: spec.file, error)
         }
-        let (T, H, S, header) = sizes(spec)
+        let (T, H, S, header, bandsPerSequence) = sizes(spec)
+        let bands = bandsPerSequence * (sequence == nil ? spec.sequenceCount : 1)
         let window = GradientFlow.Window(steps: T, size: windowSize)
-        let needed = GradientFlow.estimatedBytes(steps: T, stateSize: S, hidden: H, window: window, withTerms: spec.modelName == "rnn")
+        let needed = GradientFlow.estimatedBytes(steps: T, stateSize: S, hidden: H, window: window, withTerms: spec.modelName == "rnn") * Double(bands)
         if needed > Double(maxMemory) {
             let what = windowSize == nil ? "--window all" : "--window \(windowSize!)"
-            throw .usage("\(what) at T = \(T), H = \(H) would keep \(window.pairs) Jacobians of \(S)×\(S), about \(MemoryEstimate.describe(needed)), "
-                         + "over the limit of \(MemoryEstimate.describe(Double(maxMemory))); use a smaller --window N, or raise the limit with --max-memory BYTES",
+            throw .usage("\(what) at T = \(T), H = \(H) would keep \(window.pairs) Jacobians of \(S)×\(S)" + (bands > 1 ? " for each of \(bands) bands" : "")
+                         + ", about \(MemoryEstimate.describe(needed)), over the limit of \(MemoryEstimate.describe(Double(maxMemory))); use a smaller --window N"
+                         + (bands > 1 && sequence == nil ? ", one --sequence B" : "") + ", or raise the limit with --max-memory BYTES",
                          command: name)
         }
         let svg = args.value("svg")
+        if spec.isNetwork {
+            return try network(spec, window: windowSize, power: power, sequence: sequence, svg: svg, format: format, precision: precision, out: &out)
+        }
         guard let flow = spec.visit(FlowRequest(window: windowSize, lastRow: svg != nil || format == "html")) else {
             throw .usage("analyze has no gradient analysis of \(spec.file)'s cell", command: name)
         }
@@ -137,18 +148,62 @@ enum AnalyzeCommand: Command {
         return 0
     }
 
-    /// T, H, the state size and the two header lines (file, model and sizes).
-    static func sizes(_ spec: Spec) -> (Int, Int, Int, [String]) {
-        let (T, H, S, line) = spec.visit(Sizes())
-        return (T, H, S, ["spec: \(spec.file)", line])
+    /// `analyze` on a network: each band (layer, direction, sequence) as one cell, the gradient
+    /// flow of every band, and the verdicts side by side (`NetworkAnalysis`).
+    static func network(_ spec: Spec, window: Int?, power: Int, sequence: Int?, svg: String?, format: String, precision: Int,
+                        out: inout OutputBuffer) throws(CLIError) -> Int32 {
+        let analysis: NetworkAnalysis
+        do {
+            guard let a = try spec.networkAnalysis(window: window, lastRow: svg != nil || format == "html", power: power, sequence: sequence) else {
+                throw CLIError.usage("analyze has no gradient analysis of \(spec.file)'s cell", command: name)
+            }
+            analysis = a
+        } catch let error as CLIError {
+            throw error
+        } catch let error as NumericError {
+            throw .numeric(file: spec.file, error)
+        } catch {
+            throw .usage("\(error)", command: name)
+        }
+        let plotTitle = "Jacobian norms back from each band's last step: \(spec.file)" + (analysis.shown.count < analysis.sequences ? ", sequence \(analysis.shown[0])" : "")
+        if let path = svg {
+            try CLI.writeOutput(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + GradientPlot.element(analysis, title: plotTitle), force: true, command: name)
+        }
+        out.stream = 1
+        switch format {
+        case "json":
+            AnalysisDocument.network(analysis).writeJSON(into: &out)
+            out.newline()
+        case "csv":
+            AnalysisDocument.network(analysis).writeCSV(into: &out)
+        case "html":
+            AnalysisPage.render(analysis, title: "lstm-grad analyze: \(spec.file)", plotTitle: plotTitle, decimals: precision, into: &out)
+            if let path = svg { writeStandardError("wrote \(path)\n") }
+        default:
+            out.write(AnalysisText(decimals: precision, width: CLI.outputWidth()).render(analysis))
+            if let path = svg { out.write("\nwrote \(path)\n") }
+        }
+        return 0
+    }
+
+    /// T, H, the state size, the two header lines (file, model and sizes) and the bands of one
+    /// sequence (layers × directions; 1 for one cell).
+    static func sizes(_ spec: Spec) -> (Int, Int, Int, [String], Int) {
+        let (T, H, S, line, bands) = spec.visit(Sizes())
+        return (T, H, S, ["spec: \(spec.file)", line], bands)
     }
 
     struct Sizes: ProblemVisitor {
         typealias Failure = Never
-        func visit<C: Cell>(_ p: Problem<C>) -> (Int, Int, Int, String) {
+        func visit<C: Cell>(_ p: Problem<C>) -> (Int, Int, Int, String, Int) {
             let head = p.head.kind != .none ? ", head: \(p.head.kind.rawValue) (\(p.head.parameters!.V.rows) outputs)" : ""
             return (p.steps, p.cell.hiddenSize, p.cell.hiddenSize * p.cell.carried.count,
-                    "\(p.cell.summary)   X = \(p.cell.inputSize), H = \(p.cell.hiddenSize), T = \(p.steps)" + head)
+                    "\(p.cell.summary)   X = \(p.cell.inputSize), H = \(p.cell.hiddenSize), T = \(p.steps)" + head, 1)
+        }
+
+        func visit<C: Cell>(network p: NetworkProblem<C>) -> (Int, Int, Int, String, Int) {
+            let cell = p.cells[0][0]
+            return (p.steps, cell.hiddenSize, cell.hiddenSize * cell.carried.count, "", p.layers * p.directions)
         }
     }
 

@@ -82,7 +82,7 @@ import Testing
 }
 
 /// What commands do with networks: run prints them, a chosen sequence, and the commands that
-/// cannot handle them yet refuse with a clear message and exit 2, printing nothing on stdout.
+/// refuse what a network cannot mean, with a clear message and exit 2, printing nothing on stdout.
 @Suite struct NetworkCommandTests {
     @Test func runChoosesOneSequence() throws {
         let all = try CLIRunner.run(["run", "fixtures/torch-net/case-02.json"])
@@ -99,7 +99,8 @@ import Testing
         (["run", "fixtures/torch-net/case-02.json", "--sequence", "3"], "lstm-grad: error: --sequence 3: the batch has 3 sequences (0…2)\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/gomez.json", "--sequence", "0"], "lstm-grad: error: --sequence chooses a sequence of a batch; fixtures/gomez.json has one sequence\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/torch-net/case-02.json", "--steps", "2", "--sequence", "1"], "lstm-grad: error: --sequence chooses what one pass prints; --steps prints the losses and the final parameters, drop --sequence\nsee 'lstm-grad run --help'\n"),
-        (["analyze", "fixtures/torch-net/case-01.json"], "lstm-grad: error: fixtures/torch-net/case-01.json: analyze does not handle stacked, bidirectional or batched networks yet (run and gradcheck do)\nsee 'lstm-grad analyze --help'\n"),
+        (["analyze", "fixtures/torch-net/case-02.json", "--sequence", "3"], "lstm-grad: error: --sequence 3: the batch has 3 sequences (0…2)\nsee 'lstm-grad analyze --help'\n"),
+        (["analyze", "fixtures/gomez.json", "--sequence", "0"], "lstm-grad: error: --sequence chooses a sequence of a batch; fixtures/gomez.json has one sequence\nsee 'lstm-grad analyze --help'\n"),
     ])
     func refuses(_ args: [String], _ stderr: String) throws {
         let out = try CLIRunner.run(args)
