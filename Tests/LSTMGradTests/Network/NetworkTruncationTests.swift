@@ -32,13 +32,9 @@ import Testing
         #expect(text.stdout.contains("Full gradient (with the recurrent terms) and its distance from the truncated one"))
     }
 
-    /// A network of one layer, one direction and one sequence (inputs written B×T×X with B = 1)
-    /// gives exactly the one cell's truncated values, number for number.
-    @Test(arguments: ["pytorch-layout.json", "lstm-h2-x3-t4.json", "gru-pytorch.json", "seed004-rnn.json"])
-    func batchOfOneIsTheCell(_ name: String) throws {
-        let cell = try Fixtures.spec(name)
-        #expect(!cell.isNetwork)
-        // The same spec with its inputs and labels (one line each) as a batch of one, [[…]], and
+    /// The fixture `name` (one cell) as a network of one layer, one direction and one sequence.
+    static func batchOfOne(_ name: String) throws -> String {
+        // The spec with its inputs and labels (one line each) as a batch of one, [[…]], and
         // its initial states as PyTorch's h0/c0, layers·directions × B × H = 1 × 1 × H.
         let text = try String(decoding: InputFile.read(Fixtures.path(name)), as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { sub -> String in
@@ -52,7 +48,16 @@ import Testing
             }
             return line
         }
-        let network = try Fixtures.spec(json: lines.joined(separator: "\n"), name: "batch-of-one.json")
+        return lines.joined(separator: "\n")
+    }
+
+    /// A network of one layer, one direction and one sequence (inputs written B×T×X with B = 1)
+    /// gives exactly the one cell's truncated values, number for number.
+    @Test(arguments: ["pytorch-layout.json", "lstm-h2-x3-t4.json", "gru-pytorch.json", "seed004-rnn.json"])
+    func batchOfOneIsTheCell(_ name: String) throws {
+        let cell = try Fixtures.spec(name)
+        #expect(!cell.isNetwork)
+        let network = try Fixtures.spec(json: try Self.batchOfOne(name), name: "batch-of-one.json")
         #expect(network.isNetwork)
         let options = BackwardOptions(recurrentTerms: false)
         let one = try cell.report(options: options), net = try network.report(options: options)
