@@ -42,9 +42,11 @@ extension AnalysisText {
         guard let first = bands.first?.flow.first?.name else { return "" }
         let symbol = report.notation.label(first.at(nil).placed(layer: nil, reverse: false, sequence: nil))
         let T = network.steps
-        var s = "Gradient flow" + (sequence.map { " of sequence \($0)" } ?? "") + ": ‖\(symbol)_t‖ of each band at time t"
-            + " (−1: a forward band's initial state" + (network.hasReverse ? ", \(T): a reverse band's" : "") + ")\n"
         let ts = bands.flatMap { $0.flow.map(\.t) }
+        // Where the initial states' δ stand, when the report has them: −1, and T for a reverse band.
+        let initials = (ts.contains(-1) ? ["−1: a forward band's initial state"] : []) + (ts.contains(T) ? ["\(T): a reverse band's"] : [])
+        var s = "Gradient flow" + (sequence.map { " of sequence \($0)" } ?? "") + ": ‖\(symbol)_t‖ of each band at time t"
+            + (initials.isEmpty ? "" : " (" + initials.joined(separator: ", ") + ")") + "\n"
         let rows: [[String]] = ((ts.min() ?? 0)...(ts.max() ?? 0)).compactMap { t in
             let cells = bands.map { band in band.flow.first { $0.t == t } }
             if cells.allSatisfy({ $0 == nil }) { return nil }
