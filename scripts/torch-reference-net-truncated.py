@@ -13,12 +13,16 @@ under the calculator's canonical names). Run once with
 /work/venv-torch/bin/python scripts/torch-reference-net-truncated.py; the tool and
 `make test` never run it.
 """
-import json, os
+import importlib.util, os
 import torch
 
 torch.set_default_dtype(torch.float64)
 OUT = os.path.join(os.path.dirname(__file__), "..", "fixtures", "torch-net-truncated")
-GATES = {"lstm": ["i", "f", "a", "o"], "gru": ["r", "z", "n"]}  # PyTorch's row order, our gate names
+# The canonical names of a layer's and direction's gradients, as scripts/torch-reference-net.py writes them.
+_spec = importlib.util.spec_from_file_location("reference", os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch-reference-net.py"))
+REFERENCE = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(REFERENCE)
+REFERENCE.OUT = OUT  # its write() puts the spec and the expected values there
 
 
 def nested(t):
@@ -89,7 +93,7 @@ def case(name, model, act, L, D, B, T, X, H, K, seed):
     out, _ = net(x, (h0, c0)) if model == "lstm" else net(x, h0)
     ref = ((out @ V.T + cb - labels) ** 2).sum()
     ref.backward()
-    assert abs(float(full - ref)) < 1e-12
+    assert abs(float(full.detach() - ref.detach())) < 1e-12
     for (l, d), ps in fp.items():
         for k, q in zip(keys(l, d), ps):
             assert torch.allclose(q.grad, getattr(net, k).grad, rtol=1e-12, atol=1e-13), k
@@ -110,32 +114,14 @@ def case(name, model, act, L, D, B, T, X, H, K, seed):
         "learning_rate": 0.1,
         "initial": {"out": nested(h0), **({"state": nested(c0)} if model == "lstm" else {})},
     }
-    expected = {"loss": float(loss)}
+    expected = {"loss": float(loss.detach())}
     for (l, d), ps in params.items():
-        place = f"@l{l}" + (".reverse" if d else "")
-        g = dict(zip(["weight_ih", "weight_hh", "bias_ih", "bias_hh"], [q.grad for q in ps]))
-        if model == "rnn":
-            expected["dU" + place] = nested(g["weight_ih"])
-            expected["dW" + place] = nested(g["weight_hh"])
-            expected["db" + place] = nested(g["bias_ih"])
-            continue
-        for j, gate in enumerate(GATES[model]):
-            rows = slice(j * H, (j + 1) * H)
-            expected[f"dW.{gate}{place}"] = nested(g["weight_ih"][rows])
-            expected[f"dU.{gate}{place}"] = nested(g["weight_hh"][rows])
-            expected[f"db.{gate}{place}"] = nested(g["bias_ih"][rows])
-            if model == "gru":
-                expected[f"dbh.{gate}{place}"] = nested(g["bias_hh"][rows])
+        expected.update(REFERENCE.gradient_names(model, H, l, d, dict(zip(["weight_ih", "weight_hh", "bias_ih", "bias_hh"], [q.grad for q in ps]))))
     expected["dV"] = nested(head[0].grad)
     expected["dc"] = nested(head[1].grad)
     gap = sum(float(((a.grad - b.grad) ** 2).sum()) for k in params for a, b in zip(params[k], fp[k]))
-    print(f"{name}: loss {float(loss):.12g}, ‖truncated − full‖ over the cells' blocks = {gap ** 0.5:.6g}")
-    with open(os.path.join(OUT, name + ".json"), "w") as f:
-        json.dump(spec, f)
-        f.write("\n")
-    with open(os.path.join(OUT, name + ".expected.json"), "w") as f:
-        json.dump(expected, f, indent=0)
-        f.write("\n")
+    print(f"{name}: loss {float(loss.detach()):.12g}, ‖truncated − full‖ over the cells' blocks = {gap ** 0.5:.6g}")
+    REFERENCE.write(name, spec, expected)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import LSTMGrad
 import Testing
 
@@ -81,13 +76,7 @@ import Testing
     }
 
     func check(_ args: [String], files: [String: String]) throws -> CLIRunner.Output {
-        try withTemporaryDirectory { dir in
-            for (name, text) in files {
-                if name.contains("/") { mkdir(dir + "/" + name.split(separator: "/")[0], 0o755) }
-                try writeFile(dir + "/" + name, text)
-            }
-            return try CLIRunner.run(args.map { $0.hasPrefix("@") ? dir + "/" + $0.dropFirst() : $0 })
-        }
+        try CLIRunner.run(args, files: files)
     }
 
     func lines(_ out: CLIRunner.Output) -> [String] { out.stdout.split(separator: "\n").map(String.init) }
