@@ -114,9 +114,10 @@ import Testing
 @Suite struct NetworkFastPathTests {
     struct Compare: ProblemVisitor {
         typealias Result = (compared: Int, worst: Double, worstName: String)
+        var options = BackwardOptions()
         func visit<C: Cell>(_ problem: Problem<C>) -> Result { (0, 0, "") }
         func visit<C: Cell>(network: NetworkProblem<C>) -> Result {
-            let fast = NetworkPass(network, fast: true), slow = NetworkPass(network, fast: false)
+            let fast = NetworkPass(network, options: options, fast: true), slow = NetworkPass(network, options: options, fast: false)
             var worst = 0.0, worstName = "", compared = 0
             for (name, value) in slow.values.values {
                 guard let other = fast.values[name] else { continue }
@@ -133,9 +134,11 @@ import Testing
         }
     }
 
-    @Test func fastKernelMatchesEquations() throws {
+    /// With the full gradient and the truncated one (`--no-recurrent-terms`).
+    @Test(arguments: [true, false])
+    func fastKernelMatchesEquations(recurrentTerms: Bool) throws {
         let spec = try Fixtures.spec("torch-net/case-16.json")
-        let r = spec.visit(Compare())
+        let r = spec.visit(Compare(options: BackwardOptions(recurrentTerms: recurrentTerms)))
         #expect(r.compared > 1000)
         #expect(r.worst <= 1e-12, "\(r.worstName): max difference / scale \(r.worst), tolerance 1e-12")
     }
