@@ -23,6 +23,23 @@ def nested(t):
     return [nested(x) for x in t] if t.dim() > 0 else float(t)
 
 
+def gradient_names(model, H, l, d, g):
+    """One layer's and direction's gradients (g: the state dict's four tensors' .grad) under
+    the calculator's canonical names at their place (dW.a@l1.reverse)."""
+    place = f"@l{l}" + (".reverse" if d else "")
+    if model == "rnn":
+        return {"dU" + place: nested(g["weight_ih"]), "dW" + place: nested(g["weight_hh"]), "db" + place: nested(g["bias_ih"])}
+    out = {}
+    for j, gate in enumerate(GATES[model]):
+        rows = slice(j * H, (j + 1) * H)
+        out[f"dW.{gate}{place}"] = nested(g["weight_ih"][rows])
+        out[f"dU.{gate}{place}"] = nested(g["weight_hh"][rows])
+        out[f"db.{gate}{place}"] = nested(g["bias_ih"][rows])
+        if model == "gru":
+            out[f"dbh.{gate}{place}"] = nested(g["bias_hh"][rows])
+    return out
+
+
 def case(k, rng):
     model = ["lstm", "gru", "rnn", "rnn"][k % 4]
     act = "relu" if (model == "rnn" and k % 8 == 3) else "tanh"
@@ -81,20 +98,8 @@ def case(k, rng):
     for l in range(L):
         for d in range(D):
             suffix = f"_l{l}" + ("_reverse" if d else "")
-            place = f"@l{l}" + (".reverse" if d else "")
             g = {b: getattr(net, b + suffix).grad for b in ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]}
-            if model == "rnn":
-                expected["dU" + place] = nested(g["weight_ih"])
-                expected["dW" + place] = nested(g["weight_hh"])
-                expected["db" + place] = nested(g["bias_ih"])
-                continue
-            for j, gate in enumerate(GATES[model]):
-                rows = slice(j * H, (j + 1) * H)
-                expected[f"dW.{gate}{place}"] = nested(g["weight_ih"][rows])
-                expected[f"dU.{gate}{place}"] = nested(g["weight_hh"][rows])
-                expected[f"db.{gate}{place}"] = nested(g["bias_ih"][rows])
-                if model == "gru":
-                    expected[f"dbh.{gate}{place}"] = nested(g["bias_hh"][rows])
+            expected.update(gradient_names(model, H, l, d, g))
     expected["dV"] = nested(head.weight.grad)
     expected["dc"] = nested(head.bias.grad)
     write(f"case-{k:02d}", spec, expected)

@@ -18,11 +18,18 @@ public enum AnalysisDocument {
     /// `powersNote`: why the eigenvalue section of an RNN is missing (Wⁿ overflows).
     public static func flow(_ f: GradientFlow, header: [String], model: String, matrix: MatrixAnalysis?,
                             powersNote: String? = nil) -> AnalysisValue {
-        var top: [(String, AnalysisValue)] = [
+        .object([
             ("command", .string("analyze")),
             ("model", .string(model)),
             ("header", .array(header.map { .string($0) })),
             ("complex_numbers", .string("[re, im]")),
+        ] + flowMembers(f, matrix: matrix, powersNote: powersNote))
+    }
+
+    /// Everything of `flow` after its header: sizes, window, every matrix and norm, the growth and
+    /// the verdict (a network's band holds these too).
+    static func flowMembers(_ f: GradientFlow, matrix: MatrixAnalysis?, powersNote: String?) -> [(String, AnalysisValue)] {
+        var top: [(String, AnalysisValue)] = [
             ("sizes", .object([("H", .integer(f.hidden)), ("state", .integer(f.stateSize)), ("T", .integer(f.steps))])),
             ("window", .object([("first_k", .integer(f.window.first)), ("last_t", .integer(f.window.last)),
                                 ("timesteps", .integer(f.window.count)), ("complete", .bool(f.window.isComplete))])),
@@ -82,7 +89,39 @@ public enum AnalysisDocument {
         } else if let note = powersNote {
             top.append(("powers_note", .string(note)))
         }
-        return .object(top)
+        return top
+    }
+
+    /// `analyze` on a network: each band's members as one cell's (`flowMembers`) under its place
+    /// (`bands["l1.reverse.b0"]`), the network time of each of its steps, and the gradient flow
+    /// ‖δ_t‖ of every band at the network's time t, each point with the δ's canonical name.
+    public static func network(_ n: NetworkAnalysis) -> AnalysisValue {
+        let bands: [(String, AnalysisValue)] = n.bands.map { band in
+            let recurrence = n.recurrence(of: band)
+            return (band.place, .object([
+                ("layer", .integer(band.layer)),
+                ("direction", .string(band.reverse ? "reverse" : "forward")),
+                ("sequence", .integer(band.sequence)),
+                ("time_of_step", .array((0..<band.flow.steps).map { .integer(band.time(ofStep: $0)) })),
+            ] + flowMembers(band.flow, matrix: recurrence?.analysis, powersNote: recurrence?.note)))
+        }
+        let flows: [(String, AnalysisValue)] = n.flows.flatMap { _, network in
+            network.flows.map { band in
+                (band.flow.first?.name.place ?? band.title, .array(band.flow.map { point in
+                    .object([("t", .integer(point.t)), ("name", .string(point.name.description)), ("norm", .number(point.norm))])
+                }))
+            }
+        }
+        return .object([
+            ("command", .string("analyze")),
+            ("model", .string(n.model)),
+            ("header", .array(n.header.map { .string($0) })),
+            ("complex_numbers", .string("[re, im]")),
+            ("network", .object([("layers", .integer(n.layers)), ("directions", .integer(n.directions)), ("sequences", .integer(n.sequences)),
+                                 ("shown", .array(n.shown.map { .integer($0) })), ("T", .integer(n.steps)), ("H", .integer(n.hidden))])),
+            ("bands", .object(bands)),
+            ("gradient_flow", .object(flows)),
+        ])
     }
 
     static func reach(_ r: GradientFlow.Reach) -> AnalysisValue {

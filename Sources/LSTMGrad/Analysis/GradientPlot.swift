@@ -14,13 +14,30 @@ public enum GradientPlot {
     /// Needs the flow's `lastRow` (build it with `lastRow: true`).
     public static func series(_ f: GradientFlow) -> [Series] {
         let T = f.steps
-        let row = (f.lastRow ?? f.reach).sorted { $0.k < $1.k }
-        func points(_ value: (GradientFlow.Reach) -> Double) -> [(Int, Double)] { row.map { ($0.k, value($0)) } + [(T - 1, 0)] }
+        func points(_ value: (GradientFlow.Reach) -> Double) -> [(Int, Double)] { lastRow(f, value) }
         if f.kind == .lstm {
             return [Series(id: "out", label: "‖∂out_\(T - 1)/∂out_k‖₂", color: "#1f77b4", points: points { $0.log10OutNorm ?? -.infinity }),
                     Series(id: "state", label: "‖∂state_\(T - 1)/∂state_k‖₂", color: "#d62728", points: points { $0.log10StateNorm ?? -.infinity })]
         }
         return [Series(id: "h", label: "‖∂h_\(T - 1)/∂h_k‖₂", color: "#1f77b4", points: points(\.log10Norm))]
+    }
+
+    /// (k, value) along ‖∂s_{T−1}/∂s_k‖ for k = −1…T−2, then (T − 1, 0): the identity.
+    static func lastRow(_ f: GradientFlow, _ value: (GradientFlow.Reach) -> Double) -> [(Int, Double)] {
+        (f.lastRow ?? f.reach).sorted { $0.k < $1.k }.map { ($0.k, value($0)) } + [(f.steps - 1, 0)]
+    }
+
+    /// The lines' colours, in order (the solution page's gradient flow uses them too).
+    static let palette = ["#0b57a4", "#a4161a", "#1a6b2f", "#6b1a8c", "#9a4a00", "#1b1b1b"]
+
+    /// A network: ‖∂s_{T−1}/∂s_k‖₂ of every band over its own steps k, a line per band (the whole
+    /// state: for an LSTM both (out, state) blocks together). Needs the bands' `lastRow`.
+    public static func element(_ n: NetworkAnalysis, title: String) -> String {
+        let all = n.bands.enumerated().map { k, band in
+            Series(id: "band-\(k)", label: "‖∂s_\(n.steps - 1)/∂s_k‖₂ " + band.title, color: palette[k % palette.count],
+                   points: lastRow(band.flow, \.log10Norm))
+        }
+        return svg(all, xs: -1...max(n.steps - 1, 0), title: title, xLabel: "k (the band's own step; −1 is its initial state)")
     }
 
     public static func svg(_ f: GradientFlow, title: String) -> String {

@@ -60,8 +60,8 @@ public protocol ProblemVisitor {
     associatedtype Result
     associatedtype Failure: Error
     func visit<C: Cell>(_ problem: Problem<C>) throws(Failure) -> Result
-    /// A stacked, bidirectional or batched network. Commands that do not handle networks
-    /// refuse them (`Spec.isNetwork`) before visiting.
+    /// A stacked, bidirectional or batched network. A visitor that has no meaning for a
+    /// network keeps the default; its command refuses networks (`Spec.isNetwork`) before visiting.
     func visit<C: Cell>(network: NetworkProblem<C>) throws(Failure) -> Result
 }
 

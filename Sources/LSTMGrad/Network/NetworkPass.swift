@@ -185,7 +185,7 @@ public struct NetworkPass<C: Cell>: Sendable {
                     }
                     for s in (0..<T).reversed() {
                         for name in cell.zeroDeltas(t: s, steps: T, options: options) where values[rename(name)] == nil { values[rename(name)] = zero }
-                        run(cell.backwardEquations(t: s, steps: T, options: options).map { $0.renamed(rename) }, keep: keep)
+                        run(cell.backwardEquations(t: s, steps: T, options: options).map { $0.renamed(reverse: d == 1, rename) }, keep: keep)
                     }
                     run(cell.gradientEquations(steps: T).map { $0.renamed(rename) }, keep: keep)
                 }

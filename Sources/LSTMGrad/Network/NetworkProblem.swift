@@ -166,10 +166,20 @@ extension Symbol {
 
 extension Equation {
     /// The same equation with every name (its own and its operands') renamed.
-    func renamed(_ rename: (QuantityName) -> QuantityName) -> Equation {
+    /// `reverse`: the equation is a reverse direction's, whose own next step is the network's
+    /// t−1, so its mistakes' words about time are mirrored ("forgot Δout from t−1").
+    func renamed(reverse: Bool = false, _ rename: (QuantityName) -> QuantityName) -> Equation {
         var e = Equation(rename(name), rhs.replacing { if case .ref(let n) = $0 { return .ref(rename(n)) } else { return nil } })
-        e.mistakes = mistakes.map { Mistake(description: $0.description, rhs: $0.rhs.replacing { if case .ref(let n) = $0 { return .ref(rename(n)) } else { return nil } }) }
+        e.mistakes = mistakes.map {
+            Mistake(description: reverse ? Self.mirroringTime($0.description) : $0.description,
+                    rhs: $0.rhs.replacing { if case .ref(let n) = $0 { return .ref(rename(n)) } else { return nil } }, code: $0.code)
+        }
         return e
+    }
+
+    /// "t+1" ↔ "t−1" in a mistake's words.
+    static func mirroringTime(_ text: String) -> String {
+        text.replacing("t+1", with: "\u{0}").replacing("t−1", with: "t+1").replacing("\u{0}", with: "t−1")
     }
 }
 

@@ -8,7 +8,12 @@ extension ReportBuilder {
         let p = pass.problem, n = pass.names, values = pass.values
         let cell = p.cells[0][0]
         let T = p.steps, L = p.layers, D = p.directions, B = p.sequenceCount
-        let header = networkHeader(p, source: source, files: files)
+        var header = networkHeader(p, source: source, files: files)
+        if !pass.options.recurrentTerms {
+            header.append("truncated gradient (--no-recurrent-terms): in each layer and direction, the terms from its own next step are dropped"
+                          + " (\(cell.carried.map { "Δ" + $0.description }.joined(separator: ", ")) from t+1 forward, from t−1 reverse);"
+                          + " Δ_t from the layer above (its δx_t) still flows; the full gradient is printed after it")
+        }
         func quantity(_ line: ReportLine) -> Quantity {
             names.quantity(line.name, values.value(line.name), note: line.note)
         }

@@ -172,14 +172,19 @@ extension ReportBuilder {
     /// gradient of every block beside the truncated one the report printed, and how far apart
     /// they are.
     public static func addTruncationComparison<C: Cell>(_ report: Report, truncated: Pass<C>, full: Pass<C>, names: Notation) -> Report {
+        var blocks = full.problem.cell.parameters.blockNames
+        if let hp = full.problem.head.parameters { blocks += hp.blockNames }
+        return addTruncationComparison(report, blocks: blocks, truncated: truncated.values, full: full.values, names: names)
+    }
+
+    /// The same for any parameter blocks (a network's, at their layer and direction).
+    static func addTruncationComparison(_ report: Report, blocks: [QuantityName], truncated: Trace, full: Trace, names: Notation) -> Report {
         var r = report
         var qs: [Quantity] = []
         var gapSquared = 0.0, sizeSquared = 0.0
-        var blocks = full.problem.cell.parameters.blockNames
-        if let hp = full.problem.head.parameters { blocks += hp.blockNames }
         for block in blocks {
             let name = block.gradient
-            let t = truncated.values.value(name), f = full.values.value(name)
+            let t = truncated.value(name), f = full.value(name)
             let gap = zip(t.numbers, f.numbers).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
             gapSquared += gap
             sizeSquared += f.numbers.reduce(0) { $0 + $1 * $1 }

@@ -85,7 +85,9 @@ public struct Rubric: Sendable {
         var out: [QuantityName: String] = [:]
         for s in report.sections {
             let first = s.title.split(separator: " ").first.map { $0.lowercased() } ?? ""
-            let group = first == "updated" ? "updates" : first
+            var group = first == "updated" ? "updates" : first
+            // A network prints its head apart from the layers: forward, and backward from it.
+            if first == "head" { group = s.title.hasPrefix("Head backward") ? "backward" : "forward" }
             for q in s.quantities where out[q.name] == nil { out[q.name] = group }
         }
         for q in report.answerable where out[q.name] == nil { out[q.name] = "backward" }

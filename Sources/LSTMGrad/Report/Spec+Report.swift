@@ -16,8 +16,14 @@ struct ReportVisitor: ProblemVisitor {
     var sequence: Int? = nil
 
     func visit<C: Cell>(network: NetworkProblem<C>) throws(NumericError) -> Report {
-        try ReportBuilder.build(network: NetworkPass(network, options: options, keepEquations: work), names: names, source: source,
-                                files: files, sequence: sequence, work: work)
+        let pass = NetworkPass(network, options: options, keepEquations: work)
+        var report = try ReportBuilder.build(network: pass, names: names, source: source, files: files, sequence: sequence, work: work)
+        if !options.recurrentTerms {
+            // As for one cell: the full gradient beside the truncated one, block by block at its place.
+            report = ReportBuilder.addTruncationComparison(report, blocks: pass.parameterBlocks, truncated: pass.values,
+                                                           full: NetworkPass(network).values, names: names)
+        }
+        return report
     }
 
     func visit<C: Cell>(_ problem: Problem<C>) throws(NumericError) -> Report {

@@ -24,6 +24,7 @@ enum CheckCommand: Command {
         .lines(["{\"a[0]\": 0.81775, \"delta_out[0]\": 0.01803, \"delta_x[0]\": [-0.00817, -0.00487], \"dW.a\": [-0.02672, -0.0922]}"]),
         .text("A directory stands for the .json files in it. One file prints one line per answer; many print one summary row per file (correct, wrong, carried forward, missing, unknown names, score), and --detail adds every answer. A name that does not exist is reported with a \"did you mean\" and the other answers are graded; so is a file that is not JSON."),
         .text("A number passes within half a unit of its last written digit, and only if it gets --min-digits significant digits of the true value right (default 3; never more than its 5th decimal): 0.0 does not pass for -0.01702. An answer that follows from the student's own earlier answers, each anywhere within its written digits, is '✓ carried forward (from …)'; with --rounded D, one that matches the pass with every intermediate rounded to D decimals is '✓ rounding'; --strict gives neither. A wrong answer is explained when a classic mistake reproduces it (the recurrent term forgotten, f_t for f_{t+1}, the gradient after the activation, the SGD step or the loss derivative with the wrong sign, a missing ½ or 1/T, tanh′ = 1 − tanh) or a likely typo does (two digits swapped, a digit dropped, doubled or mistyped, the decimal point moved, the sign flipped); a matrix of the wrong shape is one ✗ that says so."),
+        .text("For a network (layers, directions, a batch: 'lstm-grad help spec') the names carry their place, as 'run --format json' prints them (h@l1.reverse.b1[0], dW.a@l0, δh_0@l1.reverse.b1), and every rule above applies at that place: carried-forward errors are recomputed through each layer's, direction's and sequence's own equations."),
         .text("The exit status is 0 when every answer of every file is right and none is missing, 1 when one is wrong, missing or not graded (an unknown name, a file that is not JSON), 2 for bad usage, a bad spec or rubric, or when no file could be read. ANSWERS may be '-' for standard input; with --example NAME every argument is an answers file."),
     ]
     static let examples = [
@@ -67,9 +68,6 @@ enum CheckCommand: Command {
             spec = try CLI.loadExample(example, command: name)
         } else {
             spec = try CLI.loadSpec(args.positionals[0], maxBytes: maxBytes)
-        }
-        if spec.isNetwork {
-            throw .usage("\(spec.file): check does not handle stacked, bidirectional or batched networks yet (run and gradcheck do)", command: name)
         }
         let report: Report
         do {

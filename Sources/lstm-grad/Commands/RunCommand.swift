@@ -16,7 +16,7 @@ enum RunCommand: Command {
         OptionSpec(name: "steps", value: "N", help: "run N SGD steps over the sequence: the loss after each and the final parameters"),
         OptionSpec(name: "last-report", value: nil, help: "with --steps: also the full report of the last step"),
         OptionSpec(name: "no-recurrent-terms", value: nil,
-                   help: "the truncated gradient of the univariate LSTM sheet: drop Δout_t and δstate_{t+1}⊙f_{t+1}; the report compares it with the full one"),
+                   help: "the truncated gradient of the univariate LSTM sheet: drop Δout_t and δstate_{t+1}⊙f_{t+1} (in a network, within each layer's and direction's own recurrence; Δ_t from the layer above still flows); the report compares it with the full one"),
         OptionSpec(name: "write-updated", value: "FILE", help: "write the SGD-updated spec to FILE, in the spec's own weight layout (atomically; an existing FILE needs --force)"),
         CLI.forceOption("with --write-updated: replace FILE if it exists (the spec itself included)"),
         OptionSpec(name: "summary", value: nil, help: "print only the loss and each gradient block's norm and sum (fast, little memory)"),
@@ -84,9 +84,6 @@ enum RunCommand: Command {
         if !args.has("write-updated") { spec.root = nil }
         let sequence = args.has("sequence") ? try args.integer("sequence", default: 0, range: 0...Int.max, command: name) : nil
         if spec.isNetwork {
-            for option in ["no-recurrent-terms"] where args.has(option) {
-                throw .usage("\(spec.file): --\(option) does not handle stacked, bidirectional or batched networks yet; run without it", command: name)
-            }
             if sequence != nil && steps != nil {
                 throw .usage("--sequence chooses what one pass prints; --steps prints the losses and the final parameters, drop --sequence", command: name)
             }

@@ -87,13 +87,7 @@ struct HandLSTM {
 /// `check` as a TA grading a course uses it (issue 13), end to end, on answers written by hand.
 @Suite struct CourseGradingTests {
     func check(_ args: [String], files: [String: String]) throws -> CLIRunner.Output {
-        try withTemporaryDirectory { dir in
-            for (name, text) in files {
-                if name.contains("/") { mkdir(dir + "/" + name.split(separator: "/")[0], 0o755) }
-                try writeFile(dir + "/" + name, text)
-            }
-            return try CLIRunner.run(args.map { $0.hasPrefix("@") ? dir + "/" + $0.dropFirst() : $0 })
-        }
+        try CLIRunner.run(args, files: files)
     }
 
     func lines(_ out: CLIRunner.Output) -> [String] { out.stdout.split(separator: "\n").map(String.init) }

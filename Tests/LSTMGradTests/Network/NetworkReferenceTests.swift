@@ -9,10 +9,17 @@ import Testing
     /// Every gradient and the loss `run --format json` prints agree with torch.autograd to 1e−9 relative.
     @Test(arguments: cases)
     func agreesWithPyTorch(_ name: String) throws {
-        let out = try CLIRunner.run(["run", "fixtures/torch-net/" + name, "--format", "json"])
+        try Self.compare(["run", "fixtures/torch-net/" + name, "--format", "json"], expected: "torch-net/" + String(name.dropLast(5)) + ".expected.json")
+    }
+
+    /// Runs `args` (a `--format json` run) and compares every quantity of the fixture `expected`
+    /// (canonical name → numbers) with it to 1e−9 relative.
+    static func compare(_ args: [String], expected file: String) throws {
+        let out = try CLIRunner.run(args)
+        let name = file
         #expect(out.status == 0 && out.stderr.isEmpty, "\(name): \(out.stderr)")
         let ours = try JSONOutput.quantityTable(out.stdout)
-        let expectedText = try String(decoding: InputFile.read(Fixtures.path("torch-net/" + String(name.dropLast(5)) + ".expected.json")), as: UTF8.self)
+        let expectedText = try String(decoding: InputFile.read(Fixtures.path(file)), as: UTF8.self)
         let expected = try JSONParser.parse(Array(expectedText.utf8))
         var compared = 0
         for member in expected.members ?? [] {
@@ -75,7 +82,7 @@ import Testing
 }
 
 /// What commands do with networks: run prints them, a chosen sequence, and the commands that
-/// cannot handle them yet refuse with a clear message and exit 2, printing nothing on stdout.
+/// refuse what a network cannot mean, with a clear message and exit 2, printing nothing on stdout.
 @Suite struct NetworkCommandTests {
     @Test func runChoosesOneSequence() throws {
         let all = try CLIRunner.run(["run", "fixtures/torch-net/case-02.json"])
@@ -91,9 +98,9 @@ import Testing
     @Test(arguments: [
         (["run", "fixtures/torch-net/case-02.json", "--sequence", "3"], "lstm-grad: error: --sequence 3: the batch has 3 sequences (0…2)\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/gomez.json", "--sequence", "0"], "lstm-grad: error: --sequence chooses a sequence of a batch; fixtures/gomez.json has one sequence\nsee 'lstm-grad run --help'\n"),
-        (["run", "fixtures/torch-net/case-01.json", "--no-recurrent-terms"], "lstm-grad: error: fixtures/torch-net/case-01.json: --no-recurrent-terms does not handle stacked, bidirectional or batched networks yet; run without it\nsee 'lstm-grad run --help'\n"),
         (["run", "fixtures/torch-net/case-02.json", "--steps", "2", "--sequence", "1"], "lstm-grad: error: --sequence chooses what one pass prints; --steps prints the losses and the final parameters, drop --sequence\nsee 'lstm-grad run --help'\n"),
-        (["analyze", "fixtures/torch-net/case-01.json"], "lstm-grad: error: fixtures/torch-net/case-01.json: analyze does not handle stacked, bidirectional or batched networks yet (run and gradcheck do)\nsee 'lstm-grad analyze --help'\n"),
+        (["analyze", "fixtures/torch-net/case-02.json", "--sequence", "3"], "lstm-grad: error: --sequence 3: the batch has 3 sequences (0…2)\nsee 'lstm-grad analyze --help'\n"),
+        (["analyze", "fixtures/gomez.json", "--sequence", "0"], "lstm-grad: error: --sequence chooses a sequence of a batch; fixtures/gomez.json has one sequence\nsee 'lstm-grad analyze --help'\n"),
     ])
     func refuses(_ args: [String], _ stderr: String) throws {
         let out = try CLIRunner.run(args)
@@ -101,25 +108,16 @@ import Testing
         #expect(out.stdout.isEmpty)
         #expect(out.stderr == stderr)
     }
-
-    @Test func checkRefusesNetworks() throws {
-        try withTemporaryDirectory { dir in
-            let answers = dir + "/answers.json"
-            try OutputFile.write(answers, "{}\n")
-            let out = try CLIRunner.run(["check", "fixtures/torch-net/case-01.json", answers])
-            #expect(out.status == 2 && out.stdout.isEmpty)
-            #expect(out.stderr.hasPrefix("lstm-grad: error: fixtures/torch-net/case-01.json: check does not handle stacked, bidirectional or batched networks yet"))
-        }
-    }
 }
 
 /// The network through each cell's fast kernel gives the values of the equations.
 @Suite struct NetworkFastPathTests {
     struct Compare: ProblemVisitor {
         typealias Result = (compared: Int, worst: Double, worstName: String)
+        var options = BackwardOptions()
         func visit<C: Cell>(_ problem: Problem<C>) -> Result { (0, 0, "") }
         func visit<C: Cell>(network: NetworkProblem<C>) -> Result {
-            let fast = NetworkPass(network, fast: true), slow = NetworkPass(network, fast: false)
+            let fast = NetworkPass(network, options: options, fast: true), slow = NetworkPass(network, options: options, fast: false)
             var worst = 0.0, worstName = "", compared = 0
             for (name, value) in slow.values.values {
                 guard let other = fast.values[name] else { continue }
@@ -136,9 +134,11 @@ import Testing
         }
     }
 
-    @Test func fastKernelMatchesEquations() throws {
+    /// With the full gradient and the truncated one (`--no-recurrent-terms`).
+    @Test(arguments: [true, false])
+    func fastKernelMatchesEquations(recurrentTerms: Bool) throws {
         let spec = try Fixtures.spec("torch-net/case-16.json")
-        let r = spec.visit(Compare())
+        let r = spec.visit(Compare(options: BackwardOptions(recurrentTerms: recurrentTerms)))
         #expect(r.compared > 1000)
         #expect(r.worst <= 1e-12, "\(r.worstName): max difference / scale \(r.worst), tolerance 1e-12")
     }

@@ -29,6 +29,18 @@ enum CLIRunner {
         try runBytes(args, stdin: stdin.map { Array($0.utf8) }, environment: extra)
     }
 
+    /// Runs `args` beside `files` (name → text, one folder level allowed: `course/a.json`)
+    /// written to a scratch directory; an argument `@name` stands for that file's path.
+    static func run(_ args: [String], files: [String: String]) throws -> Output {
+        try withTemporaryDirectory { dir in
+            for (name, text) in files {
+                if name.contains("/") { mkdir(dir + "/" + name.split(separator: "/")[0], 0o755) }
+                try writeFile(dir + "/" + name, text)
+            }
+            return try run(args.map { $0.hasPrefix("@") ? dir + "/" + $0.dropFirst() : $0 })
+        }
+    }
+
     struct SpawnError: Error, CustomStringConvertible {
         var description: String
     }

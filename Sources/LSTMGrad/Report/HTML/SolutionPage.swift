@@ -103,12 +103,13 @@ public struct SolutionPage: Sendable {
     }
 
     /// ‖δstate_t‖ (or ‖δh_t‖) over t, log scale: a line per band (layer and direction).
-    func writeFlow(_ network: UnrolledNetwork, report: Report, into out: inout OutputBuffer) {
+    /// `id` and `heading`: the section's (`analyze` writes one per sequence of a batch).
+    func writeFlow(_ network: UnrolledNetwork, report: Report, id: String = "flow", heading: String = "Gradient flow", into out: inout OutputBuffer) {
         let bands = network.flows
         guard let first = bands.first?.flow.first?.name else { return }
         let symbol = report.notation.label(first.at(nil).placed(layer: nil, reverse: false, sequence: nil))
         let several = bands.count > 1
-        out.write("<section id=\"flow\">\n<h2>Gradient flow</h2>\n")
+        out.write("<section id=\"\(id)\">\n<h2>" + HTMLText.escape(heading) + "</h2>\n")
         out.write("<p class=\"hint\">How large the gradient of the carried state is at each step, from the last step back to the initial state: a line falling to the left means the gradient vanishes as it goes back in time, one rising means it explodes.")
         if let caption = network.caption { out.write(" " + HTMLText.escape(caption) + ".") }
         let T = network.steps
@@ -118,9 +119,8 @@ public struct SolutionPage: Sendable {
             out.write(" A reverse band runs the other way: its gradient goes back from t = \(T - 1) to t = 0" + (initials.contains(T) ? ", then to its initial state, drawn at t = \(T)." : "."))
         }
         out.write("</p>\n")
-        let colors = ["#0b57a4", "#a4161a", "#1a6b2f", "#6b1a8c", "#9a4a00", "#1b1b1b"]
         let series = bands.enumerated().map { k, band in
-            GradientPlot.Series(id: several ? "flow-\(k)" : "flow", label: "‖\(symbol)_t‖" + (several ? " " + band.title : ""), color: colors[k % colors.count],
+            GradientPlot.Series(id: several ? "\(id)-\(k)" : id, label: "‖\(symbol)_t‖" + (several ? " " + band.title : ""), color: GradientPlot.palette[k % GradientPlot.palette.count],
                                 points: band.flow.map { ($0.t, $0.norm > 0 ? log10($0.norm) : -.infinity) })
         }
         let ts = bands.flatMap { $0.flow.map(\.t) }
