@@ -36,7 +36,7 @@ import Testing
     static func agree(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-6) }
 
     @Test func theReferenceCoversEveryLossOptimizerAndCell() {
-        #expect(Self.cases.count >= 70, "fixtures/torch/train-cases.json: \(Self.cases.count) cases")
+        #expect(Self.cases.count >= 100, "fixtures/torch/train-cases.json: \(Self.cases.count) cases")
         let names = Self.cases.map(\.name)
         for part in ["lstm-pytorch", "lstm-per-gate", "gru", "rnn-tanh", "rnn-relu", "-mse-", "-l1-", "-huber-", "-smooth_l1-",
                      "-bce_with_logits-", "-cross_entropy-classes-", "-cross_entropy-probs-", "-mean-", "-sum-",
@@ -76,18 +76,45 @@ import Testing
     @Test(arguments: cases)
     func agreesWithPyTorch(_ c: Case) throws { try Self.compare(c) }
 
+    /// The cases with a weight decay on nn.LSTM and nn.RNN state dicts (each bias copy decays
+    /// by its own value), every optimizer with and without clipping: their worst relative error.
+    @Test func weightDecayOnStateDictBiases() throws {
+        try Self.expectDecayCases(Self.cases, models: ["lstm-pytorch", "rnn-tanh-pytorch", "rnn-relu-pytorch"], file: "train-cases.json")
+    }
+
+    static func expectDecayCases(_ cases: [Case], models: [String], file: String) throws {
+        let decay = cases.filter { $0.name.hasSuffix("-decay") }
+        for model in models {
+            for optimizer in ["-sgd-", "-adagrad-", "-rmsprop-", "-adam-", "-adamw-"] {
+                let some = decay.filter { $0.name.hasPrefix(model) && $0.name.contains(optimizer) }
+                #expect(some.contains { $0.name.contains("-clip-") } && some.contains { !$0.name.contains("-clip-") }, "\(model)\(optimizer)")
+            }
+        }
+        #expect(decay.contains { $0.spec.contains("\"adamw\"") && !$0.spec.contains("weight_decay") }, "AdamW at its default weight_decay")
+        var worst = 0.0
+        for c in decay {
+            // Each bias copy and its state apart, under the state dict's names.
+            #expect(c.expected.contains { $0.key.hasPrefix("bias_hh_l0") } && c.expected.contains { $0.key.hasSuffix(".bias_ih_l0") }, "\(c.name)")
+            worst = max(worst, try compare(c))
+        }
+        print("note: \(file): \(decay.count) weight-decay cases on state dicts agree with PyTorch; worst relative error \(worst)")
+    }
+
     /// The gradients of one pass and the training's losses, parameters and optimizer state
-    /// against torch's, every number.
-    static func compare(_ c: Case) throws {
+    /// against torch's, every number; returns the worst relative error.
+    @discardableResult
+    static func compare(_ c: Case) throws -> Double {
         let spec = try Fixtures.spec(json: c.spec, name: c.name + ".json")
         let gradients = try spec.report()
         let trained = try spec.trainingReport(steps: c.steps, lastReport: false)
-        var compared = 0
+        var compared = 0, worst = 0.0
         for (key, numbers) in c.expected {
             let report = key.hasPrefix("d") ? gradients : trained
-            let ours = try #require(report.quantity(key)?.value.numbers ?? stateOfBlock(key, in: report, spec: c.spec),
+            // Cases by the state dict's names find every key as printed.
+            let ours = try #require(report.quantity(key)?.value.numbers ?? (c.name.hasSuffix("-decay") ? nil : stateOfBlock(key, in: report, spec: c.spec)),
                                     "\(c.name): lstm-grad prints no \(key)")
             #expect(ours.count == numbers.count, "\(c.name): \(key) has \(ours.count) numbers, torch \(numbers.count)")
+            for (a, b) in zip(ours, numbers) { worst = max(worst, abs(a - b) / max(abs(a), abs(b), 1e-6)) }
             for (a, b) in zip(ours, numbers) where !agree(a, b) {
                 Issue.record("\(c.name): \(key): lstm-grad \(ours), torch \(numbers); relative error \(relativeError(a, b)) > 1e-9")
                 break
@@ -95,5 +122,6 @@ import Testing
             compared += numbers.count
         }
         #expect(compared > 0)
+        return worst
     }
 }
