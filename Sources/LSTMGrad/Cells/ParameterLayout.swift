@@ -36,6 +36,9 @@ public protocol ParameterLayout<Parameters>: Sendable {
     var copies: [String: Value] { get }
     /// The same layout holding other values of its copies (after a step, or as written).
     func holding(_ copies: [String: Value]) -> Self
+    /// `p` with the blocks the copies hold set to the copies' sum (b = b_ih + b_hh): how
+    /// decoding forms the bias, and the bias after each copy's step.
+    func summingCopies(into p: Parameters) -> Parameters
     /// False where the notation's own labels already are the layout's names (the univariate
     /// sheet's W^{xc} in colah's notation): the blocks are not printed twice.
     func showsBlocks(in notation: Notation) -> Bool
@@ -56,4 +59,5 @@ extension ParameterLayout {
     public var trainsTensors: Bool { false }
     public var copies: [String: Value] { [:] }
     public func holding(_ copies: [String: Value]) -> Self { self }
+    public func summingCopies(into p: Parameters) -> Parameters { p }
 }

@@ -217,13 +217,13 @@ public struct NetworkPass<C: Cell>: Sendable {
             if p.layouts.joined().contains(where: { $0?.copies.isEmpty == false }) {
                 // Each bias copy takes its own step; the bias after it is their sum (as for one cell).
                 let cells = p.trainedCells
-                let step = TrainingSetup().step(cells: cells, head: nil, values: values, learningRate: p.learningRate)
-                for (c, after) in zip(cells, step.cells) {
+                let stepped = cells.map { c in c.steppedCopies(gradients: c.parameters.reading(values) { c.place($0).gradient }, learningRate: p.learningRate) }
+                for (c, after) in zip(cells, stepped) {
                     for block in after.parameters.blockNames where p.update.doubled.contains(block.symbol) {
                         values[c.place(block).afterUpdate] = after.parameters.value(of: block)
                     }
                 }
-                steppedLayouts = layouts(step.cells.map(\.layout))
+                steppedLayouts = layouts(stepped.map(\.layout))
             }
         } else {
             // The optimizer's step over every tensor of the network (`Optimizer.swift`).

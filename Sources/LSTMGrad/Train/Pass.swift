@@ -100,10 +100,12 @@ public struct Pass<C: Cell>: Sendable {
             if problem.layout?.copies.isEmpty == false {
                 // Each bias copy takes its own step; the bias after it is their sum (the
                 // equation's b − 2λ·δb, rounded as the copies are, so a written spec continues exactly).
-                let step = TrainingSetup().step(cells: [problem.trainedCell], head: nil, values: values, learningRate: problem.learningRate)
-                let p = step.cells[0].parameters
-                for block in p.blockNames where problem.update.doubled.contains(block.symbol) { values[block.afterUpdate] = p.value(of: block) }
-                steppedLayout = step.cells[0].layout
+                let after = problem.trainedCell.steppedCopies(gradients: problem.cell.parameters.reading(values, as: \.gradient),
+                                                              learningRate: problem.learningRate)
+                for block in after.parameters.blockNames where problem.update.doubled.contains(block.symbol) {
+                    values[block.afterUpdate] = after.parameters.value(of: block)
+                }
+                steppedLayout = after.layout
             }
         } else {
             // The optimizer's step, torch.optim's own arithmetic (`Optimizer.swift`), over the

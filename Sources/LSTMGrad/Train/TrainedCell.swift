@@ -52,17 +52,30 @@ struct TrainedCell<P: ParameterSet> {
             (spelling, stepped[name(spelling)].map { value.replacingNumbers($0) } ?? value)
         }
         let own = layout.copies
-        let copies = Dictionary(uniqueKeysWithValues: tensors.filter { own[$0.0] != nil })
-        return (layout.parameters(from: tensors, like: parameters), layout.holding(copies))
+        let after = layout.holding(Dictionary(uniqueKeysWithValues: tensors.filter { own[$0.0] != nil }))
+        return (after.summingCopies(into: layout.parameters(from: tensors, like: parameters)), after)
+    }
+
+    /// Plain SGD of the layout's copies alone (each copy −λ·δb), for a pass whose other blocks
+    /// the report's SGD equations update: the parameters with the blocks the copies hold set to
+    /// their sum after the step, and the layout holding them.
+    func steppedCopies(gradients g: P, learningRate: Double) -> (parameters: P, layout: (any ParameterLayout<P>)?) {
+        guard let layout, !layout.copies.isEmpty else { return (parameters, self.layout) }
+        let own = layout.copies
+        let copies = layout.blocks(g).filter { own[$0.name] != nil }
+        let step = TrainingSetup().step(parameters: copies.map { (name($0.name), own[$0.name]!.numbers) },
+                                        gradients: Dictionary(copies.map { (name($0.name), $0.value.numbers) }, uniquingKeysWith: { a, _ in a }),
+                                        learningRate: learningRate)
+        let after = layout.holding(Dictionary(uniqueKeysWithValues: zip(copies, step.parameters).map { ($0.name, own[$0.name]!.replacingNumbers($1.1)) }))
+        return (after.summingCopies(into: parameters), after)
     }
 }
 
 extension ParameterLayout {
     /// The parameters whose tensors in this layout are `tensors` (in the order and shapes of
-    /// `blocks(like)`): each canonical number is the tensor entry that holds it, and a number
-    /// held by two copies is their sum (b = b_ih + b_hh, as decoding forms it). Found by
-    /// converting a probe whose numbers are their own positions, so it holds for every layout
-    /// that only rearranges numbers.
+    /// `blocks(like)`): each canonical number is the tensor entry that holds it (a number two
+    /// copies hold is their sum, which `summingCopies` forms). Found by converting a probe whose
+    /// numbers are their own positions, so it holds for every layout that only rearranges numbers.
     func parameters(from tensors: [(name: String, value: Value)], like p: Parameters) -> Parameters {
         let names = p.blockNames
         var probe = p, start = 0
@@ -75,9 +88,8 @@ extension ParameterLayout {
         var held = [Bool](repeating: false, count: start)
         for ((_, positions), (_, value)) in zip(blocks(probe), tensors) {
             for (position, x) in zip(positions.numbers, value.numbers) {
-                let k = Int(position)
-                flat[k] = held[k] ? flat[k] + x : x
-                held[k] = true
+                flat[Int(position)] = x
+                held[Int(position)] = true
             }
         }
         var out = p

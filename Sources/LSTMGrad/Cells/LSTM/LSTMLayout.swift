@@ -130,6 +130,15 @@ public enum LSTMLayout: ParameterLayout, Equatable {
         return [StateDictKey(.biasIH).name: .vector(bih), StateDictKey(.biasHH).name: .vector(bhh)]
     }
 
+    /// b_g = (bias_ih_l0 + bias_hh_l0)'s rows of gate g.
+    public func summingCopies(into p: LSTMParameters) -> LSTMParameters {
+        guard case .pytorch(let bih, let bhh) = self, p.hasBias else { return p }
+        var out = p
+        let b = LSTMLayouts.split(bih + bhh, order: Self.pytorchOrder, H: p.hiddenSize)
+        for gate in LSTMGate.allCases { out.b[gate] = b[gate]! }
+        return out
+    }
+
     public func holding(_ copies: [String: Value]) -> LSTMLayout {
         guard case .pytorch(let bih, let bhh) = self else { return self }
         return .pytorch(biasIH: copies[StateDictKey(.biasIH).name]?.vector ?? bih, biasHH: copies[StateDictKey(.biasHH).name]?.vector ?? bhh)
@@ -442,10 +451,9 @@ extension LSTMLayouts {
         let bih = Vector(LSTMLayout.pytorchOrder.flatMap { p.b[$0].values })
         let bhh = f["bias_hh_l0"].map { reader.vector($0, path / "bias_hh_l0", count: 4 * H, meaning: "4H = \(4 * H), the gates' biases stacked") } ?? Vector(zeros: 4 * H)
         guard let bhh else { return nil }
-        let extra = split(bhh, order: LSTMLayout.pytorchOrder, H: H)
-        for gate in LSTMGate.allCases { p.b[gate] = p.b[gate] + extra[gate]! }
         p.hasBias = p.hasBias || f["bias_hh_l0"] != nil
-        return (p, .pytorch(biasIH: bih, biasHH: bhh))
+        let layout = LSTMLayout.pytorch(biasIH: bih, biasHH: bhh)
+        return (layout.summingCopies(into: p), layout)
     }
 
     static func decodeKeras(_ f: SpecReader.Fields, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> (LSTMParameters, LSTMLayout)? {

@@ -24,6 +24,14 @@ public enum RNNLayout: ParameterLayout, Equatable {
         return [StateDictKey(.biasIH).name: .vector(bih), StateDictKey(.biasHH).name: .vector(bhh)]
     }
 
+    /// b = bias_ih_l0 + bias_hh_l0.
+    public func summingCopies(into p: RNNParameters) -> RNNParameters {
+        guard case .pytorch(let bih?, let bhh?) = self else { return p }
+        var out = p
+        out.b = bih + bhh
+        return out
+    }
+
     public func holding(_ copies: [String: Value]) -> RNNLayout {
         guard case .pytorch(let bih?, let bhh?) = self else { return self }
         return .pytorch(biasIH: copies[StateDictKey(.biasIH).name]?.vector ?? bih, biasHH: copies[StateDictKey(.biasHH).name]?.vector ?? bhh)
