@@ -13,6 +13,11 @@ torch computed, by lstm-grad's names at their place: the gradients before the fi
 parameters after the last step and the optimizer's state after it (exp_avg.W.a@l0, …). A
 bias stored twice (bias_ih + bias_hh of the LSTM and the RNN) is lstm-grad's one bias b: its
 gradient and state are those of either copy (the same), its value their sum.
+The cases after those (names ending in -decay) train nn.LSTM, nn.RNN and nn.GRU state dicts with
+a weight decay > 0 (AdamW also at its default 0.01), each bias copy a parameter of its own:
+they also give every state-dict tensor after the last step (bias_hh_l1_reverse, …) and the
+optimizer's state per tensor by the state dict's names (exp_avg.bias_ih_l1_reverse, …; the
+head's as exp_avg.V, exp_avg.c).
 NetworkTorchReferenceTrainTests compares them to 1e−9 relative.
 
 Run once with the venv that has torch (not needed by the tool or by `make test`):
@@ -154,7 +159,7 @@ class Case(base.Case):
     def run(self):
         out = super().run()
         # base names a case model[-layout]-loss-…; a network's name gives its shape instead.
-        prefix = {"lstm": "lstm-pytorch", "gru": "gru-pytorch"}.get(self.model, self.model)
+        prefix = {"lstm": "lstm-pytorch", "gru": "gru-pytorch"}.get(self.model, self.model + "-pytorch")
         out["name"] = f"{self.model}-L{self.L}-D{self.D}-B{self.B}" + out["name"][len(prefix):]
         return out
 
@@ -179,6 +184,16 @@ def main():
         # A bias stored twice (LSTM, RNN) cannot decay each copy by its own value in lstm-grad.
         o = base.optimizer_config(rng, optimizers[oi], weight_decay_ok=model == "gru")
         cases.append(Case(rng, index, model, losses[li], o, clip, frozen).run())
+
+    def decayed(i, model, loss, o, clip):
+        c = Case(rng, i, model, loss, o, clip, [])
+        c.by_tensor = True
+        return c.run()
+    cases += base.decay_cases(rng, len(plan), decayed)
+    # nn.GRU as well: its state per tensor, with a weight decay.
+    for k, kind in enumerate(optimizers):
+        clip = clips[k % 4] if k % 2 else None
+        cases.append(decayed(len(cases), "gru", losses[(k + 2) % len(losses)], base.decay_config(rng, kind, k), clip))
     json.dump({"generator": "scripts/torch-reference-net-train.py " + str(seed), "torch": torch.__version__, "cases": cases},
               open("fixtures/torch/net-train-cases.json", "w"), indent=0)
     print(f"wrote fixtures/torch/net-train-cases.json: {len(cases)} cases (torch {torch.__version__})")

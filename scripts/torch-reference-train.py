@@ -9,6 +9,11 @@ torch.optim optimizer over 5 steps, with and without gradient clipping (clip_gra
 lstm-grad reads (as JSON text) and what torch computed, by lstm-grad's canonical names: the gradients before
 the first step (dW.a, dV, …), the loss before training and after each step (loss_step[k]), the
 parameters after the last step (W.a, V, …) and the optimizer's state after it (exp_avg.W.a, …).
+The cases after those (names ending in -decay) train nn.LSTM and nn.RNN state dicts with a
+weight decay > 0 (AdamW also at its default 0.01): each stored bias copy is a parameter of its
+own, so the copies drift apart; these cases also give every state-dict tensor after the last
+step (weight_ih_l0, bias_ih_l0, bias_hh_l0, …) and the optimizer's state per tensor, by the
+state dict's names (exp_avg.bias_hh_l0, …; the head's as exp_avg.V, exp_avg.c).
 TorchReferenceTrainTests compares them to 1e−9 relative.
 
 Run once with the venv that has torch (not needed by the tool or by `make test`):
@@ -55,7 +60,7 @@ class Case:
                 p.copy_(u(*p.shape))
             # One bias where lstm-grad's cell has one: bias_hh fixed at zero and not trained
             # (the RNN; the LSTM written per gate).
-            if model.startswith("rnn") or (model == "lstm" and layout == "per-gate"):
+            if (model.startswith("rnn") and layout != "pytorch") or (model == "lstm" and layout == "per-gate"):
                 self.net.bias_hh_l0.zero_()
                 self.net.bias_hh_l0.requires_grad_(False)
         self.frozen_tensors = []
@@ -129,7 +134,11 @@ class Case:
         else:
             if "weight_hh_l0" in tensors: out["W"] = tolist(tensors["weight_hh_l0"])
             if "weight_ih_l0" in tensors: out["U"] = tolist(tensors["weight_ih_l0"])
-            if "bias_ih_l0" in tensors: out["b"] = tolist(tensors["bias_ih_l0"])
+            if "bias_ih_l0" in tensors:
+                b = tensors["bias_ih_l0"]
+                if self.layout == "pytorch" and "bias_hh_l0" in tensors and tensors.get("_sum_biases", True):
+                    b = b + tensors["bias_hh_l0"]
+                out["b"] = tolist(b)
         if "weight" in tensors: out["V"] = tolist(tensors["weight"])
         if "bias" in tensors: out["c"] = tolist(tensors["bias"])
         return out
@@ -154,6 +163,9 @@ class Case:
         elif self.model == "lstm":
             c = self.canonical({k: getattr(n, k) for k in ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0"]})
             s["weights"] = {blk: {g: c[f"{blk}.{g}"] for g in ["a", "i", "f", "o"]} for blk in ["W", "U", "b"]}
+        elif self.model.startswith("rnn") and self.layout == "pytorch":
+            s["weights"] = {"activation": self.model.split("-")[1],
+                            **{k: tolist(getattr(n, k)) for k in ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]}}
         elif self.model == "gru":
             s["weights"] = {"convention": "pytorch", **{k: tolist(getattr(n, k)) for k in ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]}}
         else:
@@ -204,16 +216,25 @@ class Case:
             expected[f"loss_step[{STEPS}]"] = self.forward_loss().item()
         params = self.named(lambda p: p, trained_only=False)
         expected.update(self.canonical(params))
+        # By the state dict's names: every tensor as trained (each bias copy apart).
+        by_tensor = getattr(self, "by_tensor", False)
+        if by_tensor:
+            for name, p in self.net.named_parameters():
+                expected[name] = tolist(p)
         buffers = ["momentum_buffer", "sum", "square_avg", "grad_avg", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
         for b in buffers:
             state = self.named(lambda p: opt.state[p].get(b) if p in opt.state else None)
             state = {k: v for k, v in state.items() if torch.is_tensor(v)}
+            if by_tensor:
+                for name, v in state.items():
+                    expected[f"{b}.{ {'weight': 'V', 'bias': 'c'}.get(name, name) }"] = tolist(v)
+                continue
             for name, v in self.canonical(dict(state, _sum_biases=False)).items():
                 expected[f"{b}.{name}"] = v
-        layout = {"lstm": f"-{self.layout}", "gru": "-pytorch"}.get(self.model, "")
+        layout = {"lstm": f"-{self.layout}", "gru": "-pytorch"}.get(self.model, "-pytorch" if self.layout == "pytorch" else "")
         return {"name": f"{self.model}{layout}-{self.loss_name}-{self.reduction}-{self.optimizer['type']}"
                         + (f"-clip-{'norm' if 'max_norm' in self.clip else 'value'}" if self.clip else "")
-                        + ("-frozen" if self.frozen_tensors else ""),
+                        + ("-frozen" if self.frozen_tensors else "") + ("-decay" if by_tensor else ""),
                 "spec": json.dumps(spec), "steps": STEPS, "expected": expected}
 
 
@@ -252,6 +273,36 @@ def optimizer_config(rng, kind, weight_decay_ok):
     return o
 
 
+def decay_config(rng, kind, k):
+    """An optimizer with a weight decay > 0: SGD with momentum; AdamW every other time at its
+    default weight_decay (0.01, the key left out)."""
+    o = optimizer_config(rng, kind, weight_decay_ok=True)
+    if kind == "sgd" and "momentum" not in o:
+        o["momentum"] = round(rng.uniform(0.5, 0.95), 3)
+    if kind == "adamw" and k % 2 == 0:
+        o.pop("weight_decay", None)
+    else:
+        o["weight_decay"] = round(rng.uniform(0.01, 0.2), 4)
+    return o
+
+
+def decay_cases(rng, first, make):
+    """nn.LSTM and nn.RNN (tanh, relu) state dicts with a weight decay, every optimizer with
+    and without clipping; `make(index, model, loss, optimizer, clip)` runs one."""
+    losses = ["mse", "l1", "huber", "smooth_l1", "bce_with_logits", "cross_entropy-classes", "cross_entropy-probs"]
+    optimizers = ["sgd", "adagrad", "rmsprop", "adam", "adamw"]
+    clips = [{"max_norm": 0.5}, {"max_norm": 0.3, "norm_type": "inf"}, {"max_norm": 0.4, "norm_type": 3}, {"value": 0.05}]
+    cases, index = [], first
+    for mi, model in enumerate(["lstm", "rnn-tanh", "rnn-relu"]):
+        for oi, kind in enumerate(optimizers):
+            for clipped in (False, True):
+                loss = losses[(3 * mi + oi + clipped) % len(losses)]
+                clip = clips[(mi + oi) % 4] if clipped else None
+                cases.append(make(index, model, loss, decay_config(rng, kind, mi + oi + clipped), clip))
+                index += 1
+    return cases
+
+
 def main():
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     rng = random.Random(seed)
@@ -273,6 +324,12 @@ def main():
                 o = optimizer_config(rng, kind, weight_decay_ok=not (model == "lstm" and layout == "pytorch"))
                 cases.append(Case(rng, index, model, loss, o, clip, frozen, layout).run())
                 index += 1
+
+    def decayed(i, model, loss, o, clip):
+        c = Case(rng, i, model, loss, o, clip, [], "pytorch")
+        c.by_tensor = True
+        return c.run()
+    cases += decay_cases(rng, index, decayed)
     json.dump({"generator": "scripts/torch-reference-train.py " + str(seed), "torch": torch.__version__, "cases": cases},
               open("fixtures/torch/train-cases.json", "w"), indent=0)
     print(f"wrote fixtures/torch/train-cases.json: {len(cases)} cases (torch {torch.__version__})")

@@ -13,6 +13,9 @@ public struct NetworkPass<C: Cell>: Sendable {
     /// The optimizer's state after this pass's update (nil for plain SGD, whose update is an
     /// equation).
     public var optimizerState: OptimizerState?
+    /// The layouts after the update, `[layer][direction]`, holding each bias copy after its own
+    /// step (nil: the problem's, unchanged).
+    var steppedLayouts: [[(any ParameterLayout<C.Parameters>)?]]?
 
     /// `fast`: each layer's, direction's and sequence's run goes through the cell's fast kernel
     /// where it has one and the run is large (`Cell.fastPass`; tests prove it equal), the
@@ -211,12 +214,37 @@ public struct NetworkPass<C: Cell>: Sendable {
             run(parameterBlocks.map { block in p.update.equation(for: QuantityName(block.symbol, block.component)).renamed { name in
                 name == .learningRate ? name : name.placed(layer: block.layer, reverse: block.reverse, sequence: nil)
             } }, keep: keep)
+            if p.layouts.joined().contains(where: { $0?.copies.isEmpty == false }) {
+                // Each bias copy takes its own step; the bias after it is their sum (as for one cell).
+                let cells = p.trainedCells
+                let stepped = cells.map { c in c.steppedCopies(gradients: c.parameters.reading(values) { c.place($0).gradient }, learningRate: p.learningRate) }
+                for (c, after) in zip(cells, stepped) {
+                    for block in after.parameters.blockNames where p.update.doubled.contains(block.symbol) {
+                        values[c.place(block).afterUpdate] = after.parameters.value(of: block)
+                    }
+                }
+                steppedLayouts = layouts(stepped.map(\.layout))
+            }
         } else {
-            // The optimizer's step over every block of the network (`Optimizer.swift`).
-            let step = p.optimizerStep(values)
-            for (block, numbers) in step.parameters { values[block.afterUpdate] = values.value(block).replacingNumbers(numbers) }
+            // The optimizer's step over every tensor of the network (`Optimizer.swift`).
+            let cells = p.trainedCells
+            let step = p.training.step(cells: cells, head: p.head.parameters, values: values, learningRate: p.learningRate)
+            for (c, after) in zip(cells, step.cells) { values.store(after.parameters) { c.place($0).afterUpdate } }
+            if let h = step.head { values.store(h) { $0.afterUpdate } }
+            steppedLayouts = layouts(step.cells.map(\.layout))
             optimizerState = step.state
         }
+    }
+
+    /// Layouts listed layer by layer, forward before reverse, as `[layer][direction]`.
+    func layouts(_ flat: [(any ParameterLayout<C.Parameters>)?]) -> [[(any ParameterLayout<C.Parameters>)?]] {
+        let D = problem.directions
+        return (0..<problem.layers).map { l in Array(flat[(l * D)..<((l + 1) * D)]) }
+    }
+
+    /// The layouts after the update, `[layer][direction]` (empty for a per-gate network).
+    public var updatedLayouts: [[(any ParameterLayout<C.Parameters>)?]] {
+        problem.layouts.isEmpty ? [] : steppedLayouts ?? problem.layouts
     }
 
     // MARK: views

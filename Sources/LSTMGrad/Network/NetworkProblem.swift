@@ -103,9 +103,35 @@ public struct NetworkProblem<C: Cell>: Sendable {
         return out
     }
 
-    /// The optimizer's step over every block of the network (clipping over all of them).
-    public func optimizerStep(_ values: Trace) -> (parameters: [(QuantityName, [Double])], state: OptimizerState) {
-        training.step(values, blocks: blockNames, doubled: update.doubled, learningRate: learningRate)
+    /// Each layer's and direction's part in training, layer by layer, forward before reverse:
+    /// its blocks at their place, or its state dict's tensors at their place
+    /// (`bias_ih_l1_reverse`, each bias copy apart).
+    var trainedCells: [TrainedCell<C.Parameters>] {
+        let n = names
+        return cells.enumerated().flatMap { l, row in
+            row.enumerated().map { d, cell in
+                TrainedCell(parameters: cell.parameters, layout: l < layouts.count && d < layouts[l].count ? layouts[l][d] : nil,
+                            place: { n.cell($0, layer: l, reverse: d == 1, sequence: nil) },
+                            spell: { StateDictKey($0).map { StateDictKey($0.block, layer: l, reverse: d == 1).name } ?? $0 })
+            }
+        }
+    }
+
+    /// Every tensor an optimizer steps (frozen ones too), with its value and the blocks it holds.
+    public var trainedTensors: [(name: QuantityName, value: Value, blocks: Set<QuantityName>)] {
+        var out: [(name: QuantityName, value: Value, blocks: Set<QuantityName>)] = []
+        for c in trainedCells {
+            let holds = Dictionary(c.holdings, uniquingKeysWith: { a, _ in a })
+            out += c.tensors.map { ($0.name, $0.value, holds[$0.name] ?? [$0.name]) }
+        }
+        return out + (head.parameters.map { h in h.blockNames.map { ($0, h.value(of: $0), [$0]) } } ?? [])
+    }
+
+    /// The blocks' values at their place and a state dict's tensors' (`bias_ih_l1_reverse`).
+    public var trainingValues: Trace {
+        var t = parameterValues
+        for c in trainedCells where c.tensorLayout != nil { for (name, value) in c.tensors { t[name] = value } }
+        return t
     }
 }
 

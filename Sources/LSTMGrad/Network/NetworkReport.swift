@@ -76,7 +76,7 @@ extension ReportBuilder {
         var updated = blocks.map { quantity(ReportLine($0.afterUpdate, note: plain ? p.update.note(for: $0) : nil)) }
         // A state dict's tensors at their layer and direction (`d_weight_hh_l1_reverse`, `weight_hh_l1_reverse'`).
         let gradients = pass.cellGradients, after = pass.updated
-        for (l, row) in p.layouts.enumerated() {
+        for (l, row) in pass.updatedLayouts.enumerated() {
             for (d, layout) in row.enumerated() {
                 guard let layout, layout.isShownInReport, layout.showsBlocks(in: names) else { continue }
                 let inLayout = layoutQuantities(layout, gradients: gradients[l][d], updated: after[l][d], names: names) { name in
@@ -88,13 +88,16 @@ extension ReportBuilder {
         }
         sections.append(Section(title: B > 1 ? "Gradients (summed over t and the batch)" : "Gradients (summed over t)", quantities: totals))
         sections += updateSections(p.training, learningRate: p.learningRate, updated: updated,
-                                   state: pass.optimizerState, shapes: p.parameterValues, names: names)
+                                   state: pass.optimizerState, shapes: p.trainingValues, names: names)
         var report = Report(header: header, sections: sections)
         if p.training.optimizer != nil { report.finalOptimizerState = pass.optimizerState }
         report.notation = names
         report.unrolled = unrolled(pass, names: names, sections: sections, sequence: chosen ?? 0)
         var final = Trace()
         for block in blocks { final[block] = values.value(block.afterUpdate) }
+        var trained = p.with(cells: pass.updated)
+        trained.layouts = pass.updatedLayouts
+        for c in trained.trainedCells where c.tensorLayout != nil { for (name, value) in c.tensors { final[name] = value } }
         report.finalParameters = final
         if withWork { attachWork(&report, equations: pass.equations, values: values) }
         try checkFinite(report)

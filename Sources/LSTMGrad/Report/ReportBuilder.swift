@@ -48,10 +48,10 @@ public enum ReportBuilder {
         totals += cell.gradientLines(names: names).map(quantity)
         totals += headBlocks.map { quantity(ReportLine($0.gradient)) }
         let setup = problem.training
-        // A block the layout stores twice moves by two of the optimizer's steps.
+        // A block the layout stores twice is the sum of two copies, each moved by its own step.
         func updateNote(_ block: QuantityName) -> String? {
             guard !setup.isPlainSGD else { return problem.update.note(for: block) }
-            return problem.update.doubled.contains(block.symbol) ? "effective bias b_ih + b_hh: moved by two steps, one per copy" : nil
+            return problem.update.doubled.contains(block.symbol) ? "effective bias b_ih + b_hh: the two copies after their own steps" : nil
         }
         var updated = (blocks + headBlocks).map { quantity(ReportLine($0.afterUpdate, note: updateNote($0))) }
         var notes: [String] = []
@@ -59,23 +59,26 @@ public enum ReportBuilder {
             header.append("weights: \(layout.name) layout; gradients and updated parameters are also given in it")
         }
         if let layout = problem.layout, layout.isShownInReport, layout.showsBlocks(in: names) {
-            let inLayout = layoutQuantities(layout, gradients: pass.gradients.parameters, updated: pass.updated, names: names)
+            let inLayout = layoutQuantities(pass.updatedLayout ?? layout, gradients: pass.gradients.parameters, updated: pass.updated, names: names)
             totals += inLayout.gradients
             updated += inLayout.updated
             if !setup.isPlainSGD && !problem.update.doubled.isEmpty {
-                notes.append("PyTorch layout: b = bias_ih_l0 + bias_hh_l0; both biases receive the same gradient δb and take the same step of the update, so the effective bias moves by two steps.")
+                notes.append("PyTorch layout: b = bias_ih_l0 + bias_hh_l0; both biases receive the same gradient δb and each takes its own step of the update (its own state and weight decay); b after the step is their sum.")
             } else if let note = layout.note(learningRate: problem.learningRate) {
                 notes.append(note)
             }
         }
         sections.append(Section(title: "Gradients (summed over t)", quantities: totals))
-        sections += updateSections(setup, learningRate: problem.learningRate, updated: updated, state: pass.optimizerState, shapes: values, names: names)
+        sections += updateSections(setup, learningRate: problem.learningRate, updated: updated, state: pass.optimizerState,
+                                   shapes: problem.trainingValues, names: names)
 
         var report = Report(header: header, sections: sections, notes: notes)
         report.notation = names
         report.unrolled = unrolled(pass, names: names, sections: sections)
         var final = Trace()
         for block in blocks + headBlocks { final[block] = values.value(block.afterUpdate) }
+        let after = TrainedCell(parameters: pass.updated, layout: pass.updatedLayout)
+        if after.tensorLayout != nil { for (name, value) in after.tensors { final[name] = value } }
         report.finalParameters = final
         if setup.optimizer != nil { report.finalOptimizerState = pass.optimizerState }
         if withWork {

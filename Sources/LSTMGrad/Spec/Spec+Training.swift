@@ -16,9 +16,8 @@ extension SpecDecoder {
             guard SpecDecoder.trainingKeys.contains(where: fields.has) else { return problem }
             var p = problem
             let errors = reader.diagnostics.count
-            let setup = SpecDecoder.decodeTraining(fields, blocks: problem.blockNames, shapes: problem.parameterValues,
-                                                   tensors: problem.layout?.tensors(of: problem.cell.parameters) ?? [],
-                                                   doubled: problem.update.doubled, reader: reader)
+            let setup = SpecDecoder.decodeTraining(fields, blocks: problem.blockNames, tensors: problem.layout?.tensors(of: problem.cell.parameters) ?? [],
+                                                   trained: problem.trainedTensors, doubled: problem.update.doubled, reader: reader)
             guard reader.diagnostics.count == errors else { return nil }
             p.training = setup
             if let o = setup.optimizer { p.learningRate = o.lr }
@@ -29,8 +28,8 @@ extension SpecDecoder {
         func visit<C: Cell>(network: NetworkProblem<C>) -> (any AnyProblem)? {
             var p = network
             let errors = reader.diagnostics.count
-            let setup = SpecDecoder.decodeTraining(fields, blocks: p.blockNames, shapes: p.parameterValues, tensors: p.stateDictTensors,
-                                                   doubled: p.update.doubled, reader: reader)
+            let setup = SpecDecoder.decodeTraining(fields, blocks: p.blockNames, tensors: p.stateDictTensors,
+                                                   trained: p.trainedTensors, doubled: p.update.doubled, reader: reader)
             guard reader.diagnostics.count == errors else { return nil }
             p.training = setup
             if let o = setup.optimizer { p.learningRate = o.lr }
@@ -38,13 +37,27 @@ extension SpecDecoder {
         }
     }
 
-    static func decodeTraining(_ fields: SpecReader.Fields, blocks: [QuantityName], shapes: Trace,
+    /// `trained`: the tensors an optimizer steps (the canonical blocks, or a state dict's own
+    /// tensors, each bias copy apart) with the blocks each holds.
+    static func decodeTraining(_ fields: SpecReader.Fields, blocks: [QuantityName],
                                tensors: [(name: String, blocks: Set<QuantityName>)] = [],
+                               trained tensorsTrained: [(name: QuantityName, value: Value, blocks: Set<QuantityName>)],
                                doubled: Set<Symbol>, reader: SpecReader) -> TrainingSetup {
         var setup = TrainingSetup()
         let top = JSONPath.root
         if let n = fields["frozen"] {
             setup.frozen = decodeFrozen(n, top / "frozen", blocks: blocks, tensors: tensors, doubled: doubled, reader: reader)
+            // A state dict's tensor is trained whole: frozen when all its blocks are, never in part.
+            let canonical = Set(blocks)
+            for t in tensorsTrained where !canonical.contains(t.name) && !t.blocks.isEmpty {
+                let frozen = t.blocks.intersection(setup.frozen)
+                if frozen == t.blocks {
+                    setup.frozenTensors.insert(t.name)
+                } else if !frozen.isEmpty {
+                    reader.fail(.conflict("\(frozen.sorted().map(\.description).joined(separator: ", ")) is part of the tensor \(t.name), which the optimizer steps whole (as torch does): freeze \"\(t.name)\" or none of it"),
+                                n, top / "frozen")
+                }
+            }
         }
         if let n = fields["clip"] { setup.clip = decodeClip(n, top / "clip", reader: reader) }
         if let n = fields["optimizer"] {
@@ -52,8 +65,10 @@ extension SpecDecoder {
                 reader.fail(.conflict("with \"optimizer\" the learning rate is the optimizer's \"lr\" (torch's name); remove \"learning_rate\""),
                             lr, top / "learning_rate")
             }
-            let trained = blocks.filter { !setup.frozen.contains($0) }
-            if let (o, state) = decodeOptimizer(n, top / "optimizer", trained: trained, shapes: shapes, doubled: doubled, reader: reader) {
+            let trained = tensorsTrained.map(\.name).filter { !setup.isFrozen($0) }
+            var shapes = Trace()
+            for t in tensorsTrained { shapes[t.name] = t.value }
+            if let (o, state) = decodeOptimizer(n, top / "optimizer", trained: trained, shapes: shapes, reader: reader) {
                 setup.optimizer = o
                 setup.state = state
             }
@@ -132,7 +147,7 @@ extension SpecDecoder {
 
     /// torch.optim's arguments with their defaults and torch's own checks, and the state.
     static func decodeOptimizer(_ node: JSONNode, _ path: JSONPath, trained: [QuantityName], shapes: Trace,
-                                doubled: Set<Symbol>, reader: SpecReader) -> (Optimizer, OptimizerState)? {
+                                reader: SpecReader) -> (Optimizer, OptimizerState)? {
         guard let typeFields = reader.object(node, path, allowed: ["type", "state"] + Set(Optimizer.Kind.allCases.flatMap(\.arguments)).sorted()) else { return nil }
         guard let t = reader.require(typeFields, "type", meaning: Optimizer.Kind.allCases.map(\.rawValue).joined(separator: ", ")),
               let name = reader.choice(t, path / "type", among: Optimizer.Kind.allCases.map(\.rawValue)),
@@ -183,14 +198,6 @@ extension SpecDecoder {
         if o.nesterov && (o.momentum <= 0 || o.dampening != 0) {
             reader.fail(.conflict("Nesterov momentum requires a momentum > 0 and zero dampening (as torch.optim.SGD does)"), f["nesterov"]!, path / "nesterov")
         }
-        // A block stored twice by the layout (PyTorch's LSTM biases) has two copies that the
-        // same gradient steps alike; a weight decay reads each copy's own value.
-        let twice = trained.filter { doubled.contains($0.symbol) }
-        if o.weightDecay != 0, !twice.isEmpty {
-            let where_ = f["weight_decay"] ?? t
-            reader.fail(.conflict("weight_decay \(shortest(o.weightDecay)) with a layout that stores \(twice.map(\.description).joined(separator: ", ")) twice (bias_ih_l0 + bias_hh_l0): each copy would decay by its own value; set \"weight_decay\": 0, freeze those blocks, or write the weights per gate"),
-                        where_, path / (f.has("weight_decay") ? "weight_decay" : "type"))
-        }
         var state = OptimizerState()
         if let n = f["state"] {
             state = decodeState(n, path / "state", optimizer: o, trained: trained, shapes: shapes, reader: reader) ?? state
@@ -198,8 +205,9 @@ extension SpecDecoder {
         return (o, state)
     }
 
-    /// `{"step": N, "exp_avg": {"W.a": …, "V": …}, …}`: torch's buffers of each trained block,
-    /// in the blocks' shapes; required from step 1 on.
+    /// `{"step": N, "exp_avg": {"W.a": …, "V": …}, …}`: torch's buffers of each trained tensor
+    /// (a canonical block, or a state dict's tensor: `"bias_ih_l0"`), in its shape; required
+    /// from step 1 on.
     static func decodeState(_ node: JSONNode, _ path: JSONPath, optimizer o: Optimizer, trained: [QuantityName], shapes: Trace,
                             reader: SpecReader) -> OptimizerState? {
         let buffers = o.buffers

@@ -40,8 +40,17 @@ public enum UpdatedSpec {
         func visit<C: Cell>(_ problem: Problem<C>) -> Result {
             let p = problem.cell.parameters.reading(parameters)
             let head = problem.head.parameters?.reading(parameters)
-            if let layout = problem.layout { return (weightMembers(layout.writtenBlocks(p)), layout.writtenFields, head) }
+            if let layout = problem.layout { return (weightMembers(trained(layout).writtenBlocks(p)), layout.writtenFields, head) }
             return (weightMembers(p.blockNames.map { ($0.description, p.value(of: $0)) }), [], head)
+        }
+
+        /// The layout holding its copies as trained (a state dict's `bias_ih_l0` and
+        /// `bias_hh_l0`, each after its own steps), found in `parameters` by their names at
+        /// their place (`spell`).
+        func trained<P>(_ layout: any ParameterLayout<P>, spell: (String) -> String = { $0 }) -> any ParameterLayout<P> {
+            var copies: [String: Value] = [:]
+            for name in layout.copies.keys { if let v = parameters[ReportBuilder.layoutName(spell(name))] { copies[name] = v } }
+            return layout.holding(copies)
         }
 
         /// A network: each layer's and direction's blocks in its own layout, the state dict's
@@ -52,7 +61,9 @@ public enum UpdatedSpec {
             let head = problem.head.parameters?.reading(parameters)
             func written(_ l: Int, _ d: Int) -> [(name: String, value: Value)] {
                 let p = problem.cells[l][d].parameters.reading(parameters) { n.cell($0, layer: l, reverse: d == 1, sequence: nil) }
-                if let layout = problem.layouts[l][d] { return layout.writtenBlocks(p) }
+                if let layout = problem.layouts[l][d] {
+                    return trained(layout) { StateDictKey($0).map { StateDictKey($0.block, layer: l, reverse: d == 1).name } ?? $0 }.writtenBlocks(p)
+                }
                 return p.blockNames.map { ($0.description, p.value(of: $0)) }
             }
             let directions = (0..<problem.directions)

@@ -98,13 +98,10 @@ public struct Optimizer: Sendable, Equatable {
 
     /// One step of one parameter tensor, in place. `p` is the parameter, `grad` its gradient
     /// (after clipping), `buffers` its state, `step` the step count after this step (1 on the
-    /// first). `copies`: how many tensors of the spec's layout hold this block (PyTorch's
-    /// LSTM stores its bias twice, each copy receiving the same gradient and taking the same
-    /// step, so the sum moves by `copies` steps; decoding refuses a weight decay that would make
-    /// the copies differ, except AdamW's, which scales the sum alike).
-    func update(_ p: inout [Double], grad: [Double], buffers: inout [OptimizerState.Buffer: [Double]], step: Int, copies: Int) {
+    /// first). Each tensor of the spec's layout is stepped on its own, as torch does: PyTorch's
+    /// two bias copies are two tensors, each with its own state and weight decay.
+    func update(_ p: inout [Double], grad: [Double], buffers: inout [OptimizerState.Buffer: [Double]], step: Int) {
         let n = p.count
-        let m = Double(copies)
         // g = ±grad (+ weight_decay·p, coupled)
         var g = maximize ? grad.map { -$0 } : grad
         if weightDecay != 0 && kind != .adamw {
@@ -123,14 +120,14 @@ public struct Optimizer: Sendable, Equatable {
                 for k in 0..<n { g[k] = nesterov ? g[k] + momentum * buf[k] : buf[k] }
             }
             // p ← p − lr·g
-            for k in 0..<n { p[k] -= m * lr * g[k] }
+            for k in 0..<n { p[k] -= lr * g[k] }
         case .adagrad:
             // clr = lr / (1 + (step − 1)·lr_decay); sum += g²; p ← p − clr·g / (√sum + eps)
             let clr = lr / (1 + Double(step - 1) * lrDecay)
             var sum = buffers[.sum] ?? [Double](repeating: initialAccumulatorValue, count: n)
             for k in 0..<n {
                 sum[k] += g[k] * g[k]
-                p[k] -= m * clr * (g[k] / (sum[k].squareRoot() + eps))
+                p[k] -= clr * (g[k] / (sum[k].squareRoot() + eps))
             }
             buffers[.sum] = sum
         case .rmsprop:
@@ -155,11 +152,11 @@ public struct Optimizer: Sendable, Equatable {
                 var buf = buffers[.momentumBuffer] ?? [Double](repeating: 0, count: n)
                 for k in 0..<n {
                     buf[k] = momentum * buf[k] + g[k] / avg[k]
-                    p[k] -= m * lr * buf[k]
+                    p[k] -= lr * buf[k]
                 }
                 buffers[.momentumBuffer] = buf
             } else {
-                for k in 0..<n { p[k] -= m * lr * (g[k] / avg[k]) }
+                for k in 0..<n { p[k] -= lr * (g[k] / avg[k]) }
             }
         case .adam, .adamw:
             // AdamW: p ← p·(1 − lr·weight_decay) first (decoupled)
@@ -184,7 +181,7 @@ public struct Optimizer: Sendable, Equatable {
                 buffers[.maxExpAvgSq] = mx
                 v = mx
             }
-            for k in 0..<n { p[k] -= m * stepSize * (m1[k] / (v[k].squareRoot() / bc2Root + eps)) }
+            for k in 0..<n { p[k] -= stepSize * (m1[k] / (v[k].squareRoot() / bc2Root + eps)) }
             buffers[.expAvg] = m1
             buffers[.expAvgSq] = m2
         }
@@ -268,6 +265,9 @@ public struct TrainingSetup: Sendable, Equatable {
     public var clip: Clipping?
     /// Canonical blocks not updated (no gradient in torch: requires_grad=False).
     public var frozen: Set<QuantityName> = []
+    /// The trained tensors of a layout that trains its own (a state dict's `weight_hh_l0`)
+    /// whose blocks are all frozen.
+    public var frozenTensors: Set<QuantityName> = []
     public var state = OptimizerState()
 
     public init(optimizer: Optimizer? = nil, clip: Clipping? = nil, frozen: Set<QuantityName> = [], state: OptimizerState = OptimizerState()) {
@@ -276,6 +276,9 @@ public struct TrainingSetup: Sendable, Equatable {
         self.frozen = frozen
         self.state = state
     }
+
+    /// Whether a tensor (a canonical block or a layout's tensor) is frozen.
+    public func isFrozen(_ tensor: QuantityName) -> Bool { frozen.contains(tensor) || frozenTensors.contains(tensor) }
 
     /// Plain SGD with nothing clipped or frozen: the report's update equations apply.
     public var isPlainSGD: Bool { optimizer == nil && clip == nil && frozen.isEmpty }
@@ -288,24 +291,12 @@ public struct TrainingSetup: Sendable, Equatable {
         return s
     }
 
-    /// One step over `blocks` read from a pass's values (each block and its gradient); a block
-    /// whose symbol the layout stores twice counts twice.
-    public func step(_ values: Trace, blocks: [QuantityName], doubled: Set<Symbol>,
+    /// One step over the tensors: clip the gradients of the trained tensors, then update each
+    /// (a bias stored twice is two tensors, so it counts twice in the clipping norm, as torch
+    /// sees it). Returns the tensors after the step and the state after it.
+    public func step(parameters: [(QuantityName, [Double])], gradients: [QuantityName: [Double]],
                      learningRate: Double) -> (parameters: [(QuantityName, [Double])], state: OptimizerState) {
-        var copies: [QuantityName: Int] = [:]
-        for b in blocks where doubled.contains(b.symbol) { copies[b] = 2 }
-        return step(parameters: blocks.map { ($0, values.value($0).numbers) },
-                    gradients: Dictionary(uniqueKeysWithValues: blocks.map { ($0, values.value($0.gradient).numbers) }),
-                    copies: copies, learningRate: learningRate)
-    }
-
-    /// One step over the blocks: clip the gradients of the trained blocks, then update each.
-    /// `copies[block]` counts the tensors of the spec's layout that hold a block (absent: 1);
-    /// they count in the clipping norm as torch sees them. Returns the parameters after the
-    /// step and the state after it.
-    public func step(parameters: [(QuantityName, [Double])], gradients: [QuantityName: [Double]], copies: [QuantityName: Int],
-                     learningRate: Double) -> (parameters: [(QuantityName, [Double])], state: OptimizerState) {
-        let trained = parameters.filter { !frozen.contains($0.0) }.map(\.0)
+        let trained = parameters.map(\.0).filter { !isFrozen($0) }
         var grads = gradients
         switch clip {
         case .norm(let maxNorm, let p)?:
@@ -317,7 +308,7 @@ public struct TrainingSetup: Sendable, Equatable {
                 var acc = 0.0
                 for b in trained {
                     let norm = pow(grads[b]!.reduce(0) { $0 + pow(abs($1), p) }, 1 / p)
-                    acc += Double(copies[b] ?? 1) * pow(norm, p)
+                    acc += pow(norm, p)
                 }
                 total = pow(acc, 1 / p)
             }
@@ -333,7 +324,7 @@ public struct TrainingSetup: Sendable, Equatable {
         next.blocks = trained
         var out: [(QuantityName, [Double])] = []
         for (block, value) in parameters {
-            guard !frozen.contains(block) else {
+            guard !isFrozen(block) else {
                 out.append((block, value))
                 continue
             }
@@ -341,11 +332,10 @@ public struct TrainingSetup: Sendable, Equatable {
             let g = grads[block]!
             if let optimizer {
                 var buffers = state.buffers[block] ?? [:]
-                optimizer.update(&p, grad: g, buffers: &buffers, step: next.step, copies: copies[block] ?? 1)
+                optimizer.update(&p, grad: g, buffers: &buffers, step: next.step)
                 next.buffers[block] = buffers
             } else {
-                let m = Double(copies[block] ?? 1)
-                for k in p.indices { p[k] -= m * learningRate * g[k] }
+                for k in p.indices { p[k] -= learningRate * g[k] }
             }
             out.append((block, p))
         }

@@ -12,6 +12,9 @@ public struct Pass<C: Cell>: Sendable {
     /// The optimizer's state after this pass's update (nil for plain SGD, whose update is an
     /// equation).
     public var optimizerState: OptimizerState?
+    /// The layout after the update, holding each bias copy after its own step (nil: the
+    /// problem's layout, unchanged).
+    var steppedLayout: (any ParameterLayout<C.Parameters>)?
 
     /// Runs forward, backward and the update; `keepEquations` keeps every equation for the
     /// report's work. `provided` holds values already computed (by the fast kernel): their
@@ -94,10 +97,24 @@ public struct Pass<C: Cell>: Sendable {
         run(cell.gradientEquations(steps: T) + head.gradientEquations())
         if problem.training.isPlainSGD {
             run(problem.blockNames.map { problem.update.equation(for: $0) })
+            if problem.layout?.copies.isEmpty == false {
+                // Each bias copy takes its own step; the bias after it is their sum (the
+                // equation's b − 2λ·δb, rounded as the copies are, so a written spec continues exactly).
+                let after = problem.trainedCell.steppedCopies(gradients: problem.cell.parameters.reading(values, as: \.gradient),
+                                                              learningRate: problem.learningRate)
+                for block in after.parameters.blockNames where problem.update.doubled.contains(block.symbol) {
+                    values[block.afterUpdate] = after.parameters.value(of: block)
+                }
+                steppedLayout = after.layout
+            }
         } else {
-            // The optimizer's step, torch.optim's own arithmetic (`Optimizer.swift`).
-            let step = problem.optimizerStep(values)
-            for (block, p) in step.parameters { values[block.afterUpdate] = values.value(block).replacingNumbers(p) }
+            // The optimizer's step, torch.optim's own arithmetic (`Optimizer.swift`), over the
+            // layout's tensors where it trains its own.
+            let step = problem.training.step(cells: [problem.trainedCell], head: problem.head.parameters, values: values,
+                                             learningRate: problem.learningRate)
+            values.store(step.cells[0].parameters) { $0.afterUpdate }
+            if let h = step.head { values.store(h) { $0.afterUpdate } }
+            steppedLayout = step.cells[0].layout
             optimizerState = step.state
         }
         if views { run(cell.viewEquations(steps: T)) }
@@ -130,4 +147,6 @@ public struct Pass<C: Cell>: Sendable {
     /// The parameters after the update (the layout's own rule).
     public var updated: C.Parameters { problem.cell.parameters.reading(values, as: \.afterUpdate) }
     public var updatedHead: HeadParameters? { problem.head.parameters?.reading(values, as: \.afterUpdate) }
+    /// The layout after the update (its bias copies after their steps).
+    public var updatedLayout: (any ParameterLayout<C.Parameters>)? { steppedLayout ?? problem.layout }
 }

@@ -53,10 +53,25 @@ public struct Problem<C: Cell>: Sendable {
         return t
     }
 
-    /// The step of the spec's update (its optimizer, or plain SGD, after clipping) from the
-    /// parameters and gradients in `values`: every block after the step, and the state after it.
-    public func optimizerStep(_ values: Trace) -> (parameters: [(QuantityName, [Double])], state: OptimizerState) {
-        training.step(values, blocks: blockNames, doubled: update.doubled, learningRate: learningRate)
+    /// The cell's part in training: its canonical blocks, or its layout's own tensors.
+    var trainedCell: TrainedCell<C.Parameters> { TrainedCell(parameters: cell.parameters, layout: layout) }
+
+    /// Every tensor an optimizer steps (frozen ones too), with its value and the canonical
+    /// blocks it holds: the cell's (a state dict's `bias_ih_l0` and `bias_hh_l0` apart), then
+    /// the head's blocks.
+    public var trainedTensors: [(name: QuantityName, value: Value, blocks: Set<QuantityName>)] {
+        let c = trainedCell
+        let holds = Dictionary(c.holdings, uniquingKeysWith: { a, _ in a })
+        return c.tensors.map { ($0.name, $0.value, holds[$0.name] ?? [$0.name]) }
+            + (head.parameters.map { h in h.blockNames.map { ($0, h.value(of: $0), [$0]) } } ?? [])
+    }
+
+    /// The parameter blocks' values and, where the layout trains its own tensors, the tensors'
+    /// (`bias_ih_l0`): what `--write-updated` writes and the optimizer's state is shaped by.
+    public var trainingValues: Trace {
+        var t = parameterValues
+        if trainedCell.tensorLayout != nil { for (name, value) in trainedCell.tensors { t[name] = value } }
+        return t
     }
 
     public var headEquations: HeadEquations {

@@ -13,6 +13,7 @@ public enum Training {
             let pass = Pass(p, views: lastReport && k == max(1, steps))
             last = pass
             p = p.with(cell: pass.updated, head: pass.updatedHead)
+            p.layout = pass.updatedLayout
             if let state = pass.optimizerState { p.training.state = state }
             losses.append(Quantity(name: QuantityName(.lossStep, t: k), label: "L after step \(k)", value: .scalar(p.lossValue())))
         }
@@ -23,9 +24,11 @@ public enum Training {
         if let hp = p.head.parameters {
             for block in hp.blockNames { final.append(names.quantity(block, hp.value(of: block))) }
         }
+        // A state dict's tensors as trained (each bias copy after its own steps).
+        if p.trainedCell.tensorLayout != nil { final += p.trainedCell.tensors.map { names.quantity($0.name, $0.value) } }
         let setup = problem.training
         var sections = sections(setup, steps: steps, learningRate: problem.learningRate, losses: losses, final: final)
-        let parameters = p.parameterValues
+        let parameters = p.trainingValues
         if setup.optimizer != nil { sections.append(stateSection(p.training.state, steps: steps, shapes: parameters, names: names)) }
         var header = ["\(problem.cell.summary)   X = \(problem.cell.inputSize), H = \(problem.cell.hiddenSize), T = \(problem.steps)",
                       "loss: L = \(problem.headEquations.formula)"]
@@ -55,12 +58,15 @@ extension Training {
             let pass = NetworkPass(p, keepEquations: work && lastReport && k == max(1, steps))
             last = pass
             p = p.with(cells: pass.updated, head: pass.updatedHead)
+            p.layouts = pass.updatedLayouts
             if let state = pass.optimizerState { p.training.state = state }
             losses.append(Quantity(name: QuantityName(.lossStep, t: k), label: "L after step \(k)", value: .scalar(p.lossValue())))
         }
         losses[0].label = "L before training"
-        let parameters = p.parameterValues
+        let parameters = p.trainingValues
+        // The blocks at their place, then a state dict's tensors as trained (each bias copy apart).
         let final = p.blockNames.map { names.quantity($0, parameters.value($0)) }
+            + p.trainedCells.filter { $0.tensorLayout != nil }.flatMap(\.tensors).map { names.quantity($0.name, $0.value) }
         let setup = problem.training
         var sections = sections(setup, steps: steps, learningRate: problem.learningRate, losses: losses, final: final,
                                 sequences: problem.sequenceCount)

@@ -22,8 +22,10 @@ import Testing
             for (a, b) in zip(value, updated) { #expect(relativeError(a, b) <= 1e-12, "\(key): --steps 1 gives \(a), run prints \(b)") }
             compared += 1
         }
-        // W, U, b per gate and the head's V and c.
-        #expect(compared == 14, "compared \(compared) blocks")
+        // W, U, b per gate, the head's V and c, and the state dict's four tensors (each bias
+        // copy after its own step).
+        #expect(compared == 18, "compared \(compared) blocks")
+        #expect(after["bias_ih_l0"] == printed["bias_ih_l0'"] && after["bias_hh_l0"] == printed["bias_hh_l0'"])
 
         // By hand from the spec: b_a = bias_ih[4..<6] + bias_hh[4..<6] (order i, f, g, o) = [0.88, −0.24],
         // each copy stepped by −λ·δb_a with λ = 0.1.

@@ -13,7 +13,7 @@ import Testing
     static let cases = TorchReferenceTrainTests.load("torch/net-train-cases.json")
 
     @Test func theReferenceCoversEveryLossOptimizerCellAndShape() {
-        #expect(Self.cases.count >= 40, "fixtures/torch/net-train-cases.json: \(Self.cases.count) cases")
+        #expect(Self.cases.count >= 75, "fixtures/torch/net-train-cases.json: \(Self.cases.count) cases")
         let names = Self.cases.map(\.name)
         for part in ["lstm-", "gru-", "rnn-tanh", "rnn-relu", "-L1-", "-L2-", "-L3-", "-D1-", "-D2-", "-B1-", "-B4-",
                      "-mse-", "-l1-", "-huber-", "-smooth_l1-", "-bce_with_logits-", "-cross_entropy-classes-", "-cross_entropy-probs-",
@@ -25,4 +25,10 @@ import Testing
 
     @Test(arguments: cases)
     func agreesWithPyTorch(_ c: TorchReferenceTrainTests.Case) throws { try TorchReferenceTrainTests.compare(c) }
+
+    /// nn.LSTM, nn.RNN (and nn.GRU) state dicts with a weight decay, each bias copy decaying by
+    /// its own value, every optimizer with and without clipping.
+    @Test func weightDecayOnStateDictBiases() throws {
+        try TorchReferenceTrainTests.expectDecayCases(Self.cases, models: ["lstm-", "rnn-tanh-", "rnn-relu-"], file: "net-train-cases.json")
+    }
 }

@@ -122,8 +122,8 @@ import Testing
                   "fixtures/errors/optimizer-state-shape.json:6:70: error: optimizer.state.sum.W: expected a 1×1 matrix (the shape of W), found 1×2\n"),
         ErrorCase("optimizer-unknown-argument", exit: 2,
                   "fixtures/errors/optimizer-unknown-argument.json:6:45: error: optimizer.momentum: unknown key \"momentum\"; expected one of: type, state, lr, betas, eps, weight_decay, amsgrad, maximize\n"),
-        ErrorCase("optimizer-weight-decay-twice", exit: 2,
-                  "fixtures/errors/optimizer-weight-decay-twice.json:7:49: error: optimizer.weight_decay: weight_decay 0.01 with a layout that stores b.a, b.i, b.f, b.o twice (bias_ih_l0 + bias_hh_l0): each copy would decay by its own value; set \"weight_decay\": 0, freeze those blocks, or write the weights per gate\n"),
+        ErrorCase("frozen-part-of-tensor", exit: 2,
+                  "fixtures/errors/frozen-part-of-tensor.json:8:13: error: frozen: W.a is part of the tensor weight_ih_l0, which the optimizer steps whole (as torch does): freeze \"weight_ih_l0\" or none of it\n"),
         // Found by `make fuzz`: the size H read from a block that is not a matrix or vector, in
         // the stacked and concatenated layouts, was rejected without a message.
         ErrorCase("stacked-size-unreadable", exit: 2,

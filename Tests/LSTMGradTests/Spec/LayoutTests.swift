@@ -61,12 +61,20 @@ import Testing
         }
         #expect(a.gradients.parameters == b.gradients.parameters)
         #expect(a.headGradients == b.headGradients)
-        // PyTorch stores the bias twice: the effective bias b_ih + b_hh moves by 2λ·δb; every
-        // other layout updates the same parameters the same way.
+        // PyTorch stores the bias twice: each copy takes its own step −λ·δb and the bias after
+        // it is their sum (b − 2λ·δb up to rounding); every other layout updates the same
+        // parameters the same way.
         var expected = a.updated
-        if name == "pytorch" {
+        if name == "pytorch", case .pytorch(let bih, let bhh)? = problem.layout as? LSTMLayout {
             let λ = problem.learningRate
-            for g in LSTMGate.allCases { expected.b[g] = problem.cell.parameters.b[g] - (2 * λ) * a.gradients.parameters.b[g] }
+            let order: [LSTMGate] = [.i, .f, .a, .o]
+            let δb = Vector(order.flatMap { a.gradients.parameters.b[$0].values })
+            let sum = (bih - λ * δb) + (bhh - λ * δb)
+            for (k, g) in order.enumerated() {
+                expected.b[g] = Vector(Array(sum.values[(k * 2)..<((k + 1) * 2)]))
+                let twice = problem.cell.parameters.b[g] - (2 * λ) * a.gradients.parameters.b[g]
+                for (x, y) in zip(expected.b[g].values, twice.values) { #expect(abs(x - y) <= 1e-15) }
+            }
         }
         #expect(b.updated == expected)
         // The report gives the gradients back in the spec's own blocks.
@@ -98,11 +106,15 @@ import Testing
         let report = try s.report()
         #expect(report.notes.contains { $0.contains("2·λ·δb") })
         #expect(report.quantity("d_bias_ih_l0")?.value == report.quantity("d_bias_hh_l0")?.value)
-        // The canonical b_g' of the report are the effective bias after the step.
-        for g in LSTMGate.allCases {
+        // The canonical b_g' of the report are the effective bias after the step: the sum of
+        // the two copies after theirs, exactly (b − 2λ·δb up to rounding).
+        let ih = try #require(report.quantity("bias_ih_l0'")).value.numbers, hh = try #require(report.quantity("bias_hh_l0'")).value.numbers
+        for (k, g) in order.enumerated() {
             let printed = try #require(report.quantity("b.\(g.rawValue)'")).value.numbers
             let expected = problem.cell.parameters.b[g] - (2 * lr) * pass.gradients.parameters.b[g]
-            #expect(printed == expected.values)
+            for (x, y) in zip(printed, expected.values) { #expect(abs(x - y) <= 1e-15) }
+            let H = problem.cell.hiddenSize
+            #expect(printed == (0..<H).map { ih[k * H + $0] + hh[k * H + $0] })
         }
     }
 

@@ -9,8 +9,12 @@ import Testing
     static let parameters: [(QuantityName, [Double])] = [(W, [1.0, -2.0, 0.5]), (V, [0.25])]
     static let gradients: [QuantityName: [Double]] = [W: [0.3, -0.4, 0.0], V: [1.2]]
 
-    func step(_ setup: TrainingSetup, copies: [QuantityName: Int] = [:], learningRate: Double = 0.1) -> ([QuantityName: [Double]], OptimizerState) {
-        let r = setup.step(parameters: Self.parameters, gradients: Self.gradients, copies: copies, learningRate: learningRate)
+    func step(_ setup: TrainingSetup, copy: QuantityName? = nil, learningRate: Double = 0.1) -> ([QuantityName: [Double]], OptimizerState) {
+        // `copy`: a second tensor holding V, with V's gradient (a bias stored twice).
+        let parameters = Self.parameters + (copy.map { [($0, [0.25])] } ?? [])
+        var gradients = Self.gradients
+        if let copy { gradients[copy] = gradients[Self.V] }
+        let r = setup.step(parameters: parameters, gradients: gradients, learningRate: learningRate)
         return (Dictionary(uniqueKeysWithValues: r.parameters), r.state)
     }
 
@@ -56,16 +60,17 @@ import Testing
     }
 
     /// ‖g‖₂ = 1.3 over both blocks: clipped to max_norm 0.65, every entry halves (up to the
-    /// 1e−6 in torch's denominator); a block counted twice (a doubled bias) counts in the norm.
+    /// 1e−6 in torch's denominator); a bias stored twice is two tensors, both in the norm.
     @Test func clipByNormScalesEveryBlockTogether() {
         let (p, _) = step(TrainingSetup(clip: .norm(maxNorm: 0.65, normType: 2)), learningRate: 1)
         let factor = 0.65 / (1.3 + 1e-6)
         #expect(abs(p[Self.V]![0] - (0.25 - 1.2 * factor)) < 1e-15)
         #expect(abs(p[Self.W]![1] - (-2.0 + 0.4 * factor)) < 1e-15)
-        // V twice: ‖g‖ = √(0.25 + 2·1.44); each copy steps by the clipped gradient: V moves twice.
-        let (q, _) = step(TrainingSetup(clip: .norm(maxNorm: 0.65, normType: 2)), copies: [Self.V: 2], learningRate: 1)
+        // V and a copy of it: ‖g‖ = √(0.25 + 2·1.44); each copy steps by the clipped gradient.
+        let copy = QuantityName(Symbol("V_copy"))
+        let (q, _) = step(TrainingSetup(clip: .norm(maxNorm: 0.65, normType: 2)), copy: copy, learningRate: 1)
         let twice = 0.65 / ((0.25 + 2 * 1.44).squareRoot() + 1e-6)
-        #expect(abs(q[Self.V]![0] - (0.25 - 2 * 1.2 * twice)) < 1e-15)
+        #expect(abs(q[Self.V]![0] - (0.25 - 1.2 * twice)) < 1e-15 && q[copy] == q[Self.V])
         // The ∞-norm: the largest |g| = 1.2.
         let (r, _) = step(TrainingSetup(clip: .norm(maxNorm: 0.6, normType: .infinity)), learningRate: 1)
         #expect(abs(r[Self.V]![0] - (0.25 - 1.2 * 0.6 / (1.2 + 1e-6))) < 1e-15)

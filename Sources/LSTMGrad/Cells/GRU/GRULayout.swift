@@ -20,6 +20,9 @@ public enum GRULayout: ParameterLayout, Equatable {
         }
     }
 
+    /// The state dict trains its own tensors (each with its optimizer state under its name).
+    public var trainsTensors: Bool { true }
+
     /// The cell's own report already gives PyTorch's stacked gradients (with their equations).
     public var showsGradients: Bool { false }
 

@@ -121,17 +121,27 @@ public enum LSTMLayout: ParameterLayout, Equatable {
         }
     }
 
-    /// Parameters after updates in the spec's layout. Only PyTorch differs from `blocks`: each
-    /// of its two biases takes its own steps, so each moves by half of what the effective bias
-    /// b = b_ih + b_hh moved (b − λ·δb per step for each, 2λ·δb for b).
-    public func updatedBlocks(_ updated: LSTMParameters) -> [(name: String, value: Value)] {
-        var out = blocks(updated)
-        if case .pytorch(let bih, let bhh) = self, updated.hasBias {
-            let moved = Vector(Self.pytorchOrder.flatMap { updated.b[$0].values }) - (bih + bhh)
-            out[2] = ("bias_ih_l0", .vector(bih + 0.5 * moved))
-            out[3] = ("bias_hh_l0", .vector(bhh + 0.5 * moved))
-        }
+    /// PyTorch's state dict trains its own tensors, each bias copy apart.
+    public var trainsTensors: Bool { if case .pytorch = self { return true } else { return false } }
+
+    /// PyTorch's two bias copies (b = bias_ih_l0 + bias_hh_l0), as given or as trained.
+    public var copies: [String: Value] {
+        guard case .pytorch(let bih, let bhh) = self else { return [:] }
+        return [StateDictKey(.biasIH).name: .vector(bih), StateDictKey(.biasHH).name: .vector(bhh)]
+    }
+
+    /// b_g = (bias_ih_l0 + bias_hh_l0)'s rows of gate g.
+    public func summingCopies(into p: LSTMParameters) -> LSTMParameters {
+        guard case .pytorch(let bih, let bhh) = self, p.hasBias else { return p }
+        var out = p
+        let b = LSTMLayouts.split(bih + bhh, order: Self.pytorchOrder, H: p.hiddenSize)
+        for gate in LSTMGate.allCases { out.b[gate] = b[gate]! }
         return out
+    }
+
+    public func holding(_ copies: [String: Value]) -> LSTMLayout {
+        guard case .pytorch(let bih, let bhh) = self else { return self }
+        return .pytorch(biasIH: copies[StateDictKey(.biasIH).name]?.vector ?? bih, biasHH: copies[StateDictKey(.biasHH).name]?.vector ?? bhh)
     }
 
     /// The concatenated layout writes its biases per gate beside W_z.
@@ -441,10 +451,9 @@ extension LSTMLayouts {
         let bih = Vector(LSTMLayout.pytorchOrder.flatMap { p.b[$0].values })
         let bhh = f["bias_hh_l0"].map { reader.vector($0, path / "bias_hh_l0", count: 4 * H, meaning: "4H = \(4 * H), the gates' biases stacked") } ?? Vector(zeros: 4 * H)
         guard let bhh else { return nil }
-        let extra = split(bhh, order: LSTMLayout.pytorchOrder, H: H)
-        for gate in LSTMGate.allCases { p.b[gate] = p.b[gate] + extra[gate]! }
         p.hasBias = p.hasBias || f["bias_hh_l0"] != nil
-        return (p, .pytorch(biasIH: bih, biasHH: bhh))
+        let layout = LSTMLayout.pytorch(biasIH: bih, biasHH: bhh)
+        return (layout.summingCopies(into: p), layout)
     }
 
     static func decodeKeras(_ f: SpecReader.Fields, _ path: JSONPath, inputSize X: Int?, reader: SpecReader) -> (LSTMParameters, LSTMLayout)? {

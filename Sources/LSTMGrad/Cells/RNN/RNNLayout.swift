@@ -15,16 +15,26 @@ public enum RNNLayout: ParameterLayout, Equatable {
         return out
     }
 
-    /// Each of the two biases takes its own step −λ·δb, so each moves by half of what the
-    /// effective bias b = b_ih + b_hh moved (as for the LSTM's PyTorch layout).
-    public func updatedBlocks(_ updated: RNNParameters) -> [(name: String, value: Value)] {
-        var out = blocks(updated)
-        if case .pytorch(let bih?, let bhh?) = self, let b = updated.b {
-            let moved = b - (bih + bhh)
-            out[2].value = .vector(bih + 0.5 * moved)
-            out[3].value = .vector(bhh + 0.5 * moved)
-        }
+    /// The state dict trains its own tensors, each bias copy apart.
+    public var trainsTensors: Bool { true }
+
+    /// The two bias copies (b = bias_ih_l0 + bias_hh_l0), as given or as trained.
+    public var copies: [String: Value] {
+        guard case .pytorch(let bih?, let bhh?) = self else { return [:] }
+        return [StateDictKey(.biasIH).name: .vector(bih), StateDictKey(.biasHH).name: .vector(bhh)]
+    }
+
+    /// b = bias_ih_l0 + bias_hh_l0.
+    public func summingCopies(into p: RNNParameters) -> RNNParameters {
+        guard case .pytorch(let bih?, let bhh?) = self else { return p }
+        var out = p
+        out.b = bih + bhh
         return out
+    }
+
+    public func holding(_ copies: [String: Value]) -> RNNLayout {
+        guard case .pytorch(let bih?, let bhh?) = self else { return self }
+        return .pytorch(biasIH: copies[StateDictKey(.biasIH).name]?.vector ?? bih, biasHH: copies[StateDictKey(.biasHH).name]?.vector ?? bhh)
     }
 
     public var update: UpdateRule { UpdateRule(doubled: [.b]) }

@@ -116,7 +116,7 @@ public struct RNNModel: CellModel {
         // Without either bias the cell has none (bias=False); with one, the other is zeros.
         let hasBias = f.has(bih) || f.has(bhh)
         let ib = (biasIH ?? nil) ?? Vector(zeros: H), hb = (biasHH ?? nil) ?? Vector(zeros: H)
-        let p = RNNParameters(W: W, U: U, b: hasBias ? ib + hb : nil, activation: activation)
-        return (p, .pytorch(biasIH: hasBias ? ib : nil, biasHH: hasBias ? hb : nil))
+        let layout = RNNLayout.pytorch(biasIH: hasBias ? ib : nil, biasHH: hasBias ? hb : nil)
+        return (layout.summingCopies(into: RNNParameters(W: W, U: U, b: hasBias ? ib : nil, activation: activation)), layout)
     }
 }
