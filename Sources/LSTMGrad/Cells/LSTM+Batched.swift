@@ -1,0 +1,176 @@
+/// A buffer of doubles owned by a batched pass, freed with it.
+final class DoubleBuffer: @unchecked Sendable {
+    let p: UnsafeMutablePointer<Double>
+    let count: Int
+
+    init(_ count: Int) {
+        self.count = count
+        p = .allocate(capacity: max(count, 1))
+        p.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { p.deallocate() }
+}
+
+/// Everything the batched forward stores, rows (t, b) = row t·B + b in the direction's own time
+/// order. Each gate block of a row is padded to `LSTMBatch.stride` columns.
+struct LSTMBatchForward {
+    /// T·B rows of 4·stride: a, i, f, o (pre-activations, then activations; δgates after backward).
+    let gates: DoubleBuffer
+    /// (T+1)·B rows of H: the B initial rows, then state_t / out_t of step t.
+    let state: DoubleBuffer
+    let out: DoubleBuffer
+    /// T·B rows of H.
+    let tanhState: DoubleBuffer
+}
+
+/// One LSTM layer in one direction over B sequences of T steps at once: the sequences are the
+/// rows of one matrix product per step. The input projections b + W·x of every (t, b) are one
+/// product before the loop; each step adds out_{t−1}·Uᵀ (B×H by H×4H) and applies the gates
+/// (`LSTMFast.cellUpdate`); backward, each step takes δ of the gates (`LSTMFast.gateDeltas`)
+/// and Δout_{t−1} = δgates_t·U (B×4H by 4H×H), and after the loop δW, δU, δb and δx are
+/// products over all T·B rows. Each of the two threads owns half of the hidden units (a multiple
+/// of 8: whole 8-column panels of each gate) and the columns of U that feed them, as `LSTMFast`;
+/// every sum runs in one order whatever the number of threads.
+struct LSTMBatch {
+    let H: Int, X: Int
+    /// The columns of one gate in a row of `gates`: H rounded up to 8, so that each gate starts
+    /// a panel of the packed products.
+    let stride: Int
+    let kernels: KernelVariant
+    /// W (4·stride × X), U (4·stride × H), b (4·stride): rows a, i, f, o, padding rows zero.
+    let W: DoubleBuffer, U: DoubleBuffer, b: DoubleBuffer
+    /// Wᵀ and Uᵀ packed for the forward products, U and W for the backward ones.
+    let packedWT: DoubleBuffer, packedUT: DoubleBuffer, packedU: DoubleBuffer, packedW: DoubleBuffer
+
+    var G: Int { 4 * stride }
+
+    init(_ p: LSTMParameters, kernels: KernelVariant = .chosen) {
+        let fast = LSTMFast(p, kernels: kernels)
+        H = fast.H
+        X = fast.X
+        stride = (H + 7) & ~7
+        self.kernels = kernels
+        let G = 4 * stride, H = self.H, X = self.X, S = stride
+        W = DoubleBuffer(G * X)
+        U = DoubleBuffer(G * H)
+        b = DoubleBuffer(G)
+        for q in 0..<4 {
+            for j in 0..<H {
+                for k in 0..<X { W.p[(q * S + j) * X + k] = fast.W[(q * H + j) * X + k] }
+                for k in 0..<H { U.p[(q * S + j) * H + k] = fast.U[(q * H + j) * H + k] }
+                b.p[q * S + j] = fast.b[q * H + j]
+            }
+        }
+        packedWT = DoubleBuffer(KernelVariant.packedCount(K: X, N: G))
+        packedUT = DoubleBuffer(KernelVariant.packedCount(K: H, N: G))
+        packedU = DoubleBuffer(KernelVariant.packedCount(K: G, N: H))
+        packedW = DoubleBuffer(KernelVariant.packedCount(K: G, N: X))
+        if X > 0 {
+            kernels.packB(K: X, N: G, b: W.p, bks: 1, bjs: X, into: packedWT.p)
+            kernels.packB(K: G, N: X, b: W.p, bks: X, bjs: 1, into: packedW.p)
+        }
+        kernels.packB(K: H, N: G, b: U.p, bks: 1, bjs: H, into: packedUT.p)
+        kernels.packB(K: G, N: H, b: U.p, bks: H, bjs: 1, into: packedU.p)
+    }
+
+    /// The hidden units of thread `part`: [0, mid) and [mid, H), mid a multiple of 8.
+    func units(_ part: Int) -> Range<Int> {
+        let mid = (H / 2) & ~7
+        return part == 0 ? 0..<mid : mid..<H
+    }
+
+    /// The 8-column panels of `units(part)` in a product whose gate q starts at column q·`gateStart`.
+    func panels(_ part: Int, gate q: Int, gateStart: Int) -> Range<Int> {
+        let js = units(part)
+        let first = (q * gateStart + js.lowerBound) / 8
+        return part == 0 ? first..<first + js.count / 8 : first..<(q * gateStart + stride) / 8
+    }
+
+    /// The per-step work is split between two threads from this many multiply-adds a step.
+    func threaded(_ B: Int) -> Bool { B * 4 * H * H >= 1 << 16 }
+
+    /// Forward over `xs` (T·B rows of X, rows (t, b)), from h0 and c0 (B rows of H each).
+    func forward(xs: UnsafePointer<Double>, B: Int, T: Int, h0: UnsafePointer<Double>, c0: UnsafePointer<Double>) -> LSTMBatchForward {
+        let H = self.H, X = self.X, G = self.G, S = stride
+        let f = LSTMBatchForward(gates: DoubleBuffer(T * B * G), state: DoubleBuffer((T + 1) * B * H),
+                                 out: DoubleBuffer((T + 1) * B * H), tanhState: DoubleBuffer(T * B * H))
+        let gates = f.gates.p, state = f.state.p, out = f.out.p, tanhState = f.tanhState.p
+        for r in 0..<(T * B) { for k in 0..<G { gates[r * G + k] = b.p[k] } }
+        if X > 0 {
+            // b + W·x for every (t, b): (T·B × X) · (X × 4·stride)
+            kernels.parallelGemmPacked(M: T * B, N: G, K: X, a: xs, ais: X, aks: 1, packedB: packedWT.p, c: gates, ldc: G)
+        }
+        out.update(from: h0, count: B * H)
+        state.update(from: c0, count: B * H)
+        let kernels = self.kernels, packedUT = UnsafePointer(self.packedUT.p)
+        let batch = self
+        LSTMFast.pairedSteps(T, threads: threaded(B), step: { part, t in
+            let g = gates + t * B * G
+            // ĝ_t += out_{t−1}·U_gᵀ for this thread's columns of each gate
+            for q in 0..<4 {
+                kernels.gemmPacked(M: B, N: G, K: H, a: out + t * B * H, ais: H, aks: 1, packedB: packedUT, c: g, ldc: G,
+                                   panels: batch.panels(part, gate: q, gateStart: S))
+            }
+            let js = batch.units(part)
+            for s in 0..<B {
+                let row = (t + 1) * B + s
+                LSTMFast.cellUpdate(units: js, H: S, g: g + s * G, prevState: state + (row - B) * H, state: state + row * H,
+                                    tanhState: tanhState + (t * B + s) * H, out: out + row * H)
+            }
+        })
+        return f
+    }
+
+    /// The gradients of one layer-direction summed over the batch, in the padded row layout
+    /// (4·stride rows), and δx (T·B rows of X).
+    struct Gradients {
+        let dW: DoubleBuffer, dU: DoubleBuffer, db: DoubleBuffer, dx: DoubleBuffer
+    }
+
+    /// BPTT from Δ_t (`fromLoss`: T·B rows of H, the direction's time order); the forward's gates
+    /// become δgates.
+    func backward(_ f: LSTMBatchForward, xs: UnsafePointer<Double>, B: Int, T: Int, fromLoss: UnsafePointer<Double>,
+                  recurrent: Bool) -> Gradients {
+        let H = self.H, X = self.X, G = self.G, S = stride
+        let gates = f.gates.p, state = UnsafePointer(f.state.p), tanhState = UnsafePointer(f.tanhState.p)
+        let fromNext = DoubleBuffer(B * H), stateFromNext = DoubleBuffer(B * H)
+        let fn = fromNext.p, sf = stateFromNext.p
+        let kernels = self.kernels, packedU = UnsafePointer(self.packedU.p)
+        let batch = self
+        LSTMFast.pairedSteps(T, threads: threaded(B), step: { part, step in
+            let t = T - 1 - step
+            let js = batch.units(part)
+            let chained = step > 0 && recurrent
+            if chained {
+                // Δout_t = δgates_{t+1}·U for this thread's units
+                for s in 0..<B { for j in js { fn[s * H + j] = 0 } }
+                kernels.gemmPacked(M: B, N: H, K: G, a: gates + (t + 1) * B * G, ais: G, aks: 1, packedB: packedU, c: fn, ldc: H,
+                                   panels: batch.panels(part, gate: 0, gateStart: 0))
+            }
+            let g = gates + t * B * G
+            for s in 0..<B {
+                let row = t * B + s
+                let gs = g + s * G, th = tanhState + row * H, cPrev = state + row * H, dl = fromLoss + row * H
+                let fns = fn + s * H, sfs = sf + s * H
+                for j in js {
+                    sfs[j] = LSTMFast.gateDeltas(j, stride: S, g: gs, dg: gs, tanhState: th[j], prevState: cPrev[j],
+                                                 dOut: dl[j] + (chained ? fns[j] : 0), stateFromNext: chained ? sfs[j] : 0).toPrevState
+                }
+            }
+        })
+        let TB = T * B
+        let grads = Gradients(dW: DoubleBuffer(G * X), dU: DoubleBuffer(G * H), db: DoubleBuffer(G), dx: DoubleBuffer(TB * X))
+        if TB > 0 {
+            if X > 0 {
+                // δx = δG·W (T·B × X), δW = δGᵀ·xs (4·stride × X)
+                kernels.parallelGemmPacked(M: TB, N: X, K: G, a: gates, ais: G, aks: 1, packedB: packedW.p, c: grads.dx.p, ldc: X)
+                kernels.parallelGemm(M: G, N: X, K: TB, a: gates, ais: 1, aks: G, b: xs, bks: X, bjs: 1, c: grads.dW.p, ldc: X)
+            }
+            // δU = δGᵀ·out_{t−1} over all (t, b): the out rows 0 ..< T·B start with the initial ones.
+            kernels.parallelGemm(M: G, N: H, K: TB, a: gates, ais: 1, aks: G, b: f.out.p, bks: H, bjs: 1, c: grads.dU.p, ldc: H)
+            for r in 0..<TB { for k in 0..<G { grads.db.p[k] += gates[r * G + k] } }
+        }
+        return grads
+    }
+}
