@@ -3,10 +3,11 @@ final class DoubleBuffer: @unchecked Sendable {
     let p: UnsafeMutablePointer<Double>
     let count: Int
 
-    init(_ count: Int) {
+    /// `zeroed: false` for a buffer the caller writes in full before reading.
+    init(_ count: Int, zeroed: Bool = true) {
         self.count = count
         p = .allocate(capacity: max(count, 1))
-        p.initialize(repeating: 0, count: max(count, 1))
+        if zeroed { p.initialize(repeating: 0, count: max(count, 1)) }
     }
 
     deinit { p.deallocate() }
@@ -93,8 +94,8 @@ struct LSTMBatch {
     /// Forward over `xs` (T·B rows of X, rows (t, b)), from h0 and c0 (B rows of H each).
     func forward(xs: UnsafePointer<Double>, B: Int, T: Int, h0: UnsafePointer<Double>, c0: UnsafePointer<Double>) -> LSTMBatchForward {
         let H = self.H, X = self.X, G = self.G, S = stride
-        let f = LSTMBatchForward(gates: DoubleBuffer(T * B * G), state: DoubleBuffer((T + 1) * B * H),
-                                 out: DoubleBuffer((T + 1) * B * H), tanhState: DoubleBuffer(T * B * H))
+        let f = LSTMBatchForward(gates: DoubleBuffer(T * B * G, zeroed: false), state: DoubleBuffer((T + 1) * B * H, zeroed: false),
+                                 out: DoubleBuffer((T + 1) * B * H, zeroed: false), tanhState: DoubleBuffer(T * B * H, zeroed: false))
         let gates = f.gates.p, state = f.state.p, out = f.out.p, tanhState = f.tanhState.p
         for r in 0..<(T * B) { for k in 0..<G { gates[r * G + k] = b.p[k] } }
         if X > 0 {

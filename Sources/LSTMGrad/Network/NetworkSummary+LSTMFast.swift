@@ -11,13 +11,13 @@ extension GradientSummary {
         let batches = n.cells.map { $0.map { LSTMBatch($0.parameters, kernels: kernels) } }
         /// Row (t, b) of a T·B-row buffer as row (T−1−t, b): a direction's own time order and back.
         func reversedSteps(_ a: DoubleBuffer, _ width: Int) -> DoubleBuffer {
-            let out = DoubleBuffer(a.count)
+            let out = DoubleBuffer(a.count, zeroed: false)
             let block = B * width
             for t in 0..<T { (out.p + (T - 1 - t) * block).update(from: a.p + t * block, count: block) }
             return out
         }
         // Layer 0's input, rows (t, b).
-        var input = DoubleBuffer(T * B * n.inputSize)
+        var input = DoubleBuffer(T * B * n.inputSize, zeroed: false)
         for b in 0..<B {
             for t in 0..<T {
                 let v = n.inputs[b][t].values
@@ -27,7 +27,7 @@ extension GradientSummary {
         var runs: [[(forward: LSTMBatchForward, inputs: DoubleBuffer)]] = []
         for l in 0..<L {
             var row: [(forward: LSTMBatchForward, inputs: DoubleBuffer)] = []
-            let next = DoubleBuffer(T * B * D * H)
+            let next = DoubleBuffer(T * B * D * H, zeroed: false)
             for d in 0..<D {
                 let xs = d == 1 ? reversedSteps(input, batches[l][d].X) : input
                 let h0 = DoubleBuffer(B * H), c0 = DoubleBuffer(B * H)
@@ -54,7 +54,7 @@ extension GradientSummary {
         let top = input, width = D * H
         var loss = 0.0
         var headGradients: [QuantityName: [Double]] = [:]
-        var fromAbove = DoubleBuffer(T * B * width)  // rows (t, b), real time
+        var fromAbove = DoubleBuffer(T * B * width, zeroed: false)  // rows (t, b), real time
         for b in 0..<B {
             let problem = Problem(cell: n.cells[L - 1][0], head: n.head, loss: n.loss, inputs: n.inputs[b], targets: n.targets[b],
                                   initial: n.initial[L - 1][0][b], learningRate: n.learningRate)
@@ -76,7 +76,7 @@ extension GradientSummary {
             let X = batches[l][0].X
             let dInput = DoubleBuffer(T * B * X)
             for d in 0..<D {
-                let delta = DoubleBuffer(T * B * H)
+                let delta = DoubleBuffer(T * B * H, zeroed: false)
                 for t in 0..<T {
                     let own = d == 1 ? T - 1 - t : t
                     for b in 0..<B {
