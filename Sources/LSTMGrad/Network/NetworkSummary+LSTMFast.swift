@@ -6,6 +6,23 @@ extension GradientSummary {
     /// same values as `NetworkPass` (tests compare), without naming every one.
     public init(fastNetwork n: NetworkProblem<LSTMCell>, model: String = "lstm", options: BackwardOptions = BackwardOptions(),
                 kernels: KernelVariant = .chosen) {
+        let r = BatchedNetworkGradients(n, options: options, kernels: kernels)
+        self.init(model: model, hidden: n.hiddenSize, input: n.inputSize, steps: n.steps, loss: r.loss,
+                  blocks: r.blocks.map { Block(name: $0.name.description, values: $0.values) },
+                  forwardSeconds: r.forwardSeconds, backwardSeconds: r.backwardSeconds, storedActivations: 0,
+                  parameterCount: r.parameterCount)
+    }
+}
+
+/// The loss and every total gradient block of an LSTM network (`dW.a@l1.reverse`, `dV`) through
+/// `LSTMBatch`, with the time the forward (head included) and the backward took.
+struct BatchedNetworkGradients {
+    var loss = 0.0
+    var blocks: [(name: QuantityName, values: [Double])] = []
+    var parameterCount = 0
+    var forwardSeconds = 0.0, backwardSeconds = 0.0
+
+    init(_ n: NetworkProblem<LSTMCell>, options: BackwardOptions, kernels: KernelVariant) {
         let L = n.layers, D = n.directions, B = n.sequenceCount, T = n.steps, H = n.hiddenSize
         let t0 = monotonicSeconds()
         let batches = n.cells.map { $0.map { LSTMBatch($0.parameters, kernels: kernels) } }
@@ -52,7 +69,6 @@ extension GradientSummary {
         }
         // The head on top_t = [forward; reverse] of the top layer, sequence by sequence.
         let top = input, width = D * H
-        var loss = 0.0
         var headGradients: [QuantityName: [Double]] = [:]
         var fromAbove = DoubleBuffer(T * B * width, zeroed: false)  // rows (t, b), real time
         for b in 0..<B {
@@ -91,9 +107,8 @@ extension GradientSummary {
             }
             fromAbove = dInput
         }
-        let forwardSeconds = t1 - t0, backwardSeconds = monotonicSeconds() - t1
-        var blocks: [Block] = []
-        var parameterCount = 0
+        forwardSeconds = t1 - t0
+        backwardSeconds = monotonicSeconds() - t1
         for l in 0..<L {
             for d in 0..<D {
                 let X = batches[l][d].X, S = batches[l][d].stride
@@ -107,16 +122,14 @@ extension GradientSummary {
                                                b: PerGate { q in Vector(rows(g.db, q, 1)) })
                 gradients.hasBias = n.cells[l][d].parameters.hasBias
                 for name in gradients.blockNames {
-                    blocks.append(Block(name: name.gradient.placed(layer: l, reverse: d == 1, sequence: nil).description, values: gradients[block: name]))
+                    blocks.append((name.gradient.placed(layer: l, reverse: d == 1, sequence: nil), gradients[block: name]))
                 }
                 parameterCount += n.cells[l][d].parameters.parameterCount
             }
         }
         for block in n.head.parameters?.blockNames ?? [] {
-            blocks.append(Block(name: block.gradient.description, values: headGradients[block.gradient] ?? []))
+            blocks.append((block.gradient, headGradients[block.gradient] ?? []))
         }
         parameterCount += n.head.parameters?.parameterCount ?? 0
-        self.init(model: model, hidden: H, input: n.inputSize, steps: T, loss: loss, blocks: blocks,
-                  forwardSeconds: forwardSeconds, backwardSeconds: backwardSeconds, storedActivations: 0, parameterCount: parameterCount)
     }
 }
