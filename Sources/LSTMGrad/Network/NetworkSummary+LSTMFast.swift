@@ -67,25 +67,41 @@ struct BatchedNetworkGradients {
             runs.append(row)
             input = next
         }
-        // The head on top_t = [forward; reverse] of the top layer, sequence by sequence.
+        // The head on top_t = [forward; reverse] of the top layer, sequence by sequence: the
+        // sequences split between two threads, the sums taken after in the order b = 0, 1, ….
         let top = input, width = D * H
-        var headGradients: [QuantityName: [Double]] = [:]
-        var fromAbove = DoubleBuffer(T * B * width, zeroed: false)  // rows (t, b), real time
-        for b in 0..<B {
-            let problem = Problem(cell: n.cells[L - 1][0], head: n.head, loss: n.loss, inputs: n.inputs[b], targets: n.targets[b],
-                                  initial: n.initial[L - 1][0][b], learningRate: n.learningRate)
-            let hp = HeadPass(problem, outputs: { t in
-                Vector(Array(UnsafeBufferPointer(start: top.p + (t * B + b) * width, count: width)))
-            })
-            loss += hp.losses.reduce(0, +)
-            for block in n.head.parameters?.blockNames ?? [] {
-                let g = hp.values.value(block.gradient).numbers
-                headGradients[block.gradient] = zip(headGradients[block.gradient] ?? [Double](repeating: 0, count: g.count), g).map(+)
+        let headBlocks = n.head.parameters?.blockNames ?? []
+        let fromAbove0 = DoubleBuffer(T * B * width, zeroed: false)  // rows (t, b), real time
+        var heads = [(loss: Double, gradients: [[Double]])](repeating: (0, []), count: B)
+        heads.withUnsafeMutableBufferPointer { hb in
+            let results = hb.baseAddress!
+            let run = { (sequences: Range<Int>) in
+                for b in sequences {
+                    let problem = Problem(cell: n.cells[L - 1][0], head: n.head, loss: n.loss, inputs: n.inputs[b], targets: n.targets[b],
+                                          initial: n.initial[L - 1][0][b], learningRate: n.learningRate)
+                    let hp = HeadPass(problem, outputs: { t in
+                        Vector(Array(UnsafeBufferPointer(start: top.p + (t * B + b) * width, count: width)))
+                    })
+                    results[b] = (hp.losses.reduce(0, +), headBlocks.map { hp.values.value($0.gradient).numbers })
+                    for t in 0..<T {
+                        for k in 0..<width { fromAbove0.p[(t * B + b) * width + k] = hp.fromLoss[t * width + k] }
+                    }
+                }
             }
-            for t in 0..<T {
-                for k in 0..<width { fromAbove.p[(t * B + b) * width + k] = hp.fromLoss[t * width + k] }
+            if Parallel.cores > 1 && B > 1 {
+                Parallel.both({ run((B / 2)..<B) }, { run(0..<(B / 2)) })
+            } else {
+                run(0..<B)
             }
         }
+        var headGradients: [QuantityName: [Double]] = [:]
+        for (l, g) in heads {
+            loss += l
+            for (block, values) in zip(headBlocks, g) {
+                headGradients[block.gradient] = zip(headGradients[block.gradient] ?? [Double](repeating: 0, count: values.count), values).map(+)
+            }
+        }
+        var fromAbove = fromAbove0
         let t1 = monotonicSeconds()
         var grads: [[LSTMBatch.Gradients]] = Array(repeating: [], count: L)
         for l in (0..<L).reversed() {
