@@ -30,9 +30,10 @@ struct LSTMBatchForward {
 /// product before the loop; each step adds out_{t−1}·Uᵀ (B×H by H×4H) and applies the gates
 /// (`LSTMFast.cellUpdate`); backward, each step takes δ of the gates (`LSTMFast.gateDeltas`)
 /// and Δout_{t−1} = δgates_t·U (B×4H by 4H×H), and after the loop δW, δU, δb and δx are
-/// products over all T·B rows. Each of the two threads owns half of the hidden units (a multiple
-/// of 8: whole 8-column panels of each gate) and the columns of U that feed them, as `LSTMFast`;
-/// every sum runs in one order whatever the number of threads.
+/// products over all T·B rows. The time loops run on two threads (`runSteps`): each over half of
+/// the sequences, or, for fewer than four, over half of the hidden units (a multiple of 8: whole
+/// 8-column panels of each gate) as `LSTMFast`; every sum runs in one order whatever the number
+/// of threads.
 struct LSTMBatch {
     let H: Int, X: Int
     /// The columns of one gate in a row of `gates`: H rounded up to 8, so that each gate starts
@@ -75,21 +76,46 @@ struct LSTMBatch {
         kernels.packB(K: G, N: H, b: U.p, bks: H, bjs: 1, into: packedU.p)
     }
 
-    /// The hidden units of thread `part`: [0, mid) and [mid, H), mid a multiple of 8.
-    func units(_ part: Int) -> Range<Int> {
+    /// The hidden units of thread `part`: [0, mid) and [mid, H), mid a multiple of 8; all when nil.
+    func units(_ part: Int?) -> Range<Int> {
         let mid = (H / 2) & ~7
-        return part == 0 ? 0..<mid : mid..<H
+        switch part {
+        case 0: return 0..<mid
+        case 1: return mid..<H
+        default: return 0..<H
+        }
     }
 
-    /// The 8-column panels of `units(part)` in a product whose gate q starts at column q·`gateStart`.
-    func panels(_ part: Int, gate q: Int, gateStart: Int) -> Range<Int> {
+    /// The 8-column panels of `units(part)` in a product whose gate q starts at column
+    /// q·`gateStart`; nil (every panel) when `part` is nil.
+    func panels(_ part: Int?, gate q: Int, gateStart: Int) -> Range<Int>? {
+        guard let part else { return nil }
         let js = units(part)
         let first = (q * gateStart + js.lowerBound) / 8
         return part == 0 ? first..<first + js.count / 8 : first..<(q * gateStart + stride) / 8
     }
 
-    /// The per-step work is split between two threads from this many multiply-adds a step.
+    /// The time loops use two threads from this many multiply-adds a step.
     func threaded(_ B: Int) -> Bool { B * 4 * H * H >= 1 << 16 }
+
+    /// Runs `step(sequences, part, s)` for s = 0 ..< T. On two threads when the batch pays for it:
+    /// from four sequences each thread takes half of them, all units, and runs its own time loop
+    /// (sequences do not meet until the products after the loop); with fewer, each thread takes
+    /// half of the units (`part` 0 or 1) of every sequence, one hand-off per step
+    /// (`LSTMFast.pairedSteps`). Else this thread runs all (`part` nil). Each value is computed by
+    /// the same operations in every case, so the output does not depend on the thread count.
+    func runSteps(_ T: Int, B: Int, step: @escaping (_ sequences: Range<Int>, _ part: Int?, _ s: Int) -> Void) {
+        guard threaded(B), Parallel.cores > 1 else {
+            for s in 0..<T { step(0..<B, nil, s) }
+            return
+        }
+        if B >= 4 {
+            let half = B / 2
+            Parallel.both({ for s in 0..<T { step(half..<B, nil, s) } }, { for s in 0..<T { step(0..<half, nil, s) } })
+        } else {
+            LSTMFast.pairedSteps(T, step: { part, s in step(0..<B, part, s) })
+        }
+    }
 
     /// Forward over `xs` (T·B rows of X, rows (t, b)), from h0 and c0 (B rows of H each).
     func forward(xs: UnsafePointer<Double>, B: Int, T: Int, h0: UnsafePointer<Double>, c0: UnsafePointer<Double>) -> LSTMBatchForward {
@@ -106,15 +132,20 @@ struct LSTMBatch {
         state.update(from: c0, count: B * H)
         let kernels = self.kernels, packedUT = UnsafePointer(self.packedUT.p)
         let batch = self
-        LSTMFast.pairedSteps(T, threads: threaded(B), step: { part, t in
+        runSteps(T, B: B, step: { seqs, part, t in
             let g = gates + t * B * G
-            // ĝ_t += out_{t−1}·U_gᵀ for this thread's columns of each gate
-            for q in 0..<4 {
-                kernels.gemmPacked(M: B, N: G, K: H, a: out + t * B * H, ais: H, aks: 1, packedB: packedUT, c: g, ldc: G,
-                                   panels: batch.panels(part, gate: q, gateStart: S))
+            // ĝ_t += out_{t−1}·U_gᵀ for these sequences and this thread's columns of each gate
+            let rows = seqs.lowerBound * G, prev = out + (t * B + seqs.lowerBound) * H
+            if part == nil {
+                kernels.gemmPacked(M: seqs.count, N: G, K: H, a: prev, ais: H, aks: 1, packedB: packedUT, c: g + rows, ldc: G)
+            } else {
+                for q in 0..<4 {
+                    kernels.gemmPacked(M: seqs.count, N: G, K: H, a: prev, ais: H, aks: 1, packedB: packedUT, c: g + rows, ldc: G,
+                                       panels: batch.panels(part, gate: q, gateStart: S))
+                }
             }
             let js = batch.units(part)
-            for s in 0..<B {
+            for s in seqs {
                 let row = (t + 1) * B + s
                 LSTMFast.cellUpdate(units: js, H: S, g: g + s * G, prevState: state + (row - B) * H, state: state + row * H,
                                     tanhState: tanhState + (t * B + s) * H, out: out + row * H)
@@ -139,18 +170,18 @@ struct LSTMBatch {
         let fn = fromNext.p, sf = stateFromNext.p
         let kernels = self.kernels, packedU = UnsafePointer(self.packedU.p)
         let batch = self
-        LSTMFast.pairedSteps(T, threads: threaded(B), step: { part, step in
+        runSteps(T, B: B, step: { seqs, part, step in
             let t = T - 1 - step
             let js = batch.units(part)
             let chained = step > 0 && recurrent
             if chained {
-                // Δout_t = δgates_{t+1}·U for this thread's units
-                for s in 0..<B { for j in js { fn[s * H + j] = 0 } }
-                kernels.gemmPacked(M: B, N: H, K: G, a: gates + (t + 1) * B * G, ais: G, aks: 1, packedB: packedU, c: fn, ldc: H,
-                                   panels: batch.panels(part, gate: 0, gateStart: 0))
+                // Δout_t = δgates_{t+1}·U for these sequences and this thread's units
+                for s in seqs { for j in js { fn[s * H + j] = 0 } }
+                kernels.gemmPacked(M: seqs.count, N: H, K: G, a: gates + ((t + 1) * B + seqs.lowerBound) * G, ais: G, aks: 1,
+                                   packedB: packedU, c: fn + seqs.lowerBound * H, ldc: H, panels: batch.panels(part, gate: 0, gateStart: 0))
             }
             let g = gates + t * B * G
-            for s in 0..<B {
+            for s in seqs {
                 let row = t * B + s
                 let gs = g + s * G, th = tanhState + row * H, cPrev = state + row * H, dl = fromLoss + row * H
                 let fns = fn + s * H, sfs = sf + s * H

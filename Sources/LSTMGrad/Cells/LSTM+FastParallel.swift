@@ -53,9 +53,9 @@ extension LSTMFast {
     /// threads with one hand-off per step when there are two cores (a thread publishes how many
     /// steps it has finished and waits for the other's before the next), else half 0 then half 1
     /// on this thread. Either way every value is computed by the same operations.
-    static func pairedSteps(_ count: Int, threads: Bool = true, step: @escaping (_ part: Int, _ s: Int) -> Void,
+    static func pairedSteps(_ count: Int, step: @escaping (_ part: Int, _ s: Int) -> Void,
                             finish: @escaping (_ part: Int) -> Void = { _ in }) {
-        guard Parallel.cores > 1, threads else {
+        guard Parallel.cores > 1 else {
             for s in 0..<count { step(0, s); step(1, s) }
             finish(0); finish(1)
             return

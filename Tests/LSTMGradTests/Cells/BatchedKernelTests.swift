@@ -95,8 +95,10 @@ import Testing
         Shape(H: 13, X: 7, T: 3, B: 5, layers: 3, directions: 1, bias: false, initial: true),
         Shape(H: 19, X: 9, T: 5, B: 1, layers: 1, directions: 2, bias: false, initial: false),
         Shape(H: 37, X: 11, T: 3, B: 3, layers: 2, directions: 2, bias: true, initial: true),
-        // Large enough for the two-thread steps (B·4H·H ≥ 65536) and matrix products.
+        // Large enough for the two-thread steps (B·4H·H ≥ 65536: halves of the sequences from
+        // B = 4, else halves of the units) and matrix products.
         Shape(H: 67, X: 5, T: 4, B: 5, layers: 2, directions: 2, bias: true, initial: true),
+        Shape(H: 75, X: 3, T: 3, B: 3, layers: 1, directions: 2, bias: true, initial: false),
     ]
 
     /// A network spec in PyTorch's state-dict names with a linear head and the squared-error loss.
@@ -165,9 +167,11 @@ import Testing
         #expect(r.worst <= 1e-12, "\(variant) \(s.testDescription) \(r.worstName): max difference / scale \(r.worst)")
     }
 
-    /// `run --summary` of a batched network prints the same bytes on one thread and on two.
-    @Test func summaryDoesNotDependOnTheThreadCount() throws {
-        let s = Shape(H: 131, X: 9, T: 8, B: 5, layers: 1, directions: 2, bias: true, initial: true)
+    /// `run --summary` of a batched network prints the same bytes on one thread and on two
+    /// (B = 2: the units split between the threads; B = 5: the sequences).
+    @Test(arguments: [2, 5])
+    func summaryDoesNotDependOnTheThreadCount(_ B: Int) throws {
+        let s = Shape(H: 131, X: 9, T: 8, B: B, layers: 1, directions: 2, bias: true, initial: true)
         try withTemporaryDirectory { dir in
             let spec = dir + "/net.json"
             try OutputFile.write(spec, Self.specText(s))
