@@ -189,6 +189,84 @@ public enum Kernels {
         gemmPacked(M: M, N: N, K: K, a: a, ais: ais, aks: aks, packedB: pb, c: c, ldc: ldc, rows: rows)
     }
 
+    // MARK: the LSTM cell update, four units at a time
+
+    /// (e^r − 1, 2^n) with x = n·ln 2 + r, |r| ≤ ln 2 / 2, x clamped to [−709, 709]: e^x is
+    /// 2^n·(1 + (e^r − 1)) and e^x − 1 is 2^n·(e^r − 1) + (2^n − 1), both to a few ulp.
+    @inline(__always)
+    static func expParts(_ x: SIMD4<Double>) -> (p: SIMD4<Double>, scale: SIMD4<Double>) {
+        let xc = x.clamped(lowerBound: SIMD4(repeating: -709), upperBound: SIMD4(repeating: 709))
+        let n = (xc * 1.4426950408889634).rounded(.toNearestOrEven)
+        // Cody–Waite: ln 2 in two parts, n·ln2hi exact (32 significant bits against |n| ≤ 1023).
+        let r = (xc - n * 6.93147180369123816490e-01) - n * 1.90821492927058770002e-10
+        // e^r − 1 = r·Σ_{k=0…12} r^k/(k+1)!: the truncation is below 1e−17 for |r| ≤ ln 2 / 2.
+        var q = SIMD4<Double>(repeating: 1.0 / 6227020800.0)
+        q = q * r + 1.0 / 479001600.0
+        q = q * r + 1.0 / 39916800.0
+        q = q * r + 1.0 / 3628800.0
+        q = q * r + 1.0 / 362880.0
+        q = q * r + 1.0 / 40320.0
+        q = q * r + 1.0 / 5040.0
+        q = q * r + 1.0 / 720.0
+        q = q * r + 1.0 / 120.0
+        q = q * r + 1.0 / 24.0
+        q = q * r + 1.0 / 6.0
+        q = q * r + 0.5
+        q = q * r + 1.0
+        // 2^n from the bits: n + 1.5·2^52 holds n in its low bits; n + 1023 is the exponent field.
+        let bits = (unsafeBitCast(n + 6755399441055744.0, to: SIMD4<UInt64>.self) &+ 1023) &<< 52
+        return (q * r, unsafeBitCast(bits, to: SIMD4<Double>.self))
+    }
+
+    /// σ(z) = 1/(1 + e^{−z}) for z ≥ 0, e^{z}/(1 + e^{z}) below (as `sigmoid`), lane by lane.
+    @inline(__always)
+    static func sigmoid4(_ z: SIMD4<Double>) -> SIMD4<Double> {
+        let negative = z .< 0
+        let (p, scale) = expParts(z.replacing(with: -z, where: .!negative))  // e^{−|z|}
+        let e = scale * (p + 1)
+        return SIMD4(repeating: 1).replacing(with: e, where: negative) / (1 + e)
+    }
+
+    /// tanh(z) = u/(u + 2) with u = e^{2|z|} − 1, the sign of z restored, lane by lane.
+    @inline(__always)
+    static func tanh4(_ z: SIMD4<Double>) -> SIMD4<Double> {
+        let negative = z .< 0
+        let (p, scale) = expParts(2 * z.replacing(with: -z, where: negative))
+        let u = scale * p + (scale - 1)
+        let t = u / (u + 2)
+        return t.replacing(with: -t, where: negative)
+    }
+
+    /// One step of the LSTM cell for the units `units`, gate blocks `stride` apart in `g`: the
+    /// pre-activations become a = tanh(â), i, f, o = σ(·) in place; state = a ⊙ i + f ⊙ prevState,
+    /// tanh(state), out = tanh(state) ⊙ o are written. Each unit's lane is computed alone, so the
+    /// values do not depend on how the units are split.
+    public static func lstmCellUpdate(units: Range<Int>, stride H: Int, g: Ptr, prevState: CPtr, state: Ptr, tanhState: Ptr, out: Ptr) {
+        var j = units.lowerBound
+        while j < units.upperBound {
+            let n = min(4, units.upperBound - j)
+            @inline(__always) func load(_ p: CPtr) -> SIMD4<Double> {
+                if n == 4 { return load4(p) }
+                var v = SIMD4<Double>()
+                for k in 0..<n { v[k] = p[k] }
+                return v
+            }
+            @inline(__always) func store(_ v: SIMD4<Double>, _ p: Ptr) {
+                if n == 4 { store4(v, p); return }
+                for k in 0..<n { p[k] = v[k] }
+            }
+            let a = tanh4(load(g + j)), i = sigmoid4(load(g + H + j))
+            let f = sigmoid4(load(g + 2 * H + j)), o = sigmoid4(load(g + 3 * H + j))
+            store(a, g + j); store(i, g + H + j); store(f, g + 2 * H + j); store(o, g + 3 * H + j)
+            let c = a * i + f * load(prevState + j)
+            let tc = tanh4(c)
+            store(c, state + j)
+            store(tc, tanhState + j)
+            store(tc * o, out + j)
+            j += 4
+        }
+    }
+
     /// y[r] += Σ_k m[r·ld + k]·v[k] for r in `rows` (the forward U·out_{t−1}).
     public static func gemv(rows: Range<Int>, cols: Int, m: CPtr, ld: Int, v: CPtr, y: Ptr) {
         var r = rows.lowerBound

@@ -28,12 +28,12 @@ struct LSTMBatchForward {
 /// One LSTM layer in one direction over B sequences of T steps at once: the sequences are the
 /// rows of one matrix product per step. The input projections b + W·x of every (t, b) are one
 /// product before the loop; each step adds out_{t−1}·Uᵀ (B×H by H×4H) and applies the gates
-/// (`LSTMFast.cellUpdate`); backward, each step takes δ of the gates (`LSTMFast.gateDeltas`)
-/// and Δout_{t−1} = δgates_t·U (B×4H by 4H×H), and after the loop δW, δU, δb and δx are
-/// products over all T·B rows. The time loops run on two threads (`runSteps`): each over half of
-/// the sequences, or, for fewer than four, over half of the hidden units (a multiple of 8: whole
-/// 8-column panels of each gate) as `LSTMFast`; every sum runs in one order whatever the number
-/// of threads.
+/// four units at a time (`Kernels.lstmCellUpdate`: σ and tanh to a few ulp of libm's).
+/// Backward, each step takes δ of the gates (`LSTMFast.gateDeltas`) and Δout_{t−1} =
+/// δgates_t·U (B×4H by 4H×H), and after the loop δW, δU, δb and δx are products over all T·B
+/// rows. The time loops run on two threads (`runSteps`): each over half of the sequences, or,
+/// for fewer than four, over half of the hidden units (a multiple of 8: whole 8-column panels of
+/// each gate) as `LSTMFast`; every sum runs in one order whatever the number of threads.
 struct LSTMBatch {
     let H: Int, X: Int
     /// The columns of one gate in a row of `gates`: H rounded up to 8, so that each gate starts
@@ -147,8 +147,8 @@ struct LSTMBatch {
             let js = batch.units(part)
             for s in seqs {
                 let row = (t + 1) * B + s
-                LSTMFast.cellUpdate(units: js, H: S, g: g + s * G, prevState: state + (row - B) * H, state: state + row * H,
-                                    tanhState: tanhState + (t * B + s) * H, out: out + row * H)
+                kernels.lstmCellUpdate(units: js, stride: S, g: g + s * G, prevState: state + (row - B) * H, state: state + row * H,
+                                       tanhState: tanhState + (t * B + s) * H, out: out + row * H)
             }
         })
         return f
@@ -161,9 +161,9 @@ struct LSTMBatch {
     }
 
     /// BPTT from Δ_t (`fromLoss`: T·B rows of H, the direction's time order); the forward's gates
-    /// become δgates.
+    /// become δgates. δx is left zero unless `inputGradient` (the first layer's is not needed).
     func backward(_ f: LSTMBatchForward, xs: UnsafePointer<Double>, B: Int, T: Int, fromLoss: UnsafePointer<Double>,
-                  recurrent: Bool) -> Gradients {
+                  recurrent: Bool, inputGradient: Bool = true) -> Gradients {
         let H = self.H, X = self.X, G = self.G, S = stride
         let gates = f.gates.p, state = UnsafePointer(f.state.p), tanhState = UnsafePointer(f.tanhState.p)
         let fromNext = DoubleBuffer(B * H), stateFromNext = DoubleBuffer(B * H)
@@ -192,11 +192,14 @@ struct LSTMBatch {
             }
         })
         let TB = T * B
-        let grads = Gradients(dW: DoubleBuffer(G * X), dU: DoubleBuffer(G * H), db: DoubleBuffer(G), dx: DoubleBuffer(TB * X))
+        let grads = Gradients(dW: DoubleBuffer(G * X), dU: DoubleBuffer(G * H), db: DoubleBuffer(G),
+                              dx: DoubleBuffer(inputGradient ? TB * X : 0))
         if TB > 0 {
             if X > 0 {
                 // δx = δG·W (T·B × X), δW = δGᵀ·xs (4·stride × X)
-                kernels.parallelGemmPacked(M: TB, N: X, K: G, a: gates, ais: G, aks: 1, packedB: packedW.p, c: grads.dx.p, ldc: X)
+                if inputGradient {
+                    kernels.parallelGemmPacked(M: TB, N: X, K: G, a: gates, ais: G, aks: 1, packedB: packedW.p, c: grads.dx.p, ldc: X)
+                }
                 kernels.parallelGemm(M: G, N: X, K: TB, a: gates, ais: 1, aks: G, b: xs, bks: X, bjs: 1, c: grads.dW.p, ldc: X)
             }
             // δU = δGᵀ·out_{t−1} over all (t, b): the out rows 0 ..< T·B start with the initial ones.

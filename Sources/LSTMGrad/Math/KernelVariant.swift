@@ -19,6 +19,8 @@ public struct KernelVariant: Sendable, CustomStringConvertible {
     let packBlocks: @Sendable (_ K: Int, _ N: Int, _ b: CPtr, _ bks: Int, _ bjs: Int, _ p: Ptr) -> Void
     let gemmTiles: @Sendable (_ M: Int, _ N: Int, _ K: Int, _ a: CPtr, _ ais: Int, _ aks: Int, _ pb: CPtr,
                               _ c: Ptr, _ ldc: Int, _ rows: Range<Int>?, _ panels: Range<Int>?) -> Void
+    let cellUpdate: @Sendable (_ units: Range<Int>, _ stride: Int, _ g: Ptr, _ prevState: CPtr, _ state: Ptr, _ tanhState: Ptr,
+                               _ out: Ptr) -> Void
     let gemvRows: @Sendable (_ rows: Range<Int>, _ cols: Int, _ m: CPtr, _ ld: Int, _ v: CPtr, _ y: Ptr) -> Void
     let gemvTCols: @Sendable (_ rows: Int, _ cols: Range<Int>, _ m: CPtr, _ ld: Int, _ v: CPtr, _ y: Ptr) -> Void
 
@@ -30,6 +32,7 @@ public struct KernelVariant: Sendable, CustomStringConvertible {
         packBlocks: { LSTMGradKernels.Kernels.packB(K: $0, N: $1, b: $2, bks: $3, bjs: $4, into: $5) },
         gemmTiles: { LSTMGradKernels.Kernels.gemmPacked(M: $0, N: $1, K: $2, a: $3, ais: $4, aks: $5, packedB: $6, c: $7, ldc: $8,
                                                 rows: $9, panels: $10) },
+        cellUpdate: { LSTMGradKernels.Kernels.lstmCellUpdate(units: $0, stride: $1, g: $2, prevState: $3, state: $4, tanhState: $5, out: $6) },
         gemvRows: { LSTMGradKernels.Kernels.gemv(rows: $0, cols: $1, m: $2, ld: $3, v: $4, y: $5) },
         gemvTCols: { LSTMGradKernels.Kernels.gemvT(rows: $0, cols: $1, m: $2, ld: $3, v: $4, y: $5) })
 
@@ -39,6 +42,7 @@ public struct KernelVariant: Sendable, CustomStringConvertible {
         packBlocks: { LSTMGradKernelsAVX2.Kernels.packB(K: $0, N: $1, b: $2, bks: $3, bjs: $4, into: $5) },
         gemmTiles: { LSTMGradKernelsAVX2.Kernels.gemmPacked(M: $0, N: $1, K: $2, a: $3, ais: $4, aks: $5, packedB: $6, c: $7, ldc: $8,
                                                 rows: $9, panels: $10) },
+        cellUpdate: { LSTMGradKernelsAVX2.Kernels.lstmCellUpdate(units: $0, stride: $1, g: $2, prevState: $3, state: $4, tanhState: $5, out: $6) },
         gemvRows: { LSTMGradKernelsAVX2.Kernels.gemv(rows: $0, cols: $1, m: $2, ld: $3, v: $4, y: $5) },
         gemvTCols: { LSTMGradKernelsAVX2.Kernels.gemvT(rows: $0, cols: $1, m: $2, ld: $3, v: $4, y: $5) })
 
@@ -72,6 +76,11 @@ public struct KernelVariant: Sendable, CustomStringConvertible {
         defer { pb.deallocate() }
         packB(K: K, N: N, b: b, bks: ldb, bjs: 1, into: pb)
         gemmPacked(M: M, N: N, K: K, a: a, ais: ais, aks: aks, packedB: pb, c: c, ldc: ldc)
+    }
+
+    /// One LSTM step for the units `units`, four at a time (`Kernels.lstmCellUpdate`).
+    func lstmCellUpdate(units: Range<Int>, stride: Int, g: Ptr, prevState: CPtr, state: Ptr, tanhState: Ptr, out: Ptr) {
+        cellUpdate(units, stride, g, prevState, state, tanhState, out)
     }
 
     /// y[r] += Σ_k m[r·ld + k]·v[k] for r in `rows` (the forward U·out_{t−1}).

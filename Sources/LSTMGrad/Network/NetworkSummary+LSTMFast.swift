@@ -106,19 +106,25 @@ struct BatchedNetworkGradients {
         var grads: [[LSTMBatch.Gradients]] = Array(repeating: [], count: L)
         for l in (0..<L).reversed() {
             let X = batches[l][0].X
-            let dInput = DoubleBuffer(T * B * X)
+            // Layer 0's δx is not asked for: only the layers above need their input's δ.
+            let dInput = DoubleBuffer(l > 0 ? T * B * X : 0)
             for d in 0..<D {
-                let delta = DoubleBuffer(T * B * H, zeroed: false)
-                for t in 0..<T {
-                    let own = d == 1 ? T - 1 - t : t
-                    for b in 0..<B {
-                        (delta.p + (own * B + b) * H).update(from: fromAbove.p + (t * B + b) * width + d * H, count: H)
+                var delta = fromAbove  // rows of width H when there is one direction
+                if D > 1 {
+                    delta = DoubleBuffer(T * B * H, zeroed: false)
+                    for t in 0..<T {
+                        let own = d == 1 ? T - 1 - t : t
+                        for b in 0..<B {
+                            (delta.p + (own * B + b) * H).update(from: fromAbove.p + (t * B + b) * width + d * H, count: H)
+                        }
                     }
                 }
                 let g = batches[l][d].backward(runs[l][d].forward, xs: runs[l][d].inputs.p, B: B, T: T, fromLoss: delta.p,
-                                               recurrent: options.recurrentTerms)
-                let dx = d == 1 ? reversedSteps(g.dx, X) : g.dx
-                for k in 0..<dInput.count { dInput.p[k] += dx.p[k] }
+                                               recurrent: options.recurrentTerms, inputGradient: l > 0)
+                if l > 0 {
+                    let dx = d == 1 ? reversedSteps(g.dx, X) : g.dx
+                    for k in 0..<dInput.count { dInput.p[k] += dx.p[k] }
+                }
                 grads[l].append(g)
             }
             fromAbove = dInput

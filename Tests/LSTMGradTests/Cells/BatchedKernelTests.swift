@@ -70,6 +70,31 @@ import Testing
         }
     }
 
+    /// The four-at-a-time cell update (its own σ and tanh) against the scalar one through libm,
+    /// pre-activations from −800 to 800 and near zero, units not a multiple of 4.
+    @Test(arguments: KernelVariant.available.map(\.name))
+    func vectorCellUpdateEqualsTheScalarOne(_ variant: String) {
+        let kernels = KernelVariant.available.first { $0.name == variant }!
+        var rng = FastPathTests.Rng(state: 5)
+        let H = 1003
+        var scales: [Double] = []
+        for j in 0..<(4 * H) { scales.append([1e-9, 1e-3, 0.5, 3, 30, 800][j % 6]) }
+        let pre = scales.map { $0 * rng.next() }
+        let prev = (0..<H).map { _ in 2 * rng.next() }
+        var g1 = pre, g2 = pre
+        var s1 = [Double](repeating: 0, count: H), t1 = s1, o1 = s1, s2 = s1, t2 = s1, o2 = s1
+        LSTMFast.cellUpdate(units: 0..<H, H: H, g: &g1, prevState: prev, state: &s1, tanhState: &t1, out: &o1)
+        kernels.lstmCellUpdate(units: 0..<H, stride: H, g: &g2, prevState: prev, state: &s2, tanhState: &t2, out: &o2)
+        for (name, a, b) in [("gates", g2, g1), ("state", s2, s1), ("tanh(state)", t2, t1), ("out", o2, o1)] {
+            for k in a.indices {
+                // The gates to a few ulp of their own size; state and out (sums of two terms,
+                // each at most 2 in size) to a few ulp of 1.
+                let tolerance = 1e-15 * abs(b[k]) + (name == "gates" ? 1e-300 : 1e-15)
+                #expect(abs(a[k] - b[k]) <= tolerance, "\(variant) \(name)[\(k)]: \(a[k]) vs libm \(b[k])")
+            }
+        }
+    }
+
     func transpose(_ m: [Double], rows: Int, cols: Int) -> [Double] {
         var t = [Double](repeating: 0, count: m.count)
         for i in 0..<rows { for j in 0..<cols { t[j * rows + i] = m[i * cols + j] } }
