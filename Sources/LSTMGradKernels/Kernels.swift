@@ -195,7 +195,8 @@ public enum Kernels {
     /// 2^n·(1 + (e^r − 1)) and e^x − 1 is 2^n·(e^r − 1) + (2^n − 1), both to a few ulp.
     @inline(__always)
     static func expParts(_ x: SIMD4<Double>) -> (p: SIMD4<Double>, scale: SIMD4<Double>) {
-        let xc = x.clamped(lowerBound: SIMD4(repeating: -709), upperBound: SIMD4(repeating: 709))
+        let lo = SIMD4<Double>(repeating: -709), hi = SIMD4<Double>(repeating: 709)
+        let xc = x.replacing(with: lo, where: x .< lo).replacing(with: hi, where: x .> hi)
         let n = (xc * 1.4426950408889634).rounded(.toNearestOrEven)
         // Cody–Waite: ln 2 in two parts, n·ln2hi exact (32 significant bits against |n| ≤ 1023).
         let r = (xc - n * 6.93147180369123816490e-01) - n * 1.90821492927058770002e-10

@@ -72,8 +72,9 @@ struct LSTMBatch {
             kernels.packB(K: X, N: G, b: W.p, bks: 1, bjs: X, into: packedWT.p)
             kernels.packB(K: G, N: X, b: W.p, bks: X, bjs: 1, into: packedW.p)
         }
-        kernels.packB(K: H, N: G, b: U.p, bks: 1, bjs: H, into: packedUT.p)
-        kernels.packB(K: G, N: H, b: U.p, bks: H, bjs: 1, into: packedU.p)
+        let (u, ut, un) = (UnsafePointer(U.p), packedUT.p, packedU.p)
+        Parallel.both({ kernels.packB(K: H, N: G, b: u, bks: 1, bjs: H, into: ut) },
+                      { kernels.packB(K: G, N: H, b: u, bks: H, bjs: 1, into: un) })
     }
 
     /// The hidden units of thread `part`: [0, mid) and [mid, H), mid a multiple of 8; all when nil.
@@ -123,10 +124,20 @@ struct LSTMBatch {
         let f = LSTMBatchForward(gates: DoubleBuffer(T * B * G, zeroed: false), state: DoubleBuffer((T + 1) * B * H, zeroed: false),
                                  out: DoubleBuffer((T + 1) * B * H, zeroed: false), tanhState: DoubleBuffer(T * B * H, zeroed: false))
         let gates = f.gates.p, state = f.state.p, out = f.out.p, tanhState = f.tanhState.p
-        for r in 0..<(T * B) { for k in 0..<G { gates[r * G + k] = b.p[k] } }
-        if X > 0 {
-            // b + W·x for every (t, b): (T·B × X) · (X × 4·stride)
-            kernels.parallelGemmPacked(M: T * B, N: G, K: X, a: xs, ais: X, aks: 1, packedB: packedWT.p, c: gates, ldc: G)
+        // b + W·x for every (t, b): (T·B × X) · (X × 4·stride), each thread's rows filled with b
+        // just before its product.
+        let bias = UnsafePointer(b.p), kernelsNow = kernels, packedWT = UnsafePointer(self.packedWT.p)
+        let projection = { (rows: Range<Int>) in
+            for r in rows { (gates + r * G).update(from: bias, count: G) }
+            if X > 0 {
+                kernelsNow.gemmPacked(M: T * B, N: G, K: X, a: xs, ais: X, aks: 1, packedB: packedWT, c: gates, ldc: G, rows: rows)
+            }
+        }
+        let TB = T * B, half = (TB / 2) / 6 * 6
+        if Parallel.cores > 1 && TB * G * max(X, 1) >= Parallel.minimumWork {
+            Parallel.both({ projection(half..<TB) }, { projection(0..<half) })
+        } else {
+            projection(0..<TB)
         }
         out.update(from: h0, count: B * H)
         state.update(from: c0, count: B * H)
