@@ -100,13 +100,15 @@ public enum Kernels {
                         let ap = pa + (i - i0) * kb
                         let ct = c + i * ldc + j
                         if mi == 6 && nj == 8 {
-                            kernel6x8(kb: kb, a: ap, b: pb, c: ct, ldc: ldc)
+                            kernel6x8(kb: kb, a: ap, b: pb, c: ct, ldc: ldc, six: true)
+                        } else if mi == 4 && nj == 8 {
+                            kernel6x8(kb: kb, a: ap, b: pb, c: ct, ldc: ldc, six: false)
                         } else {
                             // An edge tile through a full 6×8 scratch tile: the same operations.
                             withUnsafeMutableBytes(of: &edge) { raw in
                                 let t = raw.baseAddress!.assumingMemoryBound(to: Double.self)
                                 for r in 0..<6 { for q in 0..<8 { t[r * 8 + q] = r < mi && q < nj ? ct[r * ldc + q] : 0 } }
-                                kernel6x8(kb: kb, a: ap, b: pb, c: t, ldc: 8)
+                                kernel6x8(kb: kb, a: ap, b: pb, c: t, ldc: 8, six: mi > 4)
                                 for r in 0..<mi { for q in 0..<nj { ct[r * ldc + q] = t[r * 8 + q] } }
                             }
                         }
@@ -147,13 +149,18 @@ public enum Kernels {
     }
 
     /// C[0..<6, 0..<8] (row stride ldc) += A·B over kb steps of k: a is kb×6 (packed A), b is
-    /// kb×8 (packed B).
+    /// kb×8 (packed B). With `six` false only rows 0..<4 are read and written (a short last
+    /// panel: the same operations on each entry, a third fewer of them); call sites pass a
+    /// constant, so each gets its own loop.
     @inline(__always)
-    static func kernel6x8(kb: Int, a: CPtr, b: CPtr, c: Ptr, ldc: Int) {
+    static func kernel6x8(kb: Int, a: CPtr, b: CPtr, c: Ptr, ldc: Int, six: Bool) {
         let c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc
         var x00 = load4(c), x01 = load4(c + 4), x10 = load4(c1), x11 = load4(c1 + 4)
         var x20 = load4(c2), x21 = load4(c2 + 4), x30 = load4(c3), x31 = load4(c3 + 4)
-        var x40 = load4(c4), x41 = load4(c4 + 4), x50 = load4(c5), x51 = load4(c5 + 4)
+        var x40 = SIMD4<Double>(), x41 = SIMD4<Double>(), x50 = SIMD4<Double>(), x51 = SIMD4<Double>()
+        if six {
+            x40 = load4(c4); x41 = load4(c4 + 4); x50 = load4(c5); x51 = load4(c5 + 4)
+        }
         var pa = a, pb = b
         for _ in 0..<kb {
             let b0 = load4(pb), b1 = load4(pb + 4)
@@ -165,16 +172,20 @@ public enum Kernels {
             x20 = madd(x20, v, b0); x21 = madd(x21, v, b1)
             v = SIMD4(repeating: pa[3])
             x30 = madd(x30, v, b0); x31 = madd(x31, v, b1)
-            v = SIMD4(repeating: pa[4])
-            x40 = madd(x40, v, b0); x41 = madd(x41, v, b1)
-            v = SIMD4(repeating: pa[5])
-            x50 = madd(x50, v, b0); x51 = madd(x51, v, b1)
+            if six {
+                v = SIMD4(repeating: pa[4])
+                x40 = madd(x40, v, b0); x41 = madd(x41, v, b1)
+                v = SIMD4(repeating: pa[5])
+                x50 = madd(x50, v, b0); x51 = madd(x51, v, b1)
+            }
             pa += 6
             pb += 8
         }
         store4(x00, c); store4(x01, c + 4); store4(x10, c1); store4(x11, c1 + 4)
         store4(x20, c2); store4(x21, c2 + 4); store4(x30, c3); store4(x31, c3 + 4)
-        store4(x40, c4); store4(x41, c4 + 4); store4(x50, c5); store4(x51, c5 + 4)
+        if six {
+            store4(x40, c4); store4(x41, c4 + 4); store4(x50, c5); store4(x51, c5 + 4)
+        }
     }
 
     /// C (M×N, row stride ldc) += A·B over the rows `rows` of C (all when nil), A(i, k) =

@@ -215,7 +215,16 @@ struct LSTMBatch {
             }
             // δU = δGᵀ·out_{t−1} over all (t, b): the out rows 0 ..< T·B start with the initial ones.
             kernels.parallelGemm(M: G, N: H, K: TB, a: gates, ais: 1, aks: G, b: f.out.p, bks: H, bjs: 1, c: grads.dU.p, ldc: H)
-            for r in 0..<TB { for k in 0..<G { grads.db.p[k] += gates[r * G + k] } }
+            // δb = Σ over the rows of δG, in row order; the columns split between two threads.
+            let db = grads.db.p, dG = UnsafePointer(gates)
+            let columnSums = { (cols: Range<Int>) in
+                for r in 0..<TB { for k in cols { db[k] += dG[r * G + k] } }
+            }
+            if Parallel.cores > 1 && TB * G >= Parallel.minimumWork {
+                Parallel.both({ columnSums((G / 2)..<G) }, { columnSums(0..<(G / 2)) })
+            } else {
+                columnSums(0..<G)
+            }
         }
         return grads
     }
