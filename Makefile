@@ -179,7 +179,7 @@ TORCH_PYTHON ?= $(PYTHON)
 # More options for bench.py, e.g. BENCH_ARGS="--repeat 3" (runs per size; 5 by default).
 BENCH_ARGS ?=
 
-.PHONY: bench bench-smoke bench-grading
+.PHONY: bench bench-batched bench-smoke bench-grading
 
 # Release build, all sizes up to (H,X,T) = (1024,256,200); several minutes. Then reading a
 # 100 MB state dict from safetensors and .npz files (written to a temporary directory; numpy).
@@ -188,6 +188,11 @@ bench:
 	$(PYTHON) bench/bench.py --binary $(BENCH_SCRATCH)/release/lstm-grad --torch-python $(TORCH_PYTHON) $(BENCH_ARGS)
 	$(PYTHON) bench/tensor_files.py --binary $(BENCH_SCRATCH)/release/lstm-grad
 	$(PYTHON) bench/grading.py --binary $(BENCH_SCRATCH)/release/lstm-grad
+
+# Only the batched size (H,X,T,B) = (256,128,100,32) against PyTorch (release build): a minute.
+bench-batched:
+	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) $(BENCH_SWIFTFLAGS)
+	$(PYTHON) bench/bench.py --batched-only --binary $(BENCH_SCRATCH)/release/lstm-grad --torch-python $(TORCH_PYTHON) $(BENCH_ARGS)
 
 # Grading 300 small answers files with check (release build): must take under 2 s.
 bench-grading:

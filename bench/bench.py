@@ -90,8 +90,20 @@ def main():
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--torch-python", default=sys.executable,
                     help="the Python that imports torch for the batched size's PyTorch column")
+    ap.add_argument("--batched-only", action="store_true",
+                    help="time only the batched size against PyTorch (about a minute)")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
+    if a.batched_only:
+        binary = os.path.abspath(a.binary)
+        print("lstm-grad benchmark (batched size only): %s" % binary)
+        print("machine: %s, %d cores; load average before: %s" % (cpu_name(), os.cpu_count(), load()))
+        failures = batched(binary, a, BATCHED_SMOKE if a.smoke else BATCHED_FULL)
+        print("load average after: %s" % load())
+        if failures:
+            print("bench: lstm-grad and PyTorch disagree (%d values)" % failures)
+            sys.exit(1)
+        return
     sizes = SMOKE if a.smoke else FULL
     binary = os.path.abspath(a.binary)
     have_numpy = subprocess.run([sys.executable, "-c", "import numpy"], stderr=subprocess.DEVNULL).returncode == 0

@@ -207,19 +207,11 @@ public struct LSTMFast: Sendable {
                 let cPrev = t == 0 ? c0b.baseAddress! : sb.baseAddress! + (t - 1) * H
                 let dl = lb.baseAddress! + t * H
                 for j in 0..<H {
-                    let a = g[j], i = g[H + j], fg = g[2 * H + j], o = g[3 * H + j]
-                    let tc = th[j]
                     // δout_t = Δ_t + Δout_t
                     let dOut = dl[j] + fn[j]
-                    // δstate_t = δout_t ⊙ o_t ⊙ (1 − tanh²(state_t)) + δstate_{t+1} ⊙ f_{t+1}
-                    let dState = dOut * o * (1 - tc * tc) + sf[j]
-                    // δa = δstate⊙i⊙(1−a²), δi = δstate⊙a⊙i⊙(1−i), δf = δstate⊙state_{t−1}⊙f⊙(1−f),
-                    // δo = δout⊙tanh(state)⊙o⊙(1−o)
-                    dg[j] = dState * i * (1 - a * a)
-                    dg[H + j] = dState * a * i * (1 - i)
-                    dg[2 * H + j] = dState * cPrev[j] * fg * (1 - fg)
-                    dg[3 * H + j] = dOut * tc * o * (1 - o)
-                    ts[j] = dState * fg
+                    let (dState, toPrevState) = LSTMFast.gateDeltas(j, stride: H, g: g, dg: dg, tanhState: th[j], prevState: cPrev[j],
+                                                                    dOut: dOut, stateFromNext: sf[j])
+                    ts[j] = toPrevState
                     if keepDeltas {
                         dsa[t * H + j] = dState
                         doa[t * H + j] = dOut

@@ -92,6 +92,24 @@ extension LSTMFast {
         }
     }
 
+    /// One unit j's δ at a step, from δout_t = Δ_t + Δout_t (`dOut`) and δstate_{t+1} ⊙ f_{t+1}
+    /// (`stateFromNext`): the gates a, i, f, o at g[j + q·stride] are read, then δa, δi, δf, δo
+    /// written at dg[j + q·stride] (dg may be g). Returns δstate_t and δstate_t ⊙ f_t.
+    @inline(__always)
+    static func gateDeltas(_ j: Int, stride H: Int, g: UnsafePointer<Double>, dg: UnsafeMutablePointer<Double>, tanhState tc: Double,
+                           prevState: Double, dOut: Double, stateFromNext: Double) -> (dState: Double, toPrevState: Double) {
+        let a = g[j], i = g[H + j], fg = g[2 * H + j], o = g[3 * H + j]
+        // δstate_t = δout_t ⊙ o_t ⊙ (1 − tanh²(state_t)) + δstate_{t+1} ⊙ f_{t+1}
+        let dState = dOut * o * (1 - tc * tc) + stateFromNext
+        // δa = δstate⊙i⊙(1−a²), δi = δstate⊙a⊙i⊙(1−i), δf = δstate⊙state_{t−1}⊙f⊙(1−f),
+        // δo = δout⊙tanh(state)⊙o⊙(1−o)
+        dg[j] = dState * i * (1 - a * a)
+        dg[H + j] = dState * a * i * (1 - i)
+        dg[2 * H + j] = dState * prevState * fg * (1 - fg)
+        dg[3 * H + j] = dOut * tc * o * (1 - o)
+        return (dState, dState * fg)
+    }
+
     /// The forward time loop: gates (T×4H, holding b + W·x_t on entry) become activations;
     /// state, tanh(state), out are written; `pre` (when not nil) receives the pre-activations.
     static func forwardSteps(kernels: KernelVariant, T: Int, H: Int, u: UnsafePointer<Double>, h0: UnsafePointer<Double>, c0: UnsafePointer<Double>,
@@ -135,17 +153,10 @@ extension LSTMFast {
             let dl = fromLoss + t * H
             let previous = partial + ((step + 1) & 1) * 2 * H  // the last step's partial sums
             for j in js {
-                let a = g[j], i = g[H + j], fg = g[2 * H + j], o = g[3 * H + j]
-                let tc = th[j]
                 let fromNext = step > 0 && recurrent ? previous[j] + previous[H + j] : 0
                 let sNext = step > 0 && recurrent ? toPrevState[j] : 0
-                let dOut = dl[j] + fromNext
-                let dState = dOut * o * (1 - tc * tc) + sNext
-                dg[j] = dState * i * (1 - a * a)
-                dg[H + j] = dState * a * i * (1 - i)
-                dg[2 * H + j] = dState * cPrev[j] * fg * (1 - fg)
-                dg[3 * H + j] = dOut * tc * o * (1 - o)
-                toPrevState[j] = dState * fg
+                toPrevState[j] = gateDeltas(j, stride: H, g: g, dg: dg, tanhState: th[j], prevState: cPrev[j],
+                                            dOut: dl[j] + fromNext, stateFromNext: sNext).toPrevState
             }
             // This half's share of Uᵀ·δgates_t, over its rows of each gate.
             let mine = partial + (step & 1) * 2 * H + part * H

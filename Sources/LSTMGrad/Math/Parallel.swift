@@ -50,19 +50,40 @@ enum Parallel {
 }
 
 extension KernelVariant {
-    /// `gemm`, with the rows of C split between two threads when the product is large enough.
+    /// C (M×N, row stride ldc) += A·B, B(k, j) = b[k·bks + j·bjs] (row-major: bks = ldb, bjs = 1):
+    /// B packed once, then the rows of C (or, for a short C, its column panels) split between two
+    /// threads when the product is large enough. Each entry's sum runs in one order whatever the
+    /// split (`Kernels.gemmPacked`), so the bits do not depend on the thread count.
+    func parallelGemm(M: Int, N: Int, K: Int, a: CPtr, ais: Int, aks: Int, b: CPtr, bks: Int, bjs: Int, c: Ptr, ldc: Int) {
+        guard M > 0, N > 0, K > 0 else { return }
+        let pb = Ptr.allocate(capacity: Self.packedCount(K: K, N: N))
+        defer { pb.deallocate() }
+        packB(K: K, N: N, b: b, bks: bks, bjs: bjs, into: pb)
+        parallelGemmPacked(M: M, N: N, K: K, a: a, ais: ais, aks: aks, packedB: UnsafePointer(pb), c: c, ldc: ldc)
+    }
+
+    /// `parallelGemm` with B row-major (row stride ldb).
     func parallelGemm(M: Int, N: Int, K: Int, a: CPtr, ais: Int, aks: Int, b: CPtr, ldb: Int, c: Ptr, ldc: Int) {
-        guard Parallel.cores > 1, M >= 8, M * N * K >= Parallel.minimumWork else {
-            gemm(M: M, N: N, K: K, a: a, ais: ais, aks: aks, b: b, ldb: ldb, c: c, ldc: ldc)
+        parallelGemm(M: M, N: N, K: K, a: a, ais: ais, aks: aks, b: b, bks: ldb, bjs: 1, c: c, ldc: ldc)
+    }
+
+    /// `gemmPacked` over all of C, split between two threads when large: by rows (at a multiple
+    /// of the 6-row tile) when C has at least 24 rows, else by 8-column panels.
+    func parallelGemmPacked(M: Int, N: Int, K: Int, a: CPtr, ais: Int, aks: Int, packedB: CPtr, c: Ptr, ldc: Int) {
+        let panels = (N + 7) / 8
+        guard Parallel.cores > 1, M * N * K >= Parallel.minimumWork, M >= 24 || panels >= 2 else {
+            gemmPacked(M: M, N: N, K: K, a: a, ais: ais, aks: aks, packedB: packedB, c: c, ldc: ldc)
             return
         }
-        let half = (M / 2) & ~3
-        let (ra, rb, rc) = (Int(bitPattern: a), Int(bitPattern: b), Int(bitPattern: c))
+        let (ra, rb, rc) = (Int(bitPattern: a), Int(bitPattern: packedB), Int(bitPattern: c))
+        let byRows = M >= 24
+        let half = byRows ? (M / 2) / 6 * 6 : panels / 2
         Parallel.both({
-            gemm(M: M, N: N, K: K, a: CPtr(bitPattern: ra)!, ais: ais, aks: aks, b: CPtr(bitPattern: rb)!, ldb: ldb,
-                 c: Ptr(bitPattern: rc)!, ldc: ldc, rows: half..<M)
+            gemmPacked(M: M, N: N, K: K, a: CPtr(bitPattern: ra)!, ais: ais, aks: aks, packedB: CPtr(bitPattern: rb)!,
+                       c: Ptr(bitPattern: rc)!, ldc: ldc, rows: byRows ? half..<M : nil, panels: byRows ? nil : half..<panels)
         }, {
-            gemm(M: M, N: N, K: K, a: a, ais: ais, aks: aks, b: b, ldb: ldb, c: c, ldc: ldc, rows: 0..<half)
+            gemmPacked(M: M, N: N, K: K, a: a, ais: ais, aks: aks, packedB: packedB, c: c, ldc: ldc,
+                       rows: byRows ? 0..<half : nil, panels: byRows ? nil : 0..<half)
         })
     }
 }
